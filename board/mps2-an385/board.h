@@ -1,0 +1,22 @@
+/* ARM MPS2 with the AN385 FPGA image (Cortex-M3), as QEMU models it.
+ * Every address and interrupt number of the board lives here (AN385
+ * application note, "Memory map" and "Interrupt map"). */
+#ifndef BOARD_H
+#define BOARD_H
+
+#define BOARD_NAME "mps2-an385"
+
+#define BOARD_SYSCLK_HZ 25000000u     /* AN385: 25 MHz system clock */
+
+#define BOARD_UART0_BASE 0x40004000u  /* CMSDK APB UART0: the console */
+#define BOARD_CONSOLE_BAUD 115200u
+
+#define BOARD_ETH_BASE 0x40200000u    /* LAN9220 (LAN9118-compatible) */
+#define BOARD_ETH_IRQ 13u             /* AN385 interrupt map: Ethernet */
+
+/* No TRNG on this board: hal_rng is seeded from BOARD_SEED_ADDR, which
+ * tools/qemu-run fills from the host's random source at every start
+ * (QEMU -device loader). See README "Entropy". */
+#define BOARD_RNG_IS_TRNG 0
+
+#endif

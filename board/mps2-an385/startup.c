@@ -1,0 +1,120 @@
+/* Reset and exception entry for the MPS2 AN385 (Cortex-M3): vector table,
+ * .data copy, .bss clear, and fault handlers that log the fault registers
+ * and reset the board. */
+#include <stdint.h>
+#include <string.h>
+
+#include "armv7m.h"
+#include "board.h"
+#include "hal_board.h"
+#include "hal_console.h"
+
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
+extern uint32_t _sstack;
+int main(void);
+void Reset_Handler(void);
+void Default_Handler(void);
+void HardFault_Handler(void);
+void SysTick_Handler(void);
+void board_eth_irq(void);
+
+/* Exceptions 0..15, then the AN385 external interrupts up to Ethernet. */
+__attribute__((section(".isr_vector"), used))
+static void (*const s_vectors[16 + BOARD_ETH_IRQ + 1])(void) = {
+    [0] = (void (*)(void))(uintptr_t)&_estack,
+    [1] = Reset_Handler,
+    [2] = Default_Handler,   /* NMI */
+    [3] = HardFault_Handler,
+    [4] = HardFault_Handler, /* MemManage */
+    [5] = HardFault_Handler, /* BusFault */
+    [6] = HardFault_Handler, /* UsageFault */
+    [7 ... 10] = Default_Handler,
+    [11] = Default_Handler,  /* SVCall */
+    [12] = Default_Handler,
+    [13] = Default_Handler,
+    [14] = Default_Handler,  /* PendSV */
+    [15] = SysTick_Handler,
+    [16 ... 16 + BOARD_ETH_IRQ - 1] = Default_Handler,
+    [16 + BOARD_ETH_IRQ] = board_eth_irq,
+};
+
+/* Stack is painted so that its high-water mark can be measured. */
+#define STACK_PAINT 0xA5A5A5A5u
+
+__attribute__((noreturn)) void Reset_Handler(void)
+{
+    uint32_t *src = &_sidata;
+    for (uint32_t *dst = &_sdata; dst < &_edata;) {
+        *dst++ = *src++;
+    }
+    for (uint32_t *dst = &_sbss; dst < &_ebss;) {
+        *dst++ = 0;
+    }
+    /* Paint the stack below the current frame. */
+    uint32_t *sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    for (uint32_t *p = &_sstack; p < sp - 16; p++) {
+        *p = STACK_PAINT;
+    }
+    (void)main();
+    armv7m_reset();
+}
+
+uint32_t hal_board_stack_peak(void)
+{
+    const uint32_t *p = &_sstack;
+    while (p < &_estack && *p == STACK_PAINT) {
+        p++;
+    }
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
+}
+
+static void put_hex(const char *label, uint32_t v)
+{
+    char buf[20];
+    size_t n = strlen(label);
+    memcpy(buf, label, n);
+    buf[n++] = '=';
+    for (int i = 7; i >= 0; i--) {
+        buf[n++] = "0123456789abcdef"[(v >> (4 * i)) & 0xFu];
+    }
+    buf[n++] = ' ';
+    hal_console_write(buf, n);
+}
+
+/* Called from the naked handler with the stacked frame. */
+__attribute__((used, noreturn)) static void fault_report(uint32_t *frame)
+{
+    struct armv7m_fault f;
+    armv7m_fault_read(frame, &f);
+    hal_console_write("\r\nFAULT ", 8);
+    put_hex("exc", f.exc);
+    put_hex("pc", f.pc);
+    put_hex("lr", f.lr);
+    put_hex("psr", f.psr);
+    put_hex("sp", f.sp);
+    put_hex("cfsr", f.cfsr);
+    put_hex("hfsr", f.hfsr);
+    put_hex("mmfar", f.mmfar);
+    put_hex("bfar", f.bfar);
+    hal_console_write("\r\nFAULT resetting\r\n", 19);
+    armv7m_reset();
+}
+
+/* Pick the stack the frame was pushed on (EXC_RETURN bit 2, B1.5.8). */
+__attribute__((naked)) void HardFault_Handler(void)
+{
+    __asm volatile(
+        "tst lr, #4\n"
+        "ite eq\n"
+        "mrseq r0, msp\n"
+        "mrsne r0, psp\n"
+        "b fault_report\n");
+}
+
+void Default_Handler(void)
+{
+    uint32_t frame[8] = {0};
+    hal_console_write("\r\nFAULT unexpected exception\r\n", 30);
+    fault_report(frame);
+}

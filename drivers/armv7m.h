@@ -1,0 +1,33 @@
+/* ARMv7-M core peripherals (SysTick, NVIC, SCB) shared by Cortex-M3/M4
+ * boards. Addresses are architectural (ARMv7-M ARM, DDI 0403E, B3). */
+#ifndef ARMV7M_H
+#define ARMV7M_H
+
+#include <stdint.h>
+
+/* Fault status captured by the fault handler (B3.2.15 - B3.2.18). */
+struct armv7m_fault {
+    uint32_t cfsr, hfsr, mmfar, bfar;
+    uint32_t pc, lr, psr, sp;
+    uint32_t exc;   /* active exception number (IPSR) */
+};
+
+/* Start SysTick on the processor clock, interrupting every `ticks` cycles. */
+void armv7m_systick_start(uint32_t ticks);
+
+/* Enable external interrupt irq (0-based) in the NVIC. */
+void armv7m_irq_enable(unsigned irq);
+
+/* Enable the separate usage/bus/memory-management fault handlers so that
+ * CFSR tells what went wrong instead of everything escalating. */
+void armv7m_faults_enable(void);
+
+/* Read the fault registers; frame is the stacked exception frame. */
+void armv7m_fault_read(const uint32_t *frame, struct armv7m_fault *out);
+
+uint32_t armv7m_irq_save(void);
+void armv7m_irq_restore(uint32_t primask);
+void armv7m_wfi(void);
+void armv7m_reset(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,113 @@
+/* lwIP configuration: NO_SYS raw API, static pools only. Each size below
+ * says why it is what it is; `make size` shows what each pool costs (the
+ * pools are in the .pool.* sections of the map file). */
+#ifndef LWIPOPTS_H
+#define LWIPOPTS_H
+
+#include "app_config.h"
+
+/* ---- Threading: one superloop, no OS, no lwIP calls from interrupts. */
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define LWIP_NETIF_API 0
+
+/* ---- Memory: lwIP's own static heap and pools, never libc malloc. */
+#define MEM_LIBC_MALLOC 0
+#define MEMP_MEM_MALLOC 0
+#define MEM_ALIGNMENT 4
+/* Heap for PBUF_RAM: outgoing TCP segments copied by tcp_write() and
+ * frame headers. Each connection may hold TCP_SND_BUF unsent/unacked
+ * bytes; 8 KB covers the HTTP responses of all slots at once (responses
+ * are small) and lets bulk echo senders share it, tcp_write() returning
+ * ERR_MEM (retried on the sent/poll callback) when it is full. */
+#define MEM_SIZE (8 * 1024)
+
+/* ---- Interface. */
+#define LWIP_SINGLE_NETIF 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_HOSTNAME 1
+/* 2 bytes in front of every frame so the IP header is word aligned; the
+ * LAN9118 inserts them itself (RX_CFG.RXDOFF). */
+#define ETH_PAD_SIZE 2
+#define LWIP_ARP 1
+#define ARP_TABLE_SIZE 4        /* gateway + a few LAN peers */
+#define ARP_QUEUEING 0
+#define LWIP_ETHERNET 1
+
+/* ---- Receive buffers. One pool buffer holds one whole frame (the driver
+ * copies a frame contiguously). 8 frames = 12 KB, a little more than the
+ * chip's own 10.5 KB RX FIFO can ever hand over between two drains. */
+#define PBUF_POOL_SIZE 8
+#define PBUF_POOL_BUFSIZE LWIP_MEM_ALIGN_SIZE(1514 + ETH_PAD_SIZE)
+/* pbuf headers for tcp_write() of unsent ROM/REF data. */
+#define MEMP_NUM_PBUF 8
+
+/* ---- IPv4 only; no fragmentation either way: the device never sends
+ * more than an MTU and refuses to hold fragments (saves the reassembly
+ * buffers). */
+#define LWIP_IPV4 1
+#define LWIP_IPV6 0
+#define IP_REASSEMBLY 0
+#define IP_FRAG 0
+#define LWIP_ICMP 1
+#define LWIP_RAW 0
+#define LWIP_UDP 1              /* DHCP, and SNTP later */
+#define MEMP_NUM_UDP_PCB 2
+#define LWIP_DHCP APP_NET_DHCP
+#define LWIP_DNS 0
+#define LWIP_IGMP 0
+
+/* ---- TCP. */
+#define LWIP_TCP 1
+#define TCP_MSS 1460
+/* RX window rule (LAN9118 on QEMU): the chip holds only ~10.5 KB of
+ * received frames and silently drops the rest, so the sum of receive
+ * windows of all connections that may be sending at once must stay under
+ * ~9 KB. 2 x MSS = 2920 per connection allows 3 bulk senders (8.8 KB).
+ * HTTP requests are far smaller than one MSS, so many idle keep-alive
+ * connections do not add up; bulk echo clients beyond 3 risk drops that
+ * TCP then repairs by retransmission (slower, never lost data). */
+#define TCP_WND (2 * TCP_MSS)
+#define TCP_SND_BUF (2 * TCP_MSS)
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_OOSEQ_MAX_PBUFS 2   /* per connection: a lost frame is common on this NIC */
+#define LWIP_TCP_KEEPALIVE 0
+#define LWIP_CALLBACK_API 1
+/* PCBs: every application slot, plus one per listening service so that a
+ * client over a server's limit is still accepted and told 503 (lwIP drops
+ * SYNs silently when the pool is empty), plus two for connections lingering
+ * in LAST_ACK/TIME_WAIT (lwIP recycles those first when it runs out). */
+#define APP_TCP_SLOTS (APP_HTTP_MAX_CONNS + APP_TLS_MAX_CONNS + (APP_ECHO_ENABLE ? APP_ECHO_MAX_CONNS : 0))
+#define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + 3 + 2)
+#define MEMP_NUM_TCP_PCB_LISTEN 4   /* 80, 443, 7 and one spare */
+/* Segments: every connection may queue TCP_SND_QUEUELEN of them. */
+#define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN * 4)
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
+
+#if MEMP_NUM_TCP_PCB <= APP_TCP_SLOTS
+#error "MEMP_NUM_TCP_PCB must exceed the application's connection slots (503 needs a PCB)"
+#endif
+#if TCP_WND * 3 > 9 * 1024
+#error "TCP_WND too large for the LAN9118 RX FIFO (see the rule above TCP_WND)"
+#endif
+
+/* ---- Checksums in software: the LAN9118 has no offload (QEMU's model
+ * neither). */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_CHECK_IP 1
+#define CHECKSUM_CHECK_TCP 1
+#define LWIP_CHKSUM_ALGORITHM 3
+
+/* ---- Statistics: kept on (the tests check pool counters for leaks and
+ * the log reports drops); display code off. */
+#define LWIP_STATS 1
+#define LWIP_STATS_DISPLAY 0
+#define MEMP_STATS 1
+#define LINK_STATS 1
+
+#endif

@@ -1,0 +1,121 @@
+/* Ethernet netif for lwIP over hal_eth (lwIP's contrib ethernetif.c is
+ * the pattern: low_level_output / low_level_input). */
+#include "ethif.h"
+
+#include <string.h>
+
+#include "app_err.h"
+#include "hal_eth.h"
+#include "lwip/etharp.h"
+#include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "netif/ethernet.h"
+
+#define ETHIF_MAX_SEGS 16u
+
+static err_t ethif_output(struct netif *netif, struct pbuf *p)
+{
+    struct hal_eth_seg segs[ETHIF_MAX_SEGS];
+    size_t n = 0;
+    int err;
+
+    (void)netif;
+#if ETH_PAD_SIZE
+    pbuf_remove_header(p, ETH_PAD_SIZE);
+#endif
+    for (struct pbuf *q = p; q != NULL && n <= ETHIF_MAX_SEGS; q = q->next) {
+        if (q->len == 0u) {
+            continue;
+        }
+        if (n == ETHIF_MAX_SEGS) {
+            n++; /* too many: refused below */
+            break;
+        }
+        segs[n].data = q->payload;
+        segs[n].len = q->len;
+        n++;
+    }
+    err = APP_ERR_INVAL;
+    if (n <= ETHIF_MAX_SEGS) {
+        /* A full TX FIFO drains at line rate (a 1514-byte frame takes
+         * ~121 us at 100 Mbit/s): wait a bounded while rather than drop. */
+        for (unsigned i = 0; i < ETHIF_TX_RETRIES; i++) {
+            err = hal_eth_send(segs, n);
+            if (err != APP_ERR_BUSY) {
+                break;
+            }
+        }
+    }
+#if ETH_PAD_SIZE
+    pbuf_add_header(p, ETH_PAD_SIZE);
+#endif
+    if (err != APP_OK) {
+        LINK_STATS_INC(link.drop);
+        return err == APP_ERR_BUSY ? ERR_MEM : ERR_IF;
+    }
+    LINK_STATS_INC(link.xmit);
+    return ERR_OK;
+}
+
+unsigned ethif_poll(struct netif *netif)
+{
+    unsigned delivered = 0;
+    int len;
+
+    /* Drain completely: the chip's RX FIFO is small and drops silently. */
+    while ((len = hal_eth_rx_next()) > 0) {
+        size_t need = hal_eth_rx_size((size_t)len);
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
+        if (p == NULL || p->next != NULL || p->len < need) {
+            /* No pool buffer (or one too small, a configuration bug that
+             * lwipopts.h rules out): drop, the sender retransmits. */
+            if (p != NULL) {
+                pbuf_free(p);
+            }
+            hal_eth_rx_discard();
+            LINK_STATS_INC(link.memerr);
+            LINK_STATS_INC(link.drop);
+            continue;
+        }
+        if (hal_eth_rx_read(p->payload, p->len) != len) {
+            pbuf_free(p);
+            LINK_STATS_INC(link.err);
+            continue;
+        }
+        /* The pad stays in front: lwIP's struct eth_hdr starts with it. */
+        LINK_STATS_INC(link.recv);
+        if (netif->input(p, netif) != ERR_OK) {
+            pbuf_free(p);
+        }
+        delivered++;
+    }
+    return delivered;
+}
+
+void ethif_link_poll(struct netif *netif)
+{
+    bool up = hal_eth_link_up();
+    if (up && !netif_is_link_up(netif)) {
+        netif_set_link_up(netif);
+    } else if (!up && netif_is_link_up(netif)) {
+        netif_set_link_down(netif);
+    }
+}
+
+err_t ethif_init(struct netif *netif)
+{
+    struct hal_eth_cfg cfg = {.rx_pad = ETH_PAD_SIZE, .mac = NULL};
+
+    if (hal_eth_init(&cfg) != APP_OK) {
+        return ERR_IF;
+    }
+    netif->name[0] = 'e';
+    netif->name[1] = 'n';
+    netif->output = etharp_output;
+    netif->linkoutput = ethif_output;
+    netif->mtu = 1500;
+    netif->hwaddr_len = ETH_HWADDR_LEN;
+    hal_eth_mac_get(netif->hwaddr);
+    netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    return ERR_OK;
+}

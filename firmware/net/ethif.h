@@ -1,0 +1,27 @@
+/* lwIP netif glue on top of hal_eth: init callback for netif_add(), the RX
+ * drain the superloop calls, and the PHY link poll. Knows no chip. */
+#ifndef ETHIF_H
+#define ETHIF_H
+
+#include "lwip/err.h"
+#include "lwip/netif.h"
+
+/* Bounded retries when the MAC's TX FIFO is momentarily full. */
+#ifndef ETHIF_TX_RETRIES
+#define ETHIF_TX_RETRIES 1000u
+#endif
+
+/* netif_add() init callback: starts the MAC (hal_eth_init) and fills in
+ * the netif (name, MTU, MAC address, output functions).
+ * Returns ERR_OK, or ERR_IF when the MAC did not come up. */
+err_t ethif_init(struct netif *netif);
+
+/* Hand every frame waiting in the MAC to lwIP. Frames that find no pool
+ * buffer are dropped and counted in lwip_stats.link.memerr.
+ * Returns the number of frames delivered. */
+unsigned ethif_poll(struct netif *netif);
+
+/* Read the PHY link state and tell lwIP when it changed. */
+void ethif_link_poll(struct netif *netif);
+
+#endif

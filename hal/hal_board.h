@@ -1,0 +1,32 @@
+/* Board bring-up and CPU services the superloop needs. */
+#ifndef HAL_BOARD_H
+#define HAL_BOARD_H
+
+#include <stdint.h>
+
+/* Clocks, time base, console, and the board's devices (the Ethernet chip is
+ * attached here, so hal_eth_init() knows where it lives). Called once from
+ * main() before anything else. */
+void hal_board_init(void);
+
+/* Board name for the log, e.g. "mps2-an385". */
+const char *hal_board_name(void);
+
+/* Mask interrupts; returns the previous mask for hal_board_irq_restore(). */
+uint32_t hal_board_irq_save(void);
+void hal_board_irq_restore(uint32_t key);
+
+/* Sleep until the next interrupt (WFI). Call with interrupts masked by
+ * hal_board_irq_save() after checking that no work is pending: a pending
+ * interrupt still wakes the core, so no event is lost between the check
+ * and the sleep. */
+void hal_board_sleep(void);
+
+/* Most bytes of stack used since reset (the board paints its stack at
+ * reset), or 0 when the board cannot tell. */
+uint32_t hal_board_stack_peak(void);
+
+/* Reset the whole system. Does not return. */
+void hal_board_reset(void) __attribute__((noreturn));
+
+#endif

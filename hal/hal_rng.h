@@ -1,0 +1,14 @@
+/* Entropy source a board must provide. */
+#ifndef HAL_RNG_H
+#define HAL_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fill buf with len bytes from the board's entropy source.
+ * Returns APP_OK, or APP_ERR_IO when the source failed.
+ * Boards without a hardware RNG say so in their board.h (BOARD_RNG_IS_TRNG
+ * is 0) and what they use instead. */
+int hal_rng_fill(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,3 @@
+# Host unit tests: one binary per module, cmocka. (placeholder)
+test-unit:
+	@echo "no unit tests yet"
