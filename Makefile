@@ -14,7 +14,7 @@ DEPS_STAMP := $(DEPS)/.fetched
 
 include board/$(BOARD)/board.mk
 
-OUT := $(BUILD)/$(BOARD)
+OUT ?= $(BUILD)/$(BOARD)
 OBJ := $(OUT)/obj
 ELF := $(OUT)/firmware.elf
 MAP := $(OUT)/firmware.map
@@ -71,7 +71,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS)
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap size bench fuzz flash clean distclean format
+	check-noheap fault-image size bench fuzz flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -164,9 +164,16 @@ test: setup deps
 	$(Q)$(MAKE) --no-print-directory all check-noheap
 	$(Q)$(MAKE) --no-print-directory test-integration
 
-test-integration: all
-	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) QEMU_MACHINE=$(QEMU_MACHINE) \
-		QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) $(PYTHON) -m pytest -q -p no:cacheprovider .
+# A second image that faults on purpose once it is up, to test the fault
+# handler (registers logged, board reset).
+FAULT_OUT := $(BUILD)/$(BOARD)-faultinject
+fault-image:
+	$(Q)$(MAKE) --no-print-directory OUT=$(FAULT_OUT) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_FAULT_INJECT=1" all
+
+test-integration: all fault-image
+	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
+		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider .
 
 # ---- Measurements --------------------------------------------------------
 size: all

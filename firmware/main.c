@@ -110,6 +110,14 @@ int main(void)
     on_status(&s_netif);
 
     for (;;) {
+#if APP_FAULT_INJECT
+        if (s_ready && hal_time_ms() - s_boot_ms > APP_FAULT_INJECT_DELAY_MS) {
+            log_printf("fault-inject: reading an unmapped address\r\n");
+            /* Nothing is mapped there on any supported board: a precise
+             * bus fault (CFSR.PRECISERR, BFAR valid). */
+            (void)*(volatile uint32_t *)0xF0000000u;
+        }
+#endif
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
         uint32_t now = hal_time_ms();

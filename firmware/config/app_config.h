@@ -46,6 +46,13 @@
 #define APP_ECHO_MAX_CONNS 10
 #endif
 
+/* Test builds only: fault on purpose this many ms after the ready line,
+ * to exercise the fault handler (make fault-image). 0 = never. */
+#ifndef APP_FAULT_INJECT
+#define APP_FAULT_INJECT 0
+#endif
+#define APP_FAULT_INJECT_DELAY_MS 200
+
 #if APP_HTTP_MAX_CONNS < 1 || APP_TLS_MAX_CONNS < 0
 #error "APP_HTTP_MAX_CONNS must be at least 1"
 #endif

@@ -30,3 +30,36 @@ def test_runner_refuses_a_taken_port(tmp_path):
         assert not (tmp_path / "qemu.pid").exists()
     finally:
         holder.close()
+
+
+def test_fault_is_logged_with_registers_and_board_resets(tmp_path):
+    """An image built with APP_FAULT_INJECT reads an unmapped address after
+    it is up: the handler must log the fault registers and reset, and the
+    firmware must come up again."""
+    import os
+    import time
+    elf = os.environ.get("FAULT_ELF")
+    if not elf:
+        import pytest
+        pytest.skip("FAULT_ELF not set (run through make test-integration)")
+    dev = Device(str(tmp_path))
+    dev.elf = elf
+    dev.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            log = dev.uart()
+            if log.count("ready ip=") >= 2:
+                break
+            time.sleep(0.1)
+    finally:
+        dev.stop()
+    m = re.search(r"FAULT exc=(\w+) pc=(\w+) lr=\w+ psr=\w+ sp=\w+ cfsr=(\w+) hfsr=\w+ "
+                  r"mmfar=\w+ bfar=(\w+)", log)
+    assert m, log
+    assert int(m.group(1), 16) == 5                   # BusFault
+    assert int(m.group(3), 16) & (1 << 9)             # CFSR.PRECISERR
+    assert int(m.group(3), 16) & (1 << 15)            # CFSR.BFARVALID
+    assert m.group(4) == "f0000000"                   # the address read
+    assert "FAULT resetting" in log
+    assert log.count("boot mps2-an385") >= 2, log     # came back after the reset
