@@ -13,30 +13,44 @@
 
 #define ETHIF_MAX_SEGS 16u
 
-static err_t ethif_output(struct netif *netif, struct pbuf *p)
+/* Fill segs from the chain; returns the count, or ETHIF_MAX_SEGS + 1 when
+ * the chain has more non-empty pbufs than the MAC takes. */
+static size_t chain_segs(struct pbuf *p, struct hal_eth_seg *segs)
 {
-    struct hal_eth_seg segs[ETHIF_MAX_SEGS];
     size_t n = 0;
-    int err;
-
-    (void)netif;
-#if ETH_PAD_SIZE
-    pbuf_remove_header(p, ETH_PAD_SIZE);
-#endif
-    for (struct pbuf *q = p; q != NULL && n <= ETHIF_MAX_SEGS; q = q->next) {
+    for (struct pbuf *q = p; q != NULL; q = q->next) {
         if (q->len == 0u) {
             continue;
         }
         if (n == ETHIF_MAX_SEGS) {
-            n++; /* too many: refused below */
-            break;
+            return ETHIF_MAX_SEGS + 1u;
         }
         segs[n].data = q->payload;
         segs[n].len = q->len;
         n++;
     }
-    err = APP_ERR_INVAL;
-    if (n <= ETHIF_MAX_SEGS) {
+    return n;
+}
+
+static err_t ethif_output(struct netif *netif, struct pbuf *p)
+{
+    struct hal_eth_seg segs[ETHIF_MAX_SEGS];
+    struct pbuf *flat = NULL;
+    int err = APP_ERR_INVAL;
+
+    (void)netif;
+#if ETH_PAD_SIZE
+    pbuf_remove_header(p, ETH_PAD_SIZE);
+#endif
+    size_t n = chain_segs(p, segs);
+    if (n > ETHIF_MAX_SEGS) {
+        /* A chain of many small pbufs (e.g. many by-reference tcp_write()
+         * calls): flatten it rather than refuse it, or every retransmission
+         * of that segment would be refused too. */
+        flat = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+        n = flat != NULL ? chain_segs(flat, segs) : 0u;
+    }
+    if (n > 0u && n <= ETHIF_MAX_SEGS) {
         /* A full TX FIFO drains at line rate (a 1514-byte frame takes
          * ~121 us at 100 Mbit/s): wait a bounded while rather than drop. */
         for (unsigned i = 0; i < ETHIF_TX_RETRIES; i++) {
@@ -45,6 +59,9 @@ static err_t ethif_output(struct netif *netif, struct pbuf *p)
                 break;
             }
         }
+    }
+    if (flat != NULL) {
+        pbuf_free(flat);
     }
 #if ETH_PAD_SIZE
     pbuf_add_header(p, ETH_PAD_SIZE);
