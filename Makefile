@@ -85,7 +85,7 @@ help:
 	@echo "  test-integration  pytest against the firmware in QEMU only"
 	@echo "  size              flash and RAM per component, from the map file"
 	@echo "  bench             measurements (echo throughput, boot time)"
-	@echo "  fuzz              libFuzzer harnesses (none yet: no parser lands before the HTTP issue)"
+	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "  flash             no physical board yet: prints how to boot the image"
 	@echo "  setup / deps      install packages / fetch pinned Debian sources (both implied)"
 	@echo "  format            clang-format our sources"
@@ -158,9 +158,12 @@ flash:
 
 # ---- Tests ---------------------------------------------------------------
 include tests/unit/unit.mk
+include tests/unit/modules.mk
+include tests/fuzz/fuzz.mk
 
 test: setup deps
-	$(Q)$(MAKE) --no-print-directory test-unit
+	$(Q)$(MAKE) --no-print-directory test-unit test-unit-modules
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory all check-noheap
 	$(Q)$(MAKE) --no-print-directory test-integration
 
@@ -181,9 +184,6 @@ size: all
 
 bench: all
 	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR)
-
-fuzz:
-	@echo "No parser of network or config bytes exists yet; harnesses land with the HTTP issue."
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

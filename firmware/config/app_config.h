@@ -35,6 +35,63 @@
 #define APP_TLS_MAX_CONNS 2
 #endif
 
+/* HTTP request limits (contract "Request rules"). Over a limit: 414 for
+ * the request line, 431 for the header block, header count or token. */
+#ifndef APP_HTTP_HEAD_MAX
+#define APP_HTTP_HEAD_MAX 4096      /* request head buffer per connection */
+#endif
+#ifndef APP_HTTP_LINE_MAX
+#define APP_HTTP_LINE_MAX 1024      /* request line incl. CRLF */
+#endif
+#ifndef APP_HTTP_MAX_HEADERS
+#define APP_HTTP_MAX_HEADERS 32
+#endif
+#ifndef APP_HTTP_TOKEN_MAX
+#define APP_HTTP_TOKEN_MAX 3072     /* bearer token bytes (Entra tokens: 1.5-3 KB) */
+#endif
+#ifndef APP_HTTP_HEAD_TIMEOUT_MS
+#define APP_HTTP_HEAD_TIMEOUT_MS 5000
+#endif
+#ifndef APP_HTTP_IDLE_TIMEOUT_MS
+#define APP_HTTP_IDLE_TIMEOUT_MS 30000
+#endif
+
+/* Session store (Entra: up to 10 CSV files per upload, names <= 255 bytes).
+ * Files and strings come from shared pools so that RAM follows what is
+ * provisioned, not the worst case of every session. */
+#ifndef APP_MAX_SESSIONS
+#define APP_MAX_SESSIONS 16
+#endif
+#ifndef APP_MAX_FILES
+#define APP_MAX_FILES 10            /* per session */
+#endif
+#ifndef APP_STORE_FILES
+#define APP_STORE_FILES 32          /* all sessions together */
+#endif
+#ifndef APP_STORE_ARENA
+#define APP_STORE_ARENA 4096        /* bytes for ids and file names */
+#endif
+#ifndef APP_ID_MAX
+#define APP_ID_MAX 64               /* contract: an id is 1..64 bytes */
+#endif
+#ifndef APP_FILE_NAME_MAX
+#define APP_FILE_NAME_MAX 255
+#endif
+
+/* Device configuration (a JSON document in the config partition). */
+#ifndef APP_CONFIG_MAX
+#define APP_CONFIG_MAX 16384        /* JSON bytes */
+#endif
+#ifndef APP_CONFIG_MAX_TOKENS
+#define APP_CONFIG_MAX_TOKENS 512   /* jsmn tokens */
+#endif
+#ifndef APP_MAX_STATIC_TOKENS
+#define APP_MAX_STATIC_TOKENS 4
+#endif
+#ifndef APP_SERVICE_ROOT_MAX
+#define APP_SERVICE_ROOT_MAX 128
+#endif
+
 /* Diagnostics TCP echo (RFC 862) on port 7. */
 #ifndef APP_ECHO_ENABLE
 #define APP_ECHO_ENABLE 1
