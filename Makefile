@@ -34,7 +34,24 @@ APP_SRCS := \
 	firmware/log/log.c \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
-	firmware/diag/echo.c
+	firmware/diag/echo.c \
+	firmware/clock/clock.c \
+	firmware/util/datetime.c \
+	firmware/util/uuid.c \
+	firmware/json/json.c \
+	firmware/json/json_tok.c \
+	firmware/config/config.c \
+	firmware/store/store.c \
+	firmware/auth/auth.c \
+	firmware/api/route.c \
+	firmware/api/api.c \
+	firmware/http/http_parser.c \
+	firmware/http/http_server.c \
+	firmware/http/http_tcp.c
+
+# mbedTLS modules in use (configuration: firmware/config/app_mbedtls_config.h).
+MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
+	aes.c ctr_drbg.c sha256.c constant_time.c platform_util.c)
 
 LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
@@ -44,8 +61,11 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	netif/ethernet.c)
 
+MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
-	-I$(LWIP_DIR)/src/include
+	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
+	-Ifirmware/api -Ifirmware/http \
+	-I$(LWIP_DIR)/src/include -I$(MBEDTLS_DIR)/include -I$(JSMN_DIR) $(MBEDTLS_DEFS)
 DRV_INC := -Ihal -Idrivers
 BOARD_INC := -Ihal -Idrivers -Iboard/$(BOARD)
 
@@ -66,12 +86,13 @@ APP_OBJS := $(call obj,$(APP_SRCS))
 DRV_OBJS := $(call obj,$(BOARD_DRIVERS))
 BOARD_OBJS := $(call obj,$(BOARD_SRCS))
 LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(OBJ)/lwip/%.o,$(LWIP_SRCS))
-FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS)
+MBEDTLS_OBJS := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OBJ)/mbedtls/%.o,$(MBEDTLS_SRCS))
+FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap fault-image size bench fuzz flash clean distclean format
+	check-noheap fault-image provision size bench fuzz flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -87,6 +108,7 @@ help:
 	@echo "  bench             measurements (echo throughput, boot time)"
 	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "  flash             no physical board yet: prints how to boot the image"
+	@echo "  provision         dev config (seed session) + dev token in $(BUILD)/provision (implied by run)"
 	@echo "  setup / deps      install packages / fetch pinned Debian sources (both implied)"
 	@echo "  format            clang-format our sources"
 	@echo "  clean             remove build outputs (keeps $(DEPS))"
@@ -123,6 +145,11 @@ $(OBJ)/lwip/%.o: $(LWIP_DIR)/src/%.c $(DEPS_STAMP)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(LWIP_CFLAGS) $(APP_INC) -c $< -o $@
 
+$(OBJ)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(LWIP_CFLAGS) -Ifirmware/config -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS) -c $< -o $@
+
 $(ELF): $(FW_OBJS) $(BOARD_LDSCRIPT)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FW_OBJS) -Wl,--start-group -lc -lgcc -Wl,--end-group
@@ -141,13 +168,21 @@ check-noheap: $(FW_OBJS)
 HTTP_PORT ?= 8080
 HTTPS_PORT ?= 8443
 ECHO_PORT ?= 8007
+PROVISION := $(BUILD)/provision
+CONFIG ?= $(PROVISION)/device-config.json
 RUNNER = tools/qemu-run --machine $(QEMU_MACHINE) --elf $(ELF) --seed-addr $(QEMU_SEED_ADDR) \
-	--http-port $(HTTP_PORT) --https-port $(HTTPS_PORT) --echo-port $(ECHO_PORT)
+	--http-port $(HTTP_PORT) --https-port $(HTTPS_PORT) --echo-port $(ECHO_PORT) \
+	--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token
 
-run: all
+# Development provisioning: the seed's session and a random dev token
+# (kept if they exist). CONFIG=path uses your own configuration instead.
+provision:
+	$(Q)tools/provision init --dir $(PROVISION)
+
+run: all provision
 	$(Q)$(RUNNER) run
 
-start: all
+start: all provision
 	$(Q)$(RUNNER) --pidfile $(BUILD)/qemu.pid --log $(BUILD)/qemu.log start
 
 stop:
@@ -173,9 +208,10 @@ FAULT_OUT := $(BUILD)/$(BOARD)-faultinject
 fault-image:
 	$(Q)$(MAKE) --no-print-directory OUT=$(FAULT_OUT) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_FAULT_INJECT=1" all
 
-test-integration: all fault-image
+test-integration: all fault-image provision
 	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
-		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) \
+		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
+		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider .
 
 # ---- Measurements --------------------------------------------------------

@@ -1,14 +1,22 @@
-/* Firmware entry: bring up the board and lwIP, start the services, then
- * run the superloop: drain the NIC, run lwIP's timers, sleep when idle. */
+/* Firmware entry: bring up the board, load the configuration, start lwIP
+ * and the services, then run the superloop: drain the NIC, run lwIP's
+ * timers and the HTTP deadlines, sleep when idle. */
 #include <stdint.h>
+#include <string.h>
 
+#include "api.h"
 #include "app_config.h"
 #include "app_err.h"
+#include "auth.h"
+#include "clock.h"
+#include "config.h"
 #include "echo.h"
 #include "ethif.h"
 #include "hal_board.h"
 #include "hal_eth.h"
 #include "hal_time.h"
+#include "http_server.h"
+#include "http_tcp.h"
 #include "log.h"
 #include "lwip/dhcp.h"
 #include "lwip/init.h"
@@ -16,12 +24,15 @@
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
+#include "store.h"
+#include "uuid.h"
 
 #ifndef APP_VERSION
 #define APP_VERSION "dev"
 #endif
 
 static struct netif s_netif;
+static struct config s_config;
 static uint8_t s_ready;
 static uint8_t s_services_up;
 static uint32_t s_boot_ms;
@@ -49,62 +60,124 @@ static void on_link(struct netif *netif)
     on_status(netif);
 }
 
-static int net_start(void)
+static void ip_from(ip4_addr_t *a, const uint8_t b[4])
+{
+    IP4_ADDR(a, b[0], b[1], b[2], b[3]);
+}
+
+/* Build-time defaults, overridden by the configuration's "network". */
+static int net_start(const struct config_network *cfg)
 {
     ip4_addr_t ip = {0};
     ip4_addr_t mask = {0};
     ip4_addr_t gw = {0};
+    bool dhcp = cfg->has_dhcp ? cfg->dhcp : APP_NET_DHCP;
 
     lwip_init();
-#if !APP_NET_DHCP
     if (!ip4addr_aton(APP_NET_IP, &ip) || !ip4addr_aton(APP_NET_NETMASK, &mask) ||
         !ip4addr_aton(APP_NET_GW, &gw)) {
         return APP_ERR_INVAL;
     }
-#endif
+    if (cfg->has_ip) {
+        ip_from(&ip, cfg->ip);
+    }
+    if (cfg->has_netmask) {
+        ip_from(&mask, cfg->netmask);
+    }
+    if (cfg->has_gateway) {
+        ip_from(&gw, cfg->gateway);
+    }
+    if (dhcp) {
+        ip4_addr_set_zero(&ip);
+        ip4_addr_set_zero(&mask);
+        ip4_addr_set_zero(&gw);
+    }
+    ethif_set_mac(cfg->has_mac ? cfg->mac : NULL);
     if (netif_add(&s_netif, &ip, &mask, &gw, NULL, ethif_init, ethernet_input) == NULL) {
         return APP_ERR_NODEV;
     }
-    netif_set_hostname(&s_netif, APP_NET_HOSTNAME);
+    netif_set_hostname(&s_netif, cfg->has_hostname ? cfg->hostname : APP_NET_HOSTNAME);
     netif_set_default(&s_netif);
     netif_set_status_callback(&s_netif, on_status);
     netif_set_link_callback(&s_netif, on_link);
     netif_set_up(&s_netif);
     ethif_link_poll(&s_netif);
-#if APP_NET_DHCP
-    if (dhcp_start(&s_netif) != ERR_OK) {
+#if LWIP_DHCP
+    if (dhcp && dhcp_start(&s_netif) != ERR_OK) {
         return APP_ERR_NOMEM;
+    }
+#else
+    if (dhcp) {
+        log_printf("net: DHCP requested but not built in (APP_NET_DHCP=0): static address\r\n");
     }
 #endif
     return APP_OK;
+}
+
+/* Load the configuration partition. A bad or missing one never stops the
+ * device: it logs why and answers every request 503. */
+static void config_start(void)
+{
+    char why[CONFIG_WHY_MAX];
+    size_t len = 0;
+    const uint8_t *part = hal_board_config(&len);
+    int err = config_load(part, len, &s_config, why, sizeof(why));
+    if (err == APP_OK) {
+        struct store_usage u;
+        store_usage(&u);
+        log_printf("config: ok, %d session(s), %d file(s), %u of %u string bytes\r\n", u.sessions,
+                   u.files, (unsigned)u.arena_used, (unsigned)APP_STORE_ARENA);
+    } else if (err == APP_ERR_NOTFOUND) {
+        log_printf("config: none in the config partition (%s); not provisioned\r\n", why);
+    } else {
+        log_printf("config: rejected: %s; not provisioned\r\n", why);
+    }
+    clock_init(s_config.has_clock_floor ? s_config.clock_floor_ms : 0);
+    auth_set_static((const uint8_t(*)[AUTH_DIGEST_LEN])s_config.static_tokens,
+                    s_config.static_token_count);
+    api_init(s_config.provisioned, s_config.service_root, s_config.realm);
+}
+
+static void idle_forever(const char *why, int err)
+{
+    for (;;) {
+        uint32_t t = hal_time_ms();
+        while (hal_time_ms() - t < 5000u) {
+            uint32_t key = hal_board_irq_save();
+            hal_board_sleep();
+            hal_board_irq_restore(key);
+        }
+        log_printf("%s (%s)\r\n", why, app_err_name(err));
+    }
 }
 
 int main(void)
 {
     int err;
     uint32_t last_link = 0;
+    uint32_t last_http = 0;
 
     hal_board_init();
     s_boot_ms = hal_time_ms();
     log_printf("\r\nboot %s firmware %s\r\n", hal_board_name(), APP_VERSION);
 
-    err = net_start();
-    if (err != APP_OK) {
-        /* Without a NIC there is nothing to serve; keep logging why. */
-        log_printf("net: start failed: %s\r\n", app_err_name(err));
-        for (;;) {
-            uint32_t t = hal_time_ms();
-            while (hal_time_ms() - t < 5000u) {
-                uint32_t key = hal_board_irq_save();
-                hal_board_sleep();
-                hal_board_irq_restore(key);
-            }
-            log_printf("net: no interface (%s)\r\n", app_err_name(err));
-        }
+    config_start();
+    if (uuid_init() != APP_OK) {
+        log_printf("rng: DRBG seeding failed; request ids are not random\r\n");
     }
+    err = net_start(&s_config.net);
+    if (err != APP_OK) {
+        log_printf("net: start failed: %s\r\n", app_err_name(err));
+        idle_forever("net: no interface", err);
+    }
+    http_server_init();
+    err = http_tcp_start(80);
+    log_printf("http: port 80 %s\r\n", app_err_name(err));
 #if APP_ECHO_ENABLE
-    err = echo_start(APP_ECHO_PORT, APP_ECHO_MAX_CONNS);
-    log_printf("echo: port %u %s\r\n", (unsigned)APP_ECHO_PORT, app_err_name(err));
+    if (s_config.echo) {
+        err = echo_start(APP_ECHO_PORT, APP_ECHO_MAX_CONNS);
+        log_printf("echo: port %u %s\r\n", (unsigned)APP_ECHO_PORT, app_err_name(err));
+    }
 #endif
     s_services_up = 1;
     on_status(&s_netif);
@@ -121,6 +194,11 @@ int main(void)
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
         uint32_t now = hal_time_ms();
+        if (now - last_http >= 100u) {
+            last_http = now;
+            http_server_poll();
+            (void)clock_now_ms(); /* keeps the wide uptime counter current */
+        }
         if (now - last_link >= APP_NET_LINK_POLL_MS) {
             last_link = now;
             ethif_link_poll(&s_netif);

@@ -2,6 +2,7 @@
 #ifndef HAL_BOARD_H
 #define HAL_BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Clocks, time base, console, and the board's devices (the Ethernet chip is
@@ -21,6 +22,11 @@ void hal_board_irq_restore(uint32_t key);
  * interrupt still wakes the core, so no event is lost between the check
  * and the sleep. */
 void hal_board_sleep(void);
+
+/* The configuration partition (a flash region holding the framed device
+ * configuration, see firmware/config/config.h). Sets *len to its size and
+ * returns its first byte; the bytes are read-only. */
+const uint8_t *hal_board_config(size_t *len);
 
 /* Most bytes of stack used since reset (the board paints its stack at
  * reset), or 0 when the board cannot tell. */

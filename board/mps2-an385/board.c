@@ -98,6 +98,12 @@ void hal_board_init(void)
     lan9118_attach(BOARD_ETH_BASE, eth_irq_enable);
 }
 
+const uint8_t *hal_board_config(size_t *len)
+{
+    *len = BOARD_CONFIG_SIZE;
+    return (const uint8_t *)BOARD_CONFIG_ADDR;
+}
+
 const char *hal_board_name(void)
 {
     return BOARD_NAME;

@@ -14,6 +14,11 @@
 #define BOARD_ETH_BASE 0x40200000u    /* LAN9220 (LAN9118-compatible) */
 #define BOARD_ETH_IRQ 13u             /* AN385 interrupt map: Ethernet */
 
+/* Configuration partition: the last 256 KB of the 4 MB code SSRAM (flash
+ * on a real part). tools/qemu-run loads the packed config here. */
+#define BOARD_CONFIG_ADDR 0x003C0000u
+#define BOARD_CONFIG_SIZE 0x00040000u
+
 /* No TRNG on this board: hal_rng is seeded from BOARD_SEED_ADDR, which
  * tools/qemu-run fills from the host's random source at every start
  * (QEMU -device loader). See README "Entropy". */

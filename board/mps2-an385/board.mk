@@ -7,3 +7,5 @@ BOARD_LDSCRIPT := linker/$(BOARD).ld
 QEMU_MACHINE := mps2-an385
 # RAM address of the 32-byte seed area the runner fills (linker .seed).
 QEMU_SEED_ADDR := 0x20000000
+# Flash address of the configuration partition (board.h BOARD_CONFIG_ADDR).
+QEMU_CONFIG_ADDR := 0x003C0000

@@ -72,6 +72,20 @@ int log_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
             width = width * 10u + (unsigned)(*f - '0');
             f++;
         }
+        int prec = -1;
+        if (*f == '.') {
+            f++;
+            prec = 0;
+            if (*f == '*') {
+                prec = va_arg(ap, int);
+                f++;
+            } else {
+                while (*f >= '0' && *f <= '9') {
+                    prec = prec * 10 + (*f - '0');
+                    f++;
+                }
+            }
+        }
         while (*f == 'l' || *f == 'z') {
             /* size_t is unsigned long wide on both the target and the host. */
             lng = (*f == 'z') ? 1 : lng + 1;
@@ -106,13 +120,16 @@ int log_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
             if (s == NULL) {
                 s = "(null)";
             }
-            size_t n = strlen(s);
+            size_t n = 0;
+            while ((prec < 0 || n < (size_t)prec) && s[n] != '\0') {
+                n++;
+            }
             while (width > n) {
                 put(&o, ' ');
                 width--;
             }
-            while (*s != '\0') {
-                put(&o, *s++);
+            for (size_t i = 0; i < n; i++) {
+                put(&o, s[i]);
             }
             break;
         }

@@ -13,6 +13,17 @@
 
 #define ETHIF_MAX_SEGS 16u
 
+static uint8_t s_mac[ETH_HWADDR_LEN];
+static bool s_mac_set;
+
+void ethif_set_mac(const uint8_t *mac)
+{
+    s_mac_set = mac != NULL;
+    if (mac != NULL) {
+        memcpy(s_mac, mac, sizeof(s_mac));
+    }
+}
+
 /* Fill segs from the chain; returns the count, or ETHIF_MAX_SEGS + 1 when
  * the chain has more non-empty pbufs than the MAC takes. */
 static size_t chain_segs(struct pbuf *p, struct hal_eth_seg *segs)
@@ -121,7 +132,7 @@ void ethif_link_poll(struct netif *netif)
 
 err_t ethif_init(struct netif *netif)
 {
-    struct hal_eth_cfg cfg = {.rx_pad = ETH_PAD_SIZE, .mac = NULL};
+    struct hal_eth_cfg cfg = {.rx_pad = ETH_PAD_SIZE, .mac = s_mac_set ? s_mac : NULL};
 
     if (hal_eth_init(&cfg) != APP_OK) {
         return ERR_IF;

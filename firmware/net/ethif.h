@@ -3,6 +3,8 @@
 #ifndef ETHIF_H
 #define ETHIF_H
 
+#include <stdint.h>
+
 #include "lwip/err.h"
 #include "lwip/netif.h"
 
@@ -10,6 +12,10 @@
 #ifndef ETHIF_TX_RETRIES
 #define ETHIF_TX_RETRIES 1000u
 #endif
+
+/* MAC address to program at ethif_init() instead of the chip's own
+ * (NULL: keep the chip's). The bytes are copied. */
+void ethif_set_mac(const uint8_t *mac);
 
 /* netif_add() init callback: starts the MAC (hal_eth_init) and fills in
  * the netif (name, MTU, MAC address, output functions).

@@ -31,6 +31,9 @@ class Device:
         self.http_port = ports.get("http_port") or free_port()
         self.https_port = ports.get("https_port") or free_port()
         self.echo_port = ports.get("echo_port") or free_port()
+        # The provisioned device configuration (None: boot unprovisioned).
+        self.config = ports.get("config", os.environ.get("DEVICE_CONFIG"))
+        self.config_addr = os.environ.get("QEMU_CONFIG_ADDR", "0x003C0000")
         self.pidfile = os.path.join(workdir, "qemu.pid")
         self.log = os.path.join(workdir, "qemu.log")
 
@@ -39,7 +42,10 @@ class Device:
                "--seed-addr", self.seed_addr,
                "--http-port", str(self.http_port), "--https-port", str(self.https_port),
                "--echo-port", str(self.echo_port),
-               "--pidfile", self.pidfile, "--log", self.log, command]
+               "--pidfile", self.pidfile, "--log", self.log]
+        if self.config:
+            cmd += ["--config", self.config, "--config-addr", self.config_addr]
+        cmd.append(command)
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
         if check and r.returncode != 0:
             raise RuntimeError("qemu-run %s failed (%d):\n%s%s" % (command, r.returncode, r.stdout, r.stderr))
@@ -56,6 +62,10 @@ class Device:
     def uart(self):
         with open(self.log, "rb") as f:
             return f.read().decode("latin-1")
+
+    def http(self, timeout=10):
+        import http.client
+        return http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
 
     def connect(self, port=None, timeout=10):
         return socket.create_connection(("127.0.0.1", port or self.echo_port), timeout=timeout)
@@ -74,3 +84,10 @@ def device():
             # A fault anywhere in the session is a failure of the session.
             assert "FAULT" not in log, log[-2000:]
             assert "ASSERT" not in log, log[-2000:]
+
+
+@pytest.fixture(scope="session")
+def token():
+    path = os.environ.get("DEV_TOKEN_FILE", os.path.join(ROOT, "build/provision/dev-token"))
+    with open(path) as f:
+        return f.read().strip()

@@ -1,0 +1,71 @@
+/* The Graph endpoint: turns a parsed request into a response descriptor
+ * (status, headers, body source) and renders that response, head and body,
+ * into a window of a caller buffer as often as the connection needs
+ * (api-contract.md "Success response" and "Error response"). */
+#ifndef API_H
+#define API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app_config.h"
+#include "http_parser.h"
+#include "uuid.h"
+
+struct store_session;
+
+#ifndef APP_API_MSG_MAX
+#define APP_API_MSG_MAX 160
+#endif
+
+/* Everything needed to render one response again and again, identically:
+ * a snapshot taken when the request was answered (the request buffer may
+ * be reused meanwhile). */
+struct api_response {
+    uint16_t status;
+    uint8_t head_only;      /* HEAD: Content-Length of the body, no body */
+    uint8_t close;          /* Connection: close, then close */
+    uint8_t tls;            /* Strict-Transport-Security */
+    uint8_t www_auth;       /* 0 none, 1 realm, 2 realm + error="invalid_token" */
+    uint8_t allow;          /* Allow: GET, HEAD */
+    uint8_t retry_after;    /* seconds, 0 none */
+    const char *code;       /* error code; NULL for a success */
+    const struct store_session *session;
+    int64_t now_ms;
+    uint32_t body_len;
+    uint8_t crid_len;
+    char request_id[UUID_STR_LEN + 1];
+    char client_request_id[APP_ID_MAX + 1];
+    char message[APP_API_MSG_MAX];
+    /* For the log line only. */
+    const char *log_method;
+    char log_path[96];
+    uint8_t log_path_len;
+};
+
+/* Service settings from the configuration. service_root and realm must
+ * stay valid (they point into the static config). */
+void api_init(bool provisioned, const char *service_root, const char *realm);
+
+/* Answer a complete, well-formed request head. */
+void api_handle(const struct http_request *req, bool tls, struct api_response *out);
+
+/* Answer a head the parser refused (req->status, req->reason); closes. */
+void api_parse_error(const struct http_request *req, bool tls, struct api_response *out);
+
+/* 408 for a head not complete in time; closes. */
+void api_timeout(bool tls, struct api_response *out);
+
+/* 503 + Retry-After for a connection that found no free slot; closes. */
+void api_busy(bool tls, struct api_response *out);
+
+/* Total bytes of the response (head + body, or head only for HEAD). */
+size_t api_response_length(const struct api_response *r);
+
+/* Render bytes [skip, skip + cap) of the response into buf.
+ * Returns the bytes written (cap, or less at the end), or 0 when skip is
+ * past the end or rendering failed (a bug: the caller closes). */
+size_t api_render(const struct api_response *r, char *buf, size_t cap, size_t skip);
+
+#endif

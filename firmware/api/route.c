@@ -1,0 +1,327 @@
+/* Router for GET .../accessPackageCatalogs/{c}/accessPackageResources/{r}/
+ * uploadSessions/{s} and its aliases (api-contract.md "Routes"). */
+#include "route.h"
+
+#include <string.h>
+
+#include "app_err.h"
+
+/* Longest segment we decode: names are short, ids <= APP_ID_MAX, and a key
+ * segment is name + "('" + id + "')". */
+#define SEG_MAX (APP_ID_MAX * 3 + 48)
+
+struct seg {
+    char s[SEG_MAX];
+    size_t n;
+    const char *raw;
+    size_t raw_n;
+};
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = (char)(c | 0x20);
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Percent-decode (RFC 3986 2.1) into out; rejects bad escapes and any
+ * decoded byte that is a control, DEL, or NUL. */
+static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *out_n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '%') {
+            if (i + 2u >= n) {
+                return APP_ERR_INVAL;
+            }
+            int hi = hexval(in[i + 1]);
+            int lo = hexval(in[i + 2]);
+            if (hi < 0 || lo < 0) {
+                return APP_ERR_INVAL;
+            }
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+        }
+        if (c < 0x20u || c == 0x7Fu) {
+            return APP_ERR_INVAL;
+        }
+        if (o >= cap) {
+            return APP_ERR_OVERFLOW;
+        }
+        out[o++] = (char)c;
+    }
+    *out_n = o;
+    return APP_OK;
+}
+
+static bool name_eq(const char *s, size_t n, const char *lit)
+{
+    size_t ln = strlen(lit);
+    if (n != ln) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char a = s[i];
+        char b = lit[i];
+        if (a >= 'A' && a <= 'Z') {
+            a = (char)(a | 0x20);
+        }
+        if (b >= 'A' && b <= 'Z') {
+            b = (char)(b | 0x20);
+        }
+        if (a != b) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void set_detail(struct route_result *out, const char *s, size_t n)
+{
+    if (n > sizeof(out->detail) - 1u) {
+        n = sizeof(out->detail) - 1u;
+    }
+    memcpy(out->detail, s, n);
+    out->detail[n] = '\0';
+    out->detail_len = n;
+}
+
+static int fail(struct route_result *out, enum route_kind kind, const char *s, size_t n)
+{
+    out->kind = kind;
+    set_detail(out, s, n);
+    return kind == ROUTE_BAD_REQUEST ? APP_ERR_INVAL : APP_ERR_NOTFOUND;
+}
+
+/* A segment that did not decode: malformed escapes or bytes are a bad
+ * request; one merely too long to be any name or id is an unknown segment. */
+static int seg_fail(struct route_result *out, const struct seg *sg, int err)
+{
+    return fail(out, err == APP_ERR_OVERFLOW ? ROUTE_BAD_SEGMENT : ROUTE_BAD_REQUEST, sg->raw, sg->raw_n);
+}
+
+/* An id: 1..APP_ID_MAX printable bytes, no '/' (contract). */
+static bool id_ok(const char *s, size_t n)
+{
+    if (n == 0u || n > APP_ID_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x21u || c > 0x7Eu || c == '/') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void id_set(struct route_id *id, const char *s, size_t n)
+{
+    memcpy(id->s, s, n);
+    id->s[n] = '\0';
+    id->n = (uint8_t)n;
+}
+
+/* Split the next segment off *p (raw, before decoding). */
+static bool next_seg(const char **p, const char *end, struct seg *sg)
+{
+    if (*p >= end) {
+        return false;
+    }
+    const char *s = *p;
+    const char *q = memchr(s, '/', (size_t)(end - s));
+    if (q == NULL) {
+        q = end;
+    }
+    sg->raw = s;
+    sg->raw_n = (size_t)(q - s);
+    *p = q < end ? q + 1 : end;
+    return true;
+}
+
+/* If seg is name('key') (OData key syntax, '' inside the quotes stands for
+ * one '), split it: returns true with the name length and the key. */
+static bool key_alias(const struct seg *sg, size_t *name_n, char *key, size_t *key_n)
+{
+    const char *open = memchr(sg->s, '(', sg->n);
+    if (open == NULL || sg->n < 4u || sg->s[sg->n - 1u] != ')') {
+        return false;
+    }
+    size_t nn = (size_t)(open - sg->s);
+    const char *k = open + 1;
+    const char *kend = sg->s + sg->n - 1u;
+    if (kend - k < 2 || k[0] != '\'' || kend[-1] != '\'') {
+        return false;
+    }
+    k++;
+    kend--;
+    size_t o = 0;
+    for (const char *c = k; c < kend; c++) {
+        if (*c == '\'') {
+            if (c + 1 < kend && c[1] == '\'') {
+                c++;
+            } else {
+                return false;
+            }
+        }
+        if (o >= APP_ID_MAX + 1u) {
+            return false;
+        }
+        key[o++] = *c;
+    }
+    *name_n = nn;
+    *key_n = o;
+    return true;
+}
+
+/* OData system query options (OData 4.01 Part 2, 5.1), matched with or
+ * without '$' and case-insensitively: none is supported on this route. */
+static const char *const k_system_options[] = {
+    "select", "expand", "filter", "orderby", "top", "skip", "count", "search",
+    "format", "compute", "skiptoken", "deltatoken", "apply", "levels", "index",
+    "schemaversion", "id",
+};
+
+static int check_query(const char *q, size_t n, struct route_result *out)
+{
+    const char *end = q + n;
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *pe = amp != NULL ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(pe - q));
+        const char *ne = eq != NULL ? eq : pe;
+        char name[48];
+        size_t nn = 0;
+        if (pct_decode(q, (size_t)(ne - q), name, sizeof(name), &nn) == APP_ERR_INVAL) {
+            return fail(out, ROUTE_BAD_REQUEST, q, (size_t)(ne - q));
+        }
+        if (nn > 0u && nn < sizeof(name)) {
+            const char *bare = name[0] == '$' ? name + 1 : name;
+            size_t bn = name[0] == '$' ? nn - 1u : nn;
+            bool system = name[0] == '$';
+            for (size_t i = 0; !system && i < sizeof(k_system_options) / sizeof(k_system_options[0]); i++) {
+                system = name_eq(bare, bn, k_system_options[i]);
+            }
+            if (system) {
+                return fail(out, ROUTE_BAD_QUERY, name, nn);
+            }
+        } else if (nn > 0u && name[0] == '$') {
+            return fail(out, ROUTE_BAD_QUERY, name, nn);
+        }
+        q = pe < end ? pe + 1 : end;
+    }
+    return APP_OK;
+}
+
+/* Match one "name" segment, or "name('key')" when key is not NULL. With
+ * key != NULL and the plain form, the key is the next segment. */
+static int want(const char **p, const char *end, const char *name, struct route_id *key,
+                struct route_result *out)
+{
+    struct seg sg;
+    int err;
+    if (!next_seg(p, end, &sg)) {
+        /* Path ends early: name the last thing we expected. */
+        return fail(out, ROUTE_BAD_SEGMENT, name, strlen(name));
+    }
+    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+        return seg_fail(out, &sg, err);
+    }
+    if (name_eq(sg.s, sg.n, name)) {
+        if (key == NULL) {
+            return APP_OK;
+        }
+        struct seg kg;
+        if (!next_seg(p, end, &kg)) {
+            return fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
+        }
+        if (pct_decode(kg.raw, kg.raw_n, kg.s, sizeof(kg.s), &kg.n) != APP_OK || !id_ok(kg.s, kg.n)) {
+            return fail(out, ROUTE_BAD_REQUEST, kg.raw, kg.raw_n);
+        }
+        id_set(key, kg.s, kg.n);
+        return APP_OK;
+    }
+    size_t nn = 0;
+    char k[APP_ID_MAX + 2];
+    size_t kn = 0;
+    if (key != NULL && key_alias(&sg, &nn, k, &kn) && name_eq(sg.s, nn, name)) {
+        if (!id_ok(k, kn)) {
+            return fail(out, ROUTE_BAD_REQUEST, sg.raw, sg.raw_n);
+        }
+        id_set(key, k, kn);
+        return APP_OK;
+    }
+    return fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
+}
+
+int route_match(const char *path, size_t path_len, const char *query, size_t query_len,
+                struct route_result *out)
+{
+    const char *end = path + path_len;
+    const char *p = path;
+    struct seg sg;
+    int err;
+
+    memset(out, 0, sizeof(*out));
+    out->kind = ROUTE_BAD_SEGMENT;
+    if (path_len == 0u || path[0] != '/') {
+        return fail(out, ROUTE_BAD_REQUEST, path, path_len);
+    }
+    p++;
+    /* Optional version prefix: "beta" only ("v1.0" is not served). */
+    const char *save = p;
+    if (!next_seg(&p, end, &sg)) {
+        return fail(out, ROUTE_BAD_SEGMENT, "", 0);
+    }
+    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+        return seg_fail(out, &sg, err);
+    }
+    if (!name_eq(sg.s, sg.n, "beta")) {
+        p = save;
+    }
+    if ((err = want(&p, end, "identityGovernance", NULL, out)) != APP_OK) {
+        return err;
+    }
+    /* entitlementManagement/accessPackageCatalogs/{c} or catalogs/{c}. */
+    save = p;
+    if (!next_seg(&p, end, &sg)) {
+        return fail(out, ROUTE_BAD_SEGMENT, "identityGovernance", 18);
+    }
+    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+        return seg_fail(out, &sg, err);
+    }
+    if (name_eq(sg.s, sg.n, "entitlementManagement")) {
+        err = want(&p, end, "accessPackageCatalogs", &out->catalog, out);
+    } else {
+        p = save;
+        err = want(&p, end, "catalogs", &out->catalog, out);
+    }
+    if (err != APP_OK) {
+        return err;
+    }
+    if ((err = want(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
+        return err;
+    }
+    if ((err = want(&p, end, "uploadSessions", &out->session, out)) != APP_OK) {
+        return err;
+    }
+    if (p < end || (path_len > 0u && end[-1] == '/')) {
+        /* Anything after the session id is a segment we do not serve. */
+        if (!next_seg(&p, end, &sg)) {
+            sg.raw = "";
+            sg.raw_n = 0;
+        }
+        return fail(out, ROUTE_BAD_SEGMENT, sg.raw, sg.raw_n);
+    }
+    if ((err = check_query(query, query_len, out)) != APP_OK) {
+        return err;
+    }
+    out->kind = ROUTE_SESSION;
+    return APP_OK;
+}

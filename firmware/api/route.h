@@ -1,0 +1,43 @@
+/* Graph URL router for the upload-session read path (contract "Routes"):
+ * version prefix, both catalog paths, case-insensitive segment names,
+ * percent-decoding, the ('id') key alias, and the query-option rule. Knows
+ * nothing of HTTP connections or of the store. */
+#ifndef ROUTE_H
+#define ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app_config.h"
+
+enum route_kind {
+    ROUTE_SESSION = 0,      /* .../uploadSessions/{s}: ids filled in */
+    ROUTE_BAD_SEGMENT,      /* 400: "Resource not found for the segment '<detail>'." */
+    ROUTE_BAD_QUERY,        /* 400: unsupported OData system query option <detail> */
+    ROUTE_BAD_REQUEST,      /* 400: malformed path (bad percent-encoding, control byte, bad id) */
+};
+
+struct route_id {
+    char s[APP_ID_MAX + 1];
+    uint8_t n;
+};
+
+struct route_result {
+    enum route_kind kind;
+    struct route_id catalog, resource, session;
+    /* For errors: the offending segment or option (decoded where possible,
+     * cut to fit), NUL-terminated. */
+    char detail[APP_ID_MAX + 32];
+    size_t detail_len;
+};
+
+/* Route path (not yet percent-decoded, starting with '/') and the query
+ * (bytes after '?', may be empty). Always fills out->kind.
+ * Returns APP_OK when the path names an upload session (kind
+ * ROUTE_SESSION), APP_ERR_NOTFOUND for an unknown path or query option
+ * (kind says which answer), APP_ERR_INVAL for a malformed path. */
+int route_match(const char *path, size_t path_len, const char *query, size_t query_len,
+                struct route_result *out);
+
+#endif

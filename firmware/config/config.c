@@ -1,0 +1,1078 @@
+/* Device configuration loader: frame check, strict JSON (json_tok over
+ * jsmn), schema walk with a field path for every message. One load at a
+ * time: the tokens, the path and the scratch strings are static. */
+#include "config.h"
+
+#include <string.h>
+
+#include "app_err.h"
+#include "datetime.h"
+#include "json_tok.h"
+#include "store.h"
+
+#if APP_CONFIG_MAX < 2 || APP_CONFIG_MAX_TOKENS < 1
+#error "APP_CONFIG_MAX and APP_CONFIG_MAX_TOKENS are too small for any config"
+#endif
+#if APP_SERVICE_ROOT_MAX < 8
+#error "APP_SERVICE_ROOT_MAX must hold at least \"https://\""
+#endif
+
+#define PATH_MAX_LEN 96u  /* "sessions[15].files[9].uploadedDateTime" and room */
+#define KEY_SHOW_MAX 32u  /* bytes of an unknown key quoted in a message */
+#define TS_MAX 40u        /* longest timestamp text accepted before parsing */
+
+static jsmntok_t s_toks[APP_CONFIG_MAX_TOKENS];
+
+/* The load in progress. */
+static struct {
+    const char *js;
+    int ntok;
+    struct config *cfg;
+    char *why;
+    size_t why_cap;
+    size_t why_len;
+    char path[PATH_MAX_LEN];
+    size_t path_len;
+} s_ld;
+
+/* Decoded strings of the session being added (the store copies them). */
+static char s_cat[APP_ID_MAX + 1];
+static char s_res[APP_ID_MAX + 1];
+static char s_id[APP_ID_MAX + 1];
+static char s_name[APP_FILE_NAME_MAX + 1];
+
+/* ---- CRC-32 ---------------------------------------------------------------- */
+
+uint32_t config_crc32(const uint8_t *p, size_t n)
+{
+    /* Nibble table of the reflected IEEE polynomial 0xEDB88320: 64 bytes
+     * of flash, two lookups per byte. */
+    static const uint32_t tab[16] = {
+        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
+        0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+    };
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        crc = (crc >> 4) ^ tab[crc & 15u];
+        crc = (crc >> 4) ^ tab[crc & 15u];
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
+/* ---- the message ----------------------------------------------------------- */
+
+static void why_char(char c)
+{
+    if (s_ld.why != NULL && s_ld.why_len + 1 < s_ld.why_cap) {
+        s_ld.why[s_ld.why_len++] = c;
+        s_ld.why[s_ld.why_len] = '\0';
+    }
+}
+
+static void why_str(const char *s)
+{
+    while (*s != '\0') {
+        why_char(*s++);
+    }
+}
+
+/* Bytes from the input: anything outside printable ASCII shows as '?'. */
+static void why_mem(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        why_char((c >= 0x20 && c <= 0x7E) ? (char)c : '?');
+    }
+}
+
+static void why_uint(uint64_t v)
+{
+    char tmp[21];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    while (n > 0) {
+        why_char(tmp[--n]);
+    }
+}
+
+static void why_hex32(uint32_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    why_str("0x");
+    for (int sh = 28; sh >= 0; sh -= 4) {
+        why_char(hex[(v >> sh) & 15u]);
+    }
+}
+
+/* Start a message "<path>: " (the caller appends the reason). */
+static void why_begin(void)
+{
+    s_ld.why_len = 0;
+    if (s_ld.why != NULL && s_ld.why_cap > 0) {
+        s_ld.why[0] = '\0';
+    }
+    if (s_ld.path_len == 0) {
+        why_str("top level");
+    } else {
+        why_mem(s_ld.path, s_ld.path_len);
+    }
+    why_str(": ");
+}
+
+static int fail(int err, const char *reason)
+{
+    why_begin();
+    why_str(reason);
+    return err;
+}
+
+/* ---- the field path -------------------------------------------------------- */
+
+static void path_add(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n && s_ld.path_len + 1 < PATH_MAX_LEN; i++) {
+        s_ld.path[s_ld.path_len++] = p[i];
+    }
+}
+
+/* Append ".key" (or "key" at the top); returns the length to restore. */
+static size_t path_key(const char *key, size_t n)
+{
+    size_t saved = s_ld.path_len;
+    if (s_ld.path_len > 0) {
+        path_add(".", 1);
+    }
+    if (n > KEY_SHOW_MAX) {
+        path_add(key, KEY_SHOW_MAX);
+        path_add("...", 3);
+    } else {
+        path_add(key, n);
+    }
+    return saved;
+}
+
+static size_t path_index(int i)
+{
+    size_t saved = s_ld.path_len;
+    char tmp[12];
+    size_t n = 0;
+    unsigned v = (unsigned)i;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    path_add("[", 1);
+    while (n > 0) {
+        path_add(&tmp[--n], 1);
+    }
+    path_add("]", 1);
+    return saved;
+}
+
+static void path_pop(size_t saved)
+{
+    s_ld.path_len = saved;
+}
+
+/* ---- typed values (the caller has pushed the value's path) --------------- */
+
+static const jsmntok_t *tok(int i)
+{
+    return &s_toks[i];
+}
+
+static int too_long(size_t max, const char *limit)
+{
+    why_begin();
+    why_str("longer than ");
+    why_uint(max);
+    why_str(" bytes");
+    if (limit != NULL) {
+        why_str(" (");
+        why_str(limit);
+        why_str(")");
+    }
+    return APP_ERR_INVAL;
+}
+
+/* Decode a string value into buf. Returns its length, or an error with
+ * the message written; APP_ERR_OVERFLOW is returned WITHOUT a message
+ * (the caller knows what the limit means). */
+static int get_text(int t, char *buf, size_t cap)
+{
+    if (tok(t)->type != JSMN_STRING) {
+        return fail(APP_ERR_INVAL, "expected a string");
+    }
+    int n = json_tok_string(s_ld.js, tok(t), buf, cap);
+    if (n == APP_ERR_INVAL) {
+        const char *problem = json_tok_string_problem(s_ld.js, tok(t));
+        why_begin();
+        why_str("invalid string: ");
+        why_str(problem != NULL ? problem : "undecodable");
+        return APP_ERR_INVAL;
+    }
+    return n;
+}
+
+/* A string of 1..cap-1 bytes; limit names the macro for the message. */
+static int get_bounded(int t, char *buf, size_t cap, const char *limit)
+{
+    int n = get_text(t, buf, cap);
+    if (n == APP_ERR_OVERFLOW) {
+        return too_long(cap - 1, limit);
+    }
+    if (n == 0) {
+        return fail(APP_ERR_INVAL, "must not be empty");
+    }
+    return n;
+}
+
+/* A string of fixed format: overflow and emptiness are format errors. */
+static int get_format(int t, char *buf, size_t cap, const char *expected)
+{
+    int n = get_text(t, buf, cap);
+    if (n == APP_ERR_OVERFLOW || n == 0) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return n;
+}
+
+static int get_bool(int t, bool *out)
+{
+    if (json_tok_bool(s_ld.js, tok(t), out) != APP_OK) {
+        return fail(APP_ERR_INVAL, "expected true or false");
+    }
+    return APP_OK;
+}
+
+static int get_nonneg(int t, int64_t *out)
+{
+    int64_t v;
+    int rc = json_tok_int64(s_ld.js, tok(t), &v);
+    if (rc == APP_ERR_OVERFLOW) {
+        return fail(APP_ERR_INVAL, "integer out of range (64-bit)");
+    }
+    if (rc != APP_OK || v < 0) {
+        return fail(APP_ERR_INVAL, "expected a non-negative integer");
+    }
+    *out = v;
+    return APP_OK;
+}
+
+static int get_time(int t, int64_t *ms)
+{
+    char buf[TS_MAX];
+    static const char expected[] =
+        "expected an ISO 8601 UTC timestamp like \"2024-03-06T01:35:12.123Z\"";
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (datetime_parse_iso8601(buf, (size_t)n, ms) != APP_OK) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return APP_OK;
+}
+
+/* ---- objects ----------------------------------------------------------------- */
+
+struct field {
+    const char *name;
+    bool required;
+    int val; /* value token, -1 when absent */
+};
+
+static void path_raw_key(int k)
+{
+    path_key(s_ld.js + tok(k)->start, (size_t)(tok(k)->end - tok(k)->start));
+}
+
+/* Check that t is an object whose keys decode and are unique. */
+static int check_keys(int t)
+{
+    if (tok(t)->type != JSMN_OBJECT) {
+        return fail(APP_ERR_INVAL, "expected an object");
+    }
+    int k = t + 1;
+    for (int m = 0; m < tok(t)->size; m++) {
+        const char *problem = json_tok_string_problem(s_ld.js, tok(k));
+        if (problem != NULL) {
+            path_raw_key(k);
+            why_begin();
+            why_str("invalid key: ");
+            why_str(problem);
+            return APP_ERR_INVAL;
+        }
+        k = json_tok_skip(s_toks, s_ld.ntok, k);
+        if (k < 0) {
+            return fail(APP_ERR_INVAL, "malformed object");
+        }
+    }
+    int dup = -1;
+    if (json_tok_check_unique(s_ld.js, s_toks, s_ld.ntok, t, &dup) != APP_OK) {
+        if (dup >= 0) {
+            path_raw_key(dup);
+            return fail(APP_ERR_INVAL, "duplicate key");
+        }
+        return fail(APP_ERR_INVAL, "malformed object");
+    }
+    return APP_OK;
+}
+
+/* Check that t is an object with valid, unique keys, all of them in
+ * f[0..n), and fill in each field's value token. */
+static int walk_object(int t, struct field *f, size_t n)
+{
+    int rc = check_keys(t);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        f[i].val = -1;
+    }
+    int k = t + 1;
+    for (int m = 0; m < tok(t)->size; m++) {
+        size_t i;
+        for (i = 0; i < n; i++) {
+            if (json_tok_eq(s_ld.js, tok(k), f[i].name, strlen(f[i].name))) {
+                f[i].val = k + 1;
+                break;
+            }
+        }
+        if (i == n) {
+            path_raw_key(k);
+            return fail(APP_ERR_INVAL, "unknown key");
+        }
+        k = json_tok_skip(s_toks, s_ld.ntok, k);
+        if (k < 0) {
+            return fail(APP_ERR_INVAL, "malformed object");
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].required && f[i].val < 0) {
+            path_key(f[i].name, strlen(f[i].name));
+            return fail(APP_ERR_INVAL, "missing (required)");
+        }
+    }
+    return APP_OK;
+}
+
+/* Check t is an array of at most max entries; limit names the macro. */
+static int check_array(int t, int max, const char *limit)
+{
+    if (tok(t)->type != JSMN_ARRAY) {
+        return fail(APP_ERR_INVAL, "expected an array");
+    }
+    if (tok(t)->size > max) {
+        why_begin();
+        why_uint((uint64_t)tok(t)->size);
+        why_str(" entries, more than ");
+        why_str(limit);
+        why_str("=");
+        why_uint((uint64_t)max);
+        return APP_ERR_NOMEM;
+    }
+    return APP_OK;
+}
+
+/* Run fn on field f's value with the path extended by its name. */
+#define WITH_KEY(f, call)                                                 \
+    do {                                                                  \
+        size_t saved_ = path_key((f).name, strlen((f).name));             \
+        int rc_ = (call);                                                 \
+        path_pop(saved_);                                                 \
+        if (rc_ < 0) {                                                    \
+            return rc_;                                                   \
+        }                                                                 \
+    } while (0)
+
+/* ---- network ---------------------------------------------------------------- */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hex_val(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Dotted quad, four decimal octets 0..255 without leading zeros (a "010"
+ * would be octal to inet_aton and decimal to others: refuse it). */
+static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || s[i] != '.') {
+                return -1;
+            }
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && is_digit(s[i]) && i - start < 3) {
+            v = v * 10u + (unsigned)(s[i] - '0');
+            i++;
+        }
+        if (i == start || v > 255u || (s[start] == '0' && i - start > 1)) {
+            return -1;
+        }
+        out[part] = (uint8_t)v;
+    }
+    return i == n ? 0 : -1;
+}
+
+static int get_ipv4(int t, uint8_t out[4])
+{
+    char buf[16];
+    static const char expected[] = "expected a dotted IPv4 address like \"10.0.2.15\"";
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (parse_ipv4(buf, (size_t)n, out) != 0) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return APP_OK;
+}
+
+static int get_netmask(int t, uint8_t out[4])
+{
+    int rc = get_ipv4(t, out);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    uint32_t m = ((uint32_t)out[0] << 24) | ((uint32_t)out[1] << 16) | ((uint32_t)out[2] << 8) |
+                 (uint32_t)out[3];
+    /* Contiguous ones from the top: the inverted mask plus one is a power
+     * of two (or zero for 255.255.255.255). */
+    uint32_t inv = ~m;
+    if ((inv & (inv + 1u)) != 0) {
+        return fail(APP_ERR_INVAL, "not a contiguous netmask");
+    }
+    return APP_OK;
+}
+
+static int get_mac(int t, uint8_t mac[6])
+{
+    char buf[18];
+    static const char expected[] = "expected a MAC address like \"02:12:34:56:78:9a\"";
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n != 17) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_val(buf[3 * i]);
+        int lo = hex_val(buf[3 * i + 1]);
+        if (hi < 0 || lo < 0 || (i < 5 && buf[3 * i + 2] != ':')) {
+            return fail(APP_ERR_INVAL, expected);
+        }
+        mac[i] = (uint8_t)((hi << 4) | lo);
+    }
+    if (mac[0] & 1u) {
+        return fail(APP_ERR_INVAL, "not a unicast address (group bit of the first octet set)");
+    }
+    if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+        return fail(APP_ERR_INVAL, "must not be 00:00:00:00:00:00");
+    }
+    return APP_OK;
+}
+
+static int get_hostname(int t, char *buf)
+{
+    int n = get_bounded(t, buf, CONFIG_HOSTNAME_MAX + 1, NULL);
+    if (n < 0) {
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        char c = buf[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-')) {
+            return fail(APP_ERR_INVAL, "may only contain A-Z, a-z, 0-9 and '-'");
+        }
+    }
+    if (buf[0] == '-' || buf[n - 1] == '-') {
+        return fail(APP_ERR_INVAL, "must not start or end with '-' (RFC 1123)");
+    }
+    return APP_OK;
+}
+
+static int parse_network(int t)
+{
+    struct config_network *net = &s_ld.cfg->net;
+    struct field f[] = {
+        {"hostname", false, -1}, {"mac", false, -1},     {"dhcp", false, -1},
+        {"ip", false, -1},       {"netmask", false, -1}, {"gateway", false, -1},
+    };
+    int rc = walk_object(t, f, sizeof(f) / sizeof(f[0]));
+    if (rc != APP_OK) {
+        return rc;
+    }
+    if (f[0].val >= 0) {
+        WITH_KEY(f[0], get_hostname(f[0].val, net->hostname));
+        net->has_hostname = true;
+    }
+    if (f[1].val >= 0) {
+        WITH_KEY(f[1], get_mac(f[1].val, net->mac));
+        net->has_mac = true;
+    }
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], get_bool(f[2].val, &net->dhcp));
+        net->has_dhcp = true;
+    }
+    if (f[3].val >= 0) {
+        WITH_KEY(f[3], get_ipv4(f[3].val, net->ip));
+        net->has_ip = true;
+    }
+    if (f[4].val >= 0) {
+        WITH_KEY(f[4], get_netmask(f[4].val, net->netmask));
+        net->has_netmask = true;
+    }
+    if (f[5].val >= 0) {
+        WITH_KEY(f[5], get_ipv4(f[5].val, net->gateway));
+        net->has_gateway = true;
+    }
+    return APP_OK;
+}
+
+/* ---- clock, auth, service root ---------------------------------------------- */
+
+static int parse_clock(int t)
+{
+    struct field f[] = {{"floorUnixMs", true, -1}};
+    int rc = walk_object(t, f, 1);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    WITH_KEY(f[0], get_nonneg(f[0].val, &s_ld.cfg->clock_floor_ms));
+    s_ld.cfg->has_clock_floor = true;
+    return APP_OK;
+}
+
+static int get_realm(int t)
+{
+    struct config *c = s_ld.cfg;
+    int n = get_bounded(t, c->realm, sizeof(c->realm), NULL);
+    if (n < 0) {
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)c->realm[i];
+        /* It goes into WWW-Authenticate: Bearer realm="..." (RFC 6750 3)
+         * verbatim, so no quote, backslash or control byte. */
+        if (ch < 0x20 || ch > 0x7E || ch == '"' || ch == '\\') {
+            return fail(APP_ERR_INVAL,
+                        "may only contain printable ASCII other than '\"' and '\\'");
+        }
+    }
+    c->realm_len = (size_t)n;
+    return APP_OK;
+}
+
+static int get_digest(int t, uint8_t out[CONFIG_DIGEST_LEN])
+{
+    char buf[2 * CONFIG_DIGEST_LEN + 1];
+    static const char expected[] = "expected 64 hex digits (a SHA-256 digest)";
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n != (int)(2 * CONFIG_DIGEST_LEN)) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    for (size_t i = 0; i < CONFIG_DIGEST_LEN; i++) {
+        int hi = hex_val(buf[2 * i]);
+        int lo = hex_val(buf[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return fail(APP_ERR_INVAL, expected);
+        }
+        out[i] = (uint8_t)((hi << 4) | lo);
+    }
+    return APP_OK;
+}
+
+static int get_tokens(int t)
+{
+    struct config *c = s_ld.cfg;
+    int rc = check_array(t, APP_MAX_STATIC_TOKENS, "APP_MAX_STATIC_TOKENS");
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int e = t + 1;
+    for (int i = 0; i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = get_digest(e, c->static_tokens[i]);
+        path_pop(saved);
+        if (rc != APP_OK) {
+            return rc;
+        }
+        c->static_token_count++;
+        e = json_tok_skip(s_toks, s_ld.ntok, e);
+        if (e < 0) {
+            return fail(APP_ERR_INVAL, "malformed array");
+        }
+    }
+    return APP_OK;
+}
+
+static int parse_auth(int t)
+{
+    struct field f[] = {{"realm", true, -1}, {"staticTokens", false, -1}};
+    int rc = walk_object(t, f, 2);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    WITH_KEY(f[0], get_realm(f[0].val));
+    if (f[1].val >= 0) {
+        WITH_KEY(f[1], get_tokens(f[1].val));
+    }
+    return APP_OK;
+}
+
+static int get_service_root(int t)
+{
+    struct config *c = s_ld.cfg;
+    int n = get_bounded(t, c->service_root, sizeof(c->service_root), "APP_SERVICE_ROOT_MAX");
+    if (n < 0) {
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)c->service_root[i];
+        if (ch < 0x21 || ch > 0x7E) {
+            return fail(APP_ERR_INVAL, "contains a byte outside printable ASCII 0x21..0x7E");
+        }
+    }
+    if (strncmp(c->service_root, "https://", 8) != 0 &&
+        strncmp(c->service_root, "http://", 7) != 0) {
+        return fail(APP_ERR_INVAL, "must start with \"https://\" or \"http://\"");
+    }
+    if (c->service_root[n - 1] == '/') {
+        return fail(APP_ERR_INVAL, "must not end with '/'");
+    }
+    c->service_root_len = (size_t)n;
+    return APP_OK;
+}
+
+/* ---- sessions ------------------------------------------------------------------ */
+
+static int get_id(int t, char *buf)
+{
+    int n = get_bounded(t, buf, APP_ID_MAX + 1, "APP_ID_MAX");
+    if (n < 0) {
+        return n;
+    }
+    const char *problem = store_id_problem(buf, (size_t)n);
+    if (problem != NULL) {
+        return fail(APP_ERR_INVAL, problem);
+    }
+    return n;
+}
+
+static int arena_exhausted(void)
+{
+    why_begin();
+    why_str("store string space exhausted (APP_STORE_ARENA=");
+    why_uint(APP_STORE_ARENA);
+    why_str(")");
+    return APP_ERR_NOMEM;
+}
+
+static int parse_file(int t, int session)
+{
+    struct field f[] = {{"name", true, -1}, {"size", true, -1}, {"uploadedDateTime", true, -1}};
+    int rc = walk_object(t, f, 3);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int name_len = 0;
+    int64_t size = 0;
+    int64_t uploaded = 0;
+
+    size_t saved = path_key(f[0].name, strlen(f[0].name));
+    name_len = get_bounded(f[0].val, s_name, sizeof(s_name), "APP_FILE_NAME_MAX");
+    if (name_len >= 0) {
+        const char *problem = store_name_problem(s_name, (size_t)name_len);
+        if (problem != NULL) {
+            name_len = fail(APP_ERR_INVAL, problem);
+        }
+    }
+    path_pop(saved);
+    if (name_len < 0) {
+        return name_len;
+    }
+    WITH_KEY(f[1], get_nonneg(f[1].val, &size));
+    WITH_KEY(f[2], get_time(f[2].val, &uploaded));
+
+    rc = store_file_add(session, s_name, (size_t)name_len, size, uploaded);
+    if (rc == APP_ERR_NOMEM) {
+        struct store_usage u;
+        store_usage(&u);
+        if (u.files >= APP_STORE_FILES) {
+            why_begin();
+            why_str("file pool exhausted (APP_STORE_FILES=");
+            why_uint(APP_STORE_FILES);
+            why_str(")");
+            return APP_ERR_NOMEM;
+        }
+        saved = path_key(f[0].name, strlen(f[0].name));
+        rc = arena_exhausted();
+        path_pop(saved);
+        return rc;
+    }
+    if (rc != APP_OK) {
+        return fail(rc, "rejected by the store");
+    }
+    return APP_OK;
+}
+
+static int parse_session(int t)
+{
+    struct field f[] = {
+        {"catalogId", true, -1},       {"resourceId", true, -1},
+        {"id", true, -1},              {"isUploadDone", true, -1},
+        {"createdDateTime", true, -1}, {"expirationDateTime", true, -1},
+        {"files", true, -1},
+    };
+    int rc = walk_object(t, f, sizeof(f) / sizeof(f[0]));
+    if (rc != APP_OK) {
+        return rc;
+    }
+    struct store_session_in in;
+    int cat_len = 0;
+    int res_len = 0;
+    int id_len = 0;
+    memset(&in, 0, sizeof(in));
+    WITH_KEY(f[0], cat_len = get_id(f[0].val, s_cat));
+    WITH_KEY(f[1], res_len = get_id(f[1].val, s_res));
+    WITH_KEY(f[2], id_len = get_id(f[2].val, s_id));
+    WITH_KEY(f[3], get_bool(f[3].val, &in.upload_done));
+    WITH_KEY(f[4], get_time(f[4].val, &in.created_ms));
+    WITH_KEY(f[5], get_time(f[5].val, &in.expiration_ms));
+    if (in.expiration_ms < in.created_ms) {
+        size_t saved = path_key(f[5].name, strlen(f[5].name));
+        rc = fail(APP_ERR_INVAL, "earlier than createdDateTime");
+        path_pop(saved);
+        return rc;
+    }
+    in.catalog_id = s_cat;
+    in.catalog_id_len = (size_t)cat_len;
+    in.resource_id = s_res;
+    in.resource_id_len = (size_t)res_len;
+    in.id = s_id;
+    in.id_len = (size_t)id_len;
+
+    const struct store_session *other;
+    if (store_find(s_cat, in.catalog_id_len, s_res, in.resource_id_len, s_id, in.id_len, &other,
+                   NULL) == APP_OK) {
+        why_begin();
+        why_str("same catalogId, resourceId and id as sessions[");
+        why_uint((uint64_t)store_session_index(other));
+        why_str("]");
+        return APP_ERR_INVAL;
+    }
+    int session = -1;
+    rc = store_session_add(&in, &session);
+    if (rc == APP_ERR_NOMEM) {
+        struct store_usage u;
+        store_usage(&u);
+        if (u.sessions >= APP_MAX_SESSIONS) {
+            return fail(APP_ERR_NOMEM, "session table full (APP_MAX_SESSIONS)");
+        }
+        return arena_exhausted();
+    }
+    if (rc != APP_OK) {
+        return fail(rc, "rejected by the store");
+    }
+
+    size_t saved = path_key(f[6].name, strlen(f[6].name));
+    rc = check_array(f[6].val, APP_MAX_FILES, "APP_MAX_FILES");
+    int e = f[6].val + 1;
+    for (int i = 0; rc == APP_OK && i < tok(f[6].val)->size; i++) {
+        size_t saved_i = path_index(i);
+        rc = parse_file(e, session);
+        path_pop(saved_i);
+        if (rc == APP_OK) {
+            e = json_tok_skip(s_toks, s_ld.ntok, e);
+            if (e < 0) {
+                rc = fail(APP_ERR_INVAL, "malformed array");
+            }
+        }
+    }
+    path_pop(saved);
+    return rc;
+}
+
+static int parse_sessions(int t)
+{
+    int rc = check_array(t, APP_MAX_SESSIONS, "APP_MAX_SESSIONS");
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int e = t + 1;
+    for (int i = 0; i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = parse_session(e);
+        path_pop(saved);
+        if (rc != APP_OK) {
+            return rc;
+        }
+        e = json_tok_skip(s_toks, s_ld.ntok, e);
+        if (e < 0) {
+            return fail(APP_ERR_INVAL, "malformed array");
+        }
+    }
+    return APP_OK;
+}
+
+/* ---- top level ------------------------------------------------------------------ */
+
+static int get_version(int t)
+{
+    int64_t v;
+    if (json_tok_int64(s_ld.js, tok(t), &v) != APP_OK) {
+        return fail(APP_ERR_INVAL, "expected the integer 1");
+    }
+    if (v != 1) {
+        why_begin();
+        why_str("unsupported version ");
+        if (v < 0) {
+            why_char('-');
+            why_uint((uint64_t)0 - (uint64_t)v);
+        } else {
+            why_uint((uint64_t)v);
+        }
+        why_str(" (this firmware reads version 1)");
+        return APP_ERR_INVAL;
+    }
+    return APP_OK;
+}
+
+static int parse_root(void)
+{
+    /* The version first: a newer document should say so, not fail on
+     * the first key this firmware does not know. Key checks first of all,
+     * so that "version" is unambiguous. */
+    int rc = check_keys(0);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int v = json_tok_find(s_ld.js, s_toks, s_ld.ntok, 0, "version", 7);
+    if (v < 0) {
+        path_key("version", 7);
+        return fail(APP_ERR_INVAL, "missing (required)");
+    }
+    size_t saved = path_key("version", 7);
+    rc = get_version(v);
+    path_pop(saved);
+    if (rc != APP_OK) {
+        return rc;
+    }
+
+    struct field f[] = {
+        {"version", true, -1}, {"serviceRoot", true, -1}, {"network", false, -1},
+        {"clock", false, -1},  {"auth", true, -1},        {"echo", false, -1},
+        {"sessions", true, -1},
+    };
+    rc = walk_object(0, f, sizeof(f) / sizeof(f[0]));
+    if (rc != APP_OK) {
+        return rc;
+    }
+    WITH_KEY(f[1], get_service_root(f[1].val));
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], parse_network(f[2].val));
+    }
+    if (f[3].val >= 0) {
+        WITH_KEY(f[3], parse_clock(f[3].val));
+    }
+    WITH_KEY(f[4], parse_auth(f[4].val));
+    if (f[5].val >= 0) {
+        WITH_KEY(f[5], get_bool(f[5].val, &s_ld.cfg->echo));
+    }
+    WITH_KEY(f[6], parse_sessions(f[6].val));
+    return APP_OK;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+/* The frame; on success *js and *len locate the JSON. */
+static int check_header(const uint8_t *part, size_t part_len, const char **js, size_t *len)
+{
+    s_ld.path_len = 0;
+    path_add("header", 6);
+    if (part_len < CONFIG_HEADER_LEN) {
+        why_begin();
+        why_str("partition of ");
+        why_uint(part_len);
+        why_str(" bytes is shorter than the 16-byte header");
+        return APP_ERR_INVAL;
+    }
+    uint32_t magic = le32(part);
+    if (magic != CONFIG_MAGIC) {
+        why_begin();
+        why_str("bad magic ");
+        why_hex32(magic);
+        why_str(" (expected 0x43505355 \"USPC\"): not provisioned");
+        return APP_ERR_NOTFOUND;
+    }
+    uint16_t version = le16(part + 4);
+    if (version != CONFIG_VERSION) {
+        why_begin();
+        why_str("unsupported format version ");
+        why_uint(version);
+        why_str(" (expected 1)");
+        return APP_ERR_INVAL;
+    }
+    uint16_t hlen = le16(part + 6);
+    if (hlen != CONFIG_HEADER_LEN) {
+        why_begin();
+        why_str("header_len ");
+        why_uint(hlen);
+        why_str(", expected 16");
+        return APP_ERR_INVAL;
+    }
+    uint32_t json_len = le32(part + 8);
+    if (json_len > APP_CONFIG_MAX) {
+        why_begin();
+        why_str("json_len ");
+        why_uint(json_len);
+        why_str(" exceeds APP_CONFIG_MAX=");
+        why_uint(APP_CONFIG_MAX);
+        return APP_ERR_NOMEM;
+    }
+    if (json_len > part_len - CONFIG_HEADER_LEN) {
+        why_begin();
+        why_str("json_len ");
+        why_uint(json_len);
+        why_str(" exceeds the ");
+        why_uint(part_len - CONFIG_HEADER_LEN);
+        why_str(" bytes after the header");
+        return APP_ERR_INVAL;
+    }
+    uint32_t want = le32(part + 12);
+    uint32_t got = config_crc32(part + CONFIG_HEADER_LEN, json_len);
+    if (want != got) {
+        why_begin();
+        why_str("crc32 mismatch (header ");
+        why_hex32(want);
+        why_str(", data ");
+        why_hex32(got);
+        why_str(")");
+        return APP_ERR_INVAL;
+    }
+    *js = (const char *)(part + CONFIG_HEADER_LEN);
+    *len = json_len;
+    s_ld.path_len = 0;
+    return APP_OK;
+}
+
+static int parse_json(const char *js, size_t len)
+{
+    size_t off = 0;
+    s_ld.path_len = 0;
+    path_add("json", 4);
+    int rc = json_tok_validate(js, len, &off);
+    if (rc != APP_OK) {
+        why_begin();
+        if (rc == APP_ERR_NOMEM) {
+            why_str("nested deeper than JSON_TOK_MAX_DEPTH=");
+            why_uint(JSON_TOK_MAX_DEPTH);
+        } else {
+            why_str("not valid JSON (syntax error");
+            if (off < len) {
+                why_str(" at byte ");
+            } else {
+                why_str(": ends early at byte ");
+            }
+            why_uint(off);
+            why_str(")");
+        }
+        return rc;
+    }
+    rc = json_tok_parse(js, len, s_toks, APP_CONFIG_MAX_TOKENS, &s_ld.ntok, NULL);
+    if (rc == APP_ERR_NOMEM) {
+        why_begin();
+        why_str("more than APP_CONFIG_MAX_TOKENS=");
+        why_uint(APP_CONFIG_MAX_TOKENS);
+        why_str(" tokens");
+        return rc;
+    }
+    if (rc != APP_OK) {
+        return fail(rc, "not valid JSON");
+    }
+    s_ld.js = js;
+    s_ld.path_len = 0;
+    return APP_OK;
+}
+
+static void set_defaults(struct config *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->echo = true;
+}
+
+int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,
+                size_t why_cap)
+{
+    memset(&s_ld, 0, sizeof(s_ld));
+    s_ld.why = why;
+    s_ld.why_cap = why_cap;
+    if (why != NULL && why_cap > 0) {
+        why[0] = '\0';
+    }
+    store_reset();
+    if (out == NULL || part == NULL) {
+        return fail(APP_ERR_INVAL, "no partition or no output");
+    }
+    set_defaults(out);
+    s_ld.cfg = out;
+
+    const char *js = NULL;
+    size_t len = 0;
+    int rc = check_header(part, part_len, &js, &len);
+    if (rc == APP_OK) {
+        rc = parse_json(js, len);
+    }
+    if (rc == APP_OK) {
+        rc = parse_root();
+    }
+    if (rc != APP_OK) {
+        store_reset();
+        set_defaults(out);
+        if (s_ld.why_len == 0) {
+            fail(rc, "rejected"); /* every path writes a reason; never leave it empty */
+        }
+        return rc;
+    }
+    out->provisioned = true;
+    if (why != NULL && why_cap > 0) {
+        why[0] = '\0';
+    }
+    return APP_OK;
+}

@@ -1,0 +1,124 @@
+/* Device configuration: read the config partition (a framed JSON document
+ * written by tools/provision) into struct config and the session store,
+ * strictly: an unknown key, a duplicate key or a wrong type is an error
+ * with a message naming the field, never silently ignored.
+ *
+ * Partition format (all integers little-endian):
+ *
+ *   offset size field
+ *   0      4    magic      0x43505355 (the bytes "USPC")
+ *   4      2    version    1
+ *   6      2    header_len 16
+ *   8      4    json_len   bytes of JSON after the header, <= APP_CONFIG_MAX
+ *   12     4    crc32      IEEE 802.3 CRC-32 (zlib.crc32) of the JSON bytes
+ *   16     json_len        one JSON object, UTF-8 (RFC 8259, I-JSON)
+ *
+ * Bytes after the JSON (erased flash) are ignored.
+ *
+ * JSON schema (top-level object; "?" marks optional keys):
+ *
+ *   version        1
+ *   serviceRoot    "http(s)://...", 1..APP_SERVICE_ROOT_MAX bytes of printable
+ *                  ASCII, no trailing '/' (the @odata.context prefix)
+ *   network?       { hostname? 1..63 of [A-Za-z0-9-], not starting or ending
+ *                    with '-'; mac? "xx:xx:xx:xx:xx:xx" unicast, not all zero;
+ *                    dhcp? bool; ip? netmask? gateway? dotted IPv4 (no leading
+ *                    zeros; netmask contiguous) }
+ *   clock?         { floorUnixMs: integer >= 0 }
+ *   auth           { realm: 1..64 bytes of printable ASCII (space allowed)
+ *                    without '"' and '\\'; staticTokens?: array of 0..
+ *                    APP_MAX_STATIC_TOKENS SHA-256 digests, 64 hex digits }
+ *   echo?          bool, default true
+ *   sessions       array of 0..APP_MAX_SESSIONS {
+ *                    catalogId, resourceId, id: 1..APP_ID_MAX bytes of
+ *                      0x21..0x7E without '/';
+ *                    isUploadDone: bool;
+ *                    createdDateTime, expirationDateTime: ISO 8601 UTC
+ *                      ("2024-03-06T01:35:12.123Z"), expiration >= created;
+ *                    files: array of 0..APP_MAX_FILES {
+ *                      name: 1..APP_FILE_NAME_MAX bytes of UTF-8, no bytes
+ *                        < 0x20; size: integer >= 0;
+ *                      uploadedDateTime: ISO 8601 UTC } }
+ *
+ * Every key listed without "?" is required, at every level. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app_config.h"
+
+#define CONFIG_MAGIC 0x43505355u /* "USPC" read as a little-endian u32 */
+#define CONFIG_VERSION 1u
+#define CONFIG_HEADER_LEN 16u
+#define CONFIG_HOSTNAME_MAX 63u
+#define CONFIG_REALM_MAX 64u
+#define CONFIG_DIGEST_LEN 32u /* SHA-256 */
+/** A why buffer of this size holds every message config_load() writes
+ * (longer ones are cut, always NUL-terminated). */
+#define CONFIG_WHY_MAX 160u
+
+/** network: each value is meaningful only when its has_ flag is set. */
+struct config_network {
+    bool has_hostname;
+    char hostname[CONFIG_HOSTNAME_MAX + 1]; /* NUL-terminated */
+    bool has_mac;
+    uint8_t mac[6];
+    bool has_dhcp;
+    bool dhcp;
+    bool has_ip;
+    uint8_t ip[4]; /* network order: 10.0.2.15 is {10, 0, 2, 15} */
+    bool has_netmask;
+    uint8_t netmask[4];
+    bool has_gateway;
+    uint8_t gateway[4];
+};
+
+struct config {
+    bool provisioned; /**< true only after a successful config_load() */
+    char service_root[APP_SERVICE_ROOT_MAX + 1]; /**< NUL-terminated */
+    size_t service_root_len;
+    struct config_network net;
+    bool has_clock_floor;
+    int64_t clock_floor_ms; /**< Unix ms the clock never runs behind */
+    char realm[CONFIG_REALM_MAX + 1]; /**< NUL-terminated */
+    size_t realm_len;
+    /** SHA-256 digests of the accepted static bearer tokens. */
+    uint8_t static_tokens[APP_MAX_STATIC_TOKENS > 0 ? APP_MAX_STATIC_TOKENS : 1][CONFIG_DIGEST_LEN];
+    size_t static_token_count;
+    bool echo; /**< diagnostics echo service; true unless configured off */
+};
+
+/**
+ * Check the frame of the config partition part[0..part_len), parse its
+ * JSON and load it: the sessions into the store (emptied first), the rest
+ * into *out. Not reentrant (static token array of APP_CONFIG_MAX_TOKENS).
+ *
+ * On failure the store is empty, *out holds the defaults (provisioned
+ * false, echo true, nothing else set) and why holds "<field path>:
+ * <reason>", e.g. "sessions[0].files[1].size: expected a non-negative
+ * integer" or "header: crc32 mismatch (...)". On success why is "".
+ *
+ * @param why     caller's buffer for the message (CONFIG_WHY_MAX is enough),
+ *                always NUL-terminated when why_cap > 0; may be NULL
+ * @return APP_OK;
+ *         APP_ERR_NOTFOUND when the magic is wrong (nothing provisioned);
+ *         APP_ERR_NOMEM when a limit is exceeded (APP_CONFIG_MAX,
+ *         APP_CONFIG_MAX_TOKENS, JSON_TOK_MAX_DEPTH, APP_MAX_SESSIONS,
+ *         APP_MAX_FILES, APP_MAX_STATIC_TOKENS, APP_STORE_FILES,
+ *         APP_STORE_ARENA; the message names it);
+ *         APP_ERR_INVAL for anything else malformed (frame, JSON, schema,
+ *         duplicate session) or NULL part/out.
+ */
+int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,
+                size_t why_cap);
+
+/**
+ * IEEE 802.3 CRC-32 (reflected polynomial 0xEDB88320, init and final XOR
+ * 0xFFFFFFFF), the same as zlib.crc32(): "123456789" gives 0xCBF43926.
+ */
+uint32_t config_crc32(const uint8_t *p, size_t n);
+
+#endif

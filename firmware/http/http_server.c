@@ -1,0 +1,261 @@
+/* HTTP/1.1 connection handling (RFC 9112): request heads are parsed by
+ * http_parser, answered by api, and written through the transport. */
+#include "http_server.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "app_config.h"
+#include "app_err.h"
+#include "hal_time.h"
+#include "http_parser.h"
+#include "log.h"
+
+/* Shared window for rendering responses: one superloop, one writer at a
+ * time, so the connections need no response buffers of their own. */
+#ifndef APP_HTTP_SCRATCH
+#define APP_HTTP_SCRATCH 1536
+#endif
+
+enum conn_state { CONN_FREE = 0, CONN_READ, CONN_WRITE };
+
+struct http_conn {
+    const struct http_io *io;
+    void *ctx;
+    uint8_t state;
+    uint8_t tls;
+    uint8_t eof;                /* the peer closed its sending side */
+    uint16_t len;               /* bytes in head[] */
+    uint16_t consumed;          /* bytes of head[] the current response answers */
+    uint32_t t_mark;            /* head start, idle start, or last write progress */
+    uint32_t t_req;             /* request complete (for the log) */
+    uint32_t resp_total;
+    uint32_t resp_sent;
+    struct http_parser parser;
+    struct api_response resp;
+    char head[APP_HTTP_HEAD_MAX];
+};
+
+static struct http_conn s_conns[APP_HTTP_MAX_CONNS]
+    __attribute__((section(".pool.http.conns")));
+static char s_scratch[APP_HTTP_SCRATCH] __attribute__((section(".pool.http.scratch")));
+static unsigned s_active;
+
+void http_server_init(void)
+{
+    memset(s_conns, 0, sizeof(s_conns));
+    s_active = 0;
+}
+
+unsigned http_server_active(void)
+{
+    return s_active;
+}
+
+static void conn_free(struct http_conn *c)
+{
+    c->state = CONN_FREE;
+    c->io = NULL;
+    c->ctx = NULL;
+    s_active--;
+}
+
+struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls)
+{
+    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
+        struct http_conn *c = &s_conns[i];
+        if (c->state == CONN_FREE) {
+            c->io = io;
+            c->ctx = ctx;
+            c->tls = tls;
+            c->state = CONN_READ;
+            c->eof = 0;
+            c->len = 0;
+            c->t_mark = hal_time_ms();
+            http_parser_init(&c->parser);
+            s_active++;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void log_request(const struct http_conn *c)
+{
+    const struct api_response *r = &c->resp;
+    log_printf("http %s %.*s %u %uB %ums rid=%s\r\n", r->log_method, (int)r->log_path_len, r->log_path,
+               (unsigned)r->status, (unsigned)c->resp_total, (unsigned)(hal_time_ms() - c->t_req),
+               r->request_id);
+}
+
+/* Move the response out as far as the transport's room allows.
+ * Returns 1 when done, 0 when waiting for room, APP_ERR_IO when broken. */
+static int write_some(struct http_conn *c)
+{
+    int progress = 0;
+    while (c->resp_sent < c->resp_total) {
+        size_t room = c->io->room(c->ctx);
+        if (room == 0u) {
+            break;
+        }
+        size_t cap = room < sizeof(s_scratch) ? room : sizeof(s_scratch);
+        size_t n = api_render(&c->resp, s_scratch, cap, c->resp_sent);
+        if (n == 0u) {
+            return APP_ERR_IO; /* render bug: never send a wrong length */
+        }
+        int k = c->io->send(c->ctx, s_scratch, n);
+        if (k < 0) {
+            return APP_ERR_IO;
+        }
+        c->resp_sent += (uint32_t)k;
+        progress = 1;
+        if ((size_t)k < n) {
+            break;
+        }
+    }
+    if (progress) {
+        c->io->flush(c->ctx);
+        c->t_mark = hal_time_ms();
+    }
+    return c->resp_sent == c->resp_total ? 1 : 0;
+}
+
+static void start_response(struct http_conn *c, uint16_t consumed)
+{
+    c->consumed = consumed;
+    c->resp_total = (uint32_t)api_response_length(&c->resp);
+    c->resp_sent = 0;
+    c->state = CONN_WRITE;
+    c->t_mark = hal_time_ms();
+}
+
+static void close_conn(struct http_conn *c)
+{
+    const struct http_io *io = c->io;
+    void *ctx = c->ctx;
+    conn_free(c);
+    io->close(ctx);
+}
+
+void http_server_event(struct http_conn *c)
+{
+    if (c == NULL || c->state == CONN_FREE) {
+        return;
+    }
+    for (;;) {
+        if (c->state == CONN_WRITE) {
+            int done = write_some(c);
+            if (done < 0) {
+                close_conn(c);
+                return;
+            }
+            if (done == 0) {
+                return;
+            }
+            log_request(c);
+            if (c->resp.close) {
+                close_conn(c);
+                return;
+            }
+            /* Keep what a pipelining client already sent after this request. */
+            c->len = (uint16_t)(c->len - c->consumed);
+            memmove(c->head, c->head + c->consumed, c->len);
+            http_parser_init(&c->parser);
+            c->state = CONN_READ;
+            c->t_mark = hal_time_ms();
+        }
+
+        int n = 0;
+        if (c->len < sizeof(c->head) && !c->eof) {
+            n = c->io->recv(c->ctx, c->head + c->len, sizeof(c->head) - c->len);
+            if (n < 0) {
+                /* Half-closed: requests already received still get answers. */
+                c->eof = 1;
+                n = 0;
+            }
+            if (n > 0 && c->len == 0u) {
+                c->t_mark = hal_time_ms(); /* head deadline starts now */
+            }
+            c->len = (uint16_t)(c->len + n);
+        }
+        if (c->len == 0u) {
+            if (c->eof) {
+                close_conn(c);
+            }
+            return;
+        }
+        struct http_request req;
+        int r = http_parser_feed(&c->parser, c->head, c->len, sizeof(c->head), &req);
+        if (r == 0) {
+            if (n > 0) {
+                continue; /* maybe more is waiting */
+            }
+            if (c->eof) {
+                close_conn(c); /* an incomplete head will never complete */
+            }
+            return;
+        }
+        c->t_req = hal_time_ms();
+        if (r < 0) {
+            /* Malformed or over a limit: answer, then close (the stream
+             * can no longer be trusted to find the next request). */
+            api_parse_error(&req, c->tls, &c->resp);
+            start_response(c, c->len);
+        } else {
+            api_handle(&req, c->tls, &c->resp);
+            if (c->eof && c->len == (uint16_t)r) {
+                c->resp.close = 1; /* nothing more can come */
+            }
+            start_response(c, (uint16_t)r);
+        }
+    }
+}
+
+void http_server_gone(struct http_conn *c)
+{
+    if (c != NULL && c->state != CONN_FREE) {
+        conn_free(c);
+    }
+}
+
+void http_server_reject(const struct http_io *io, void *ctx, bool tls)
+{
+    struct api_response resp;
+    api_busy(tls, &resp);
+    size_t total = api_response_length(&resp);
+    size_t n = api_render(&resp, s_scratch, sizeof(s_scratch), 0);
+    /* A fresh connection has its whole send buffer free; if not, the
+     * client gets a cut response and the close tells it so. */
+    if (n == total) {
+        (void)io->send(ctx, s_scratch, n);
+        io->flush(ctx);
+    }
+    log_printf("http 503 no free connection (%u in use) rid=%s\r\n", s_active, resp.request_id);
+    io->close(ctx);
+}
+
+void http_server_poll(void)
+{
+    uint32_t now = hal_time_ms();
+    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
+        struct http_conn *c = &s_conns[i];
+        uint32_t age = now - c->t_mark;
+        if (c->state == CONN_READ) {
+            if (c->len > 0u && age >= APP_HTTP_HEAD_TIMEOUT_MS) {
+                c->t_req = now;
+                api_timeout(c->tls, &c->resp);
+                start_response(c, c->len);
+                http_server_event(c);
+            } else if (c->len == 0u && age >= APP_HTTP_IDLE_TIMEOUT_MS) {
+                close_conn(c);
+            }
+        } else if (c->state == CONN_WRITE) {
+            if (age >= APP_HTTP_IDLE_TIMEOUT_MS) {
+                /* The client stopped reading its response. */
+                close_conn(c);
+            } else {
+                http_server_event(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/* HTTP/1.1 server core: a static pool of connections, each with a fixed
+ * request-head buffer, written against a small transport interface so that
+ * plain TCP (http_tcp) and TLS plug in alike. Keep-alive, pipelining (in
+ * order), HTTP/1.0 close semantics, HEAD, head and idle deadlines, 503 when
+ * the pool is full. Responses are rendered in windows into one shared
+ * scratch buffer and handed to the transport as its send room allows. */
+#ifndef HTTP_SERVER_H
+#define HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a transport provides; ctx is the transport's own connection. */
+struct http_io {
+    /* Copy up to cap received bytes into buf, opening the receive window
+     * by as much. Returns the count (0: nothing now), or APP_ERR_STATE
+     * once the peer closed and everything was read. */
+    int (*recv)(void *ctx, void *buf, size_t cap);
+    /* Bytes send() would take now. */
+    size_t (*room)(void *ctx);
+    /* Queue len bytes (copied). Returns bytes taken (<= len), or a
+     * negative app_err when the connection is broken. */
+    int (*send)(void *ctx, const void *buf, size_t len);
+    /* Push what was queued onto the wire. */
+    void (*flush)(void *ctx);
+    /* Graceful close once queued bytes are sent. The server forgets ctx. */
+    void (*close)(void *ctx);
+};
+
+struct http_conn;
+
+/* Reset the pool. */
+void http_server_init(void);
+
+/* A transport accepted a connection: returns its server connection, or
+ * NULL when every slot is taken (then call http_server_reject()). */
+struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls);
+
+/* Tell a connection that got no slot 503 + Retry-After, then close it. */
+void http_server_reject(const struct http_io *io, void *ctx, bool tls);
+
+/* Bytes arrived or send room freed up: make progress. May call io->close
+ * (the transport must then not touch c again). */
+void http_server_event(struct http_conn *c);
+
+/* The transport lost the connection (reset, error): free the slot. */
+void http_server_gone(struct http_conn *c);
+
+/* Deadlines (408 for a stalled head, idle keep-alive close). Call from the
+ * superloop; cheap when nothing is due. */
+void http_server_poll(void);
+
+/* Connections in use. */
+unsigned http_server_active(void);
+
+#endif

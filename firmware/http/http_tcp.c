@@ -1,0 +1,227 @@
+/* http_io over lwIP raw TCP. Received pbufs are held until the server pulls
+ * their bytes, and only then acknowledged to the window (tcp_recved), so a
+ * slow server throttles the client instead of dropping data. */
+#include "http_tcp.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "app_config.h"
+#include "app_err.h"
+#include "http_server.h"
+#include "lwip/tcp.h"
+
+struct tcp_ctx {
+    struct tcp_pcb *pcb;
+    struct pbuf *rx;
+    struct http_conn *conn;
+    bool eof;
+};
+
+static struct tcp_ctx s_ctx[APP_HTTP_MAX_CONNS];
+
+static void ctx_release(struct tcp_ctx *t)
+{
+    if (t->rx != NULL) {
+        pbuf_free(t->rx);
+    }
+    memset(t, 0, sizeof(*t));
+}
+
+static int io_recv(void *ctx, void *buf, size_t cap)
+{
+    struct tcp_ctx *t = ctx;
+    if (t->rx == NULL) {
+        return t->eof ? APP_ERR_STATE : 0;
+    }
+    u16_t n = t->rx->tot_len < cap ? t->rx->tot_len : (u16_t)cap;
+    n = pbuf_copy_partial(t->rx, buf, n, 0);
+    t->rx = pbuf_free_header(t->rx, n);
+    tcp_recved(t->pcb, n);
+    return n;
+}
+
+static size_t io_room(void *ctx)
+{
+    struct tcp_ctx *t = ctx;
+    if (tcp_sndqueuelen(t->pcb) >= TCP_SND_QUEUELEN) {
+        return 0;
+    }
+    return tcp_sndbuf(t->pcb);
+}
+
+static int io_send(void *ctx, const void *buf, size_t len)
+{
+    struct tcp_ctx *t = ctx;
+    u16_t room = tcp_sndbuf(t->pcb);
+    u16_t n = len < room ? (u16_t)len : room;
+    if (n == 0u) {
+        return 0;
+    }
+    err_t e = tcp_write(t->pcb, buf, n, TCP_WRITE_FLAG_COPY);
+    if (e == ERR_MEM) {
+        return 0; /* lwIP's heap is full: retried on the sent/poll callback */
+    }
+    return e == ERR_OK ? (int)n : APP_ERR_IO;
+}
+
+static void io_flush(void *ctx)
+{
+    struct tcp_ctx *t = ctx;
+    (void)tcp_output(t->pcb);
+}
+
+static void detach(struct tcp_pcb *pcb)
+{
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+    tcp_poll(pcb, NULL, 0);
+}
+
+static void io_close(void *ctx)
+{
+    struct tcp_ctx *t = ctx;
+    struct tcp_pcb *pcb = t->pcb;
+    /* Acknowledge what we will never read, so that lwIP closes with a FIN
+     * rather than a RST that could destroy the response in flight
+     * (tcp_close() resets when received data is unacknowledged). */
+    if (t->rx != NULL) {
+        tcp_recved(pcb, t->rx->tot_len);
+    }
+    detach(pcb);
+    ctx_release(t);
+    if (tcp_close(pcb) != ERR_OK) {
+        tcp_abort(pcb);
+    }
+}
+
+static const struct http_io s_io = {
+    .recv = io_recv,
+    .room = io_room,
+    .send = io_send,
+    .flush = io_flush,
+    .close = io_close,
+};
+
+/* lwIP calls back into the server; the server may close (and so free t)
+ * inside, which is why nothing touches t afterwards. */
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct tcp_ctx *t = arg;
+    (void)err;
+    if (t == NULL) {
+        if (p != NULL) {
+            tcp_recved(pcb, p->tot_len);
+            pbuf_free(p);
+        }
+        return ERR_OK;
+    }
+    if (p == NULL) {
+        t->eof = true;
+    } else if (t->rx == NULL) {
+        t->rx = p;
+    } else {
+        pbuf_cat(t->rx, p);
+    }
+    http_server_event(t->conn);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)pcb;
+    (void)len;
+    if (arg != NULL) {
+        http_server_event(((struct tcp_ctx *)arg)->conn);
+    }
+    return ERR_OK;
+}
+
+static err_t on_poll(void *arg, struct tcp_pcb *pcb)
+{
+    (void)pcb;
+    if (arg != NULL) {
+        http_server_event(((struct tcp_ctx *)arg)->conn);
+    }
+    return ERR_OK;
+}
+
+static void on_err(void *arg, err_t err)
+{
+    struct tcp_ctx *t = arg;
+    (void)err;
+    /* The PCB is already freed by lwIP. */
+    if (t != NULL) {
+        http_server_gone(t->conn);
+        t->pcb = NULL;
+        ctx_release(t);
+    }
+}
+
+/* Minimal context for a connection that only gets the 503. */
+static int reject_recv(void *ctx, void *buf, size_t cap)
+{
+    (void)ctx;
+    (void)buf;
+    (void)cap;
+    return 0;
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    if (err != ERR_OK || pcb == NULL) {
+        return ERR_VAL;
+    }
+    struct tcp_ctx *t = NULL;
+    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
+        if (s_ctx[i].pcb == NULL) {
+            t = &s_ctx[i];
+            break;
+        }
+    }
+    struct http_conn *c = t != NULL ? http_server_open(&s_io, t, false) : NULL;
+    if (c == NULL) {
+        /* No slot: still answer (503 + Retry-After) rather than drop. */
+        static const struct http_io reject_io = {
+            .recv = reject_recv, .room = io_room, .send = io_send, .flush = io_flush, .close = io_close,
+        };
+        struct tcp_ctx tmp = {.pcb = pcb};
+        http_server_reject(&reject_io, &tmp, false);
+        return ERR_OK;
+    }
+    t->pcb = pcb;
+    t->conn = c;
+    t->rx = NULL;
+    t->eof = false;
+    tcp_arg(pcb, t);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_err);
+    tcp_poll(pcb, on_poll, 2);
+    /* Small responses should not wait for Nagle (RFC 896) behind a
+     * delayed ACK of the previous one. */
+    tcp_nagle_disable(pcb);
+    return ERR_OK;
+}
+
+int http_tcp_start(uint16_t port)
+{
+    struct tcp_pcb *pcb = tcp_new();
+    if (pcb == NULL) {
+        return APP_ERR_NOMEM;
+    }
+    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
+        tcp_abort(pcb);
+        return APP_ERR_BUSY;
+    }
+    struct tcp_pcb *lpcb = tcp_listen(pcb);
+    if (lpcb == NULL) {
+        tcp_abort(pcb);
+        return APP_ERR_NOMEM;
+    }
+    tcp_accept(lpcb, on_accept);
+    return APP_OK;
+}

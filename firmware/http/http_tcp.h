@@ -1,0 +1,11 @@
+/* Plain-TCP transport for the HTTP server on lwIP's raw API. */
+#ifndef HTTP_TCP_H
+#define HTTP_TCP_H
+
+#include <stdint.h>
+
+/* Listen on port and hand connections to http_server.
+ * Returns APP_OK, APP_ERR_NOMEM (no PCB) or APP_ERR_BUSY (port in use). */
+int http_tcp_start(uint16_t port);
+
+#endif

@@ -1,0 +1,141 @@
+/* Router table: one line a case (path, query, expected kind, ids or the
+ * detail the error message names). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app_err.h"
+#include "route.h"
+
+#define C "73eb2497-3b88-4c0a-8bb3-68ba8162beff"
+#define R "99ab2454-3b88-4c0a-8bb3-68ba8162beff"
+#define S "23f27c15-72f9-45fe-9e9c-e3d8f75bdc44"
+#define EM "/identityGovernance/entitlementManagement/accessPackageCatalogs/"
+#define TAIL "/accessPackageResources/" R "/uploadSessions/" S
+
+struct route_case {
+    const char *path;
+    const char *query;
+    enum route_kind kind;
+    const char *c, *r, *s; /* expected ids for ROUTE_SESSION */
+    const char *detail;    /* expected detail for errors (NULL: not checked) */
+};
+
+static const struct route_case k_cases[] = {
+    /* The seed's call, with and without the version prefix. */
+    {"/beta" EM C TAIL, "", ROUTE_SESSION, C, R, S, NULL},
+    {EM C TAIL, "", ROUTE_SESSION, C, R, S, NULL},
+    /* The newer catalogs alias. */
+    {"/beta/identityGovernance/catalogs/" C TAIL, "", ROUTE_SESSION, C, R, S, NULL},
+    {"/identityGovernance/catalogs/" C TAIL, "", ROUTE_SESSION, C, R, S, NULL},
+    /* Segment names are case-insensitive, ids are not. */
+    {"/BETA/IDENTITYGOVERNANCE/ENTITLEMENTMANAGEMENT/ACCESSPACKAGECATALOGS/" C
+     "/ACCESSPACKAGERESOURCES/" R "/UPLOADSESSIONS/" S, "", ROUTE_SESSION, C, R, S, NULL},
+    {"/beta" EM "AbC/accessPackageResources/dEf/uploadSessions/GhI", "", ROUTE_SESSION, "AbC", "dEf", "GhI", NULL},
+    /* OData key syntax. */
+    {"/beta/identityGovernance/entitlementManagement/accessPackageCatalogs('" C "')/accessPackageResources('" R
+     "')/uploadSessions('" S "')", "", ROUTE_SESSION, C, R, S, NULL},
+    {"/beta" EM "a/accessPackageResources('it''s')/uploadSessions/x", "", ROUTE_SESSION, "a", "it's", "x", NULL},
+    {"/beta" EM "%61%62/accessPackageResources/r/uploadSessions/%7e", "", ROUTE_SESSION, "ab", "r", "~", NULL},
+    {"/beta/identity%47overnance" "/catalogs/c/accessPackageResources/r/uploadSessions/s", "", ROUTE_SESSION, "c", "r", "s", NULL},
+    /* Non-$ query parameters are ignored. */
+    {"/beta" EM C TAIL, "foo=bar&x&=y&", ROUTE_SESSION, C, R, S, NULL},
+    /* Unknown segments name the segment. */
+    {"/v1.0" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "v1.0"},
+    {"/beta/identityGovernance/entitlementManagement/accessPackages/" C, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "accessPackages"},
+    {"/beta" EM C "/accessPackageResourceRoles/" R, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "accessPackageResourceRoles"},
+    {"/beta" EM C TAIL "/files", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "files"},
+    {"/beta" EM C TAIL "/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
+    {"/beta", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "identityGovernance"},
+    {"/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "uploadSessions"},
+    {"/beta/identityGovernance/catalogs", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "catalogs"},
+    {"/beta/beta" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "beta"},
+    /* Malformed: bad escapes, control bytes, '/' or empty ids, long ids. */
+    {"/beta" EM "%zz" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "%4" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "a%00b" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "a%0ab" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "a%7fb" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "a%2fb" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "a%20b" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "/accessPackageResources/" R "/uploadSessions/" S, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta" EM "x1234567890123456789012345678901234567890123456789012345678901234" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"/beta/identityGovernance/entitlementManagement/accessPackageCatalogs('')" TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    {"beta" EM C TAIL, "", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    /* The 64-byte id is the longest accepted. */
+    {"/beta" EM "1234567890123456789012345678901234567890123456789012345678901234" TAIL, "", ROUTE_SESSION,
+     "1234567890123456789012345678901234567890123456789012345678901234", R, S, NULL},
+    /* System query options, with or without '$', any case, encoded. */
+    {"/beta" EM C TAIL, "$select=id", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$select"},
+    {"/beta" EM C TAIL, "select=id", ROUTE_BAD_QUERY, NULL, NULL, NULL, "select"},
+    {"/beta" EM C TAIL, "$EXPAND=files", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$EXPAND"},
+    {"/beta" EM C TAIL, "a=1&%24top=2", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$top"},
+    {"/beta" EM C TAIL, "$unknownoption", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$unknownoption"},
+    {"/beta" EM C TAIL, "Filter=x", ROUTE_BAD_QUERY, NULL, NULL, NULL, "Filter"},
+    {"/beta" EM C TAIL, "a=%zz", ROUTE_SESSION, C, R, S, NULL},   /* values are not ours to judge */
+    {"/beta" EM C TAIL, "%zz=1", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+};
+
+static void check_id(const struct route_id *id, const char *want)
+{
+    assert_int_equal(id->n, strlen(want));
+    assert_string_equal(id->s, want);
+}
+
+static void test_route_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(k_cases) / sizeof(k_cases[0]); i++) {
+        const struct route_case *t = &k_cases[i];
+        struct route_result r;
+        print_message("case %zu: %s ? %s\n", i, t->path, t->query);
+        int err = route_match(t->path, strlen(t->path), t->query, strlen(t->query), &r);
+        assert_int_equal(r.kind, t->kind);
+        switch (t->kind) {
+        case ROUTE_SESSION:
+            assert_int_equal(err, APP_OK);
+            check_id(&r.catalog, t->c);
+            check_id(&r.resource, t->r);
+            check_id(&r.session, t->s);
+            break;
+        case ROUTE_BAD_REQUEST:
+            assert_int_equal(err, APP_ERR_INVAL);
+            break;
+        default:
+            assert_int_equal(err, APP_ERR_NOTFOUND);
+            break;
+        }
+        if (t->detail != NULL) {
+            assert_string_equal(r.detail, t->detail);
+            assert_int_equal(r.detail_len, strlen(t->detail));
+        }
+    }
+}
+
+/* A long unknown segment is cut in the detail, never overflowing it. */
+static void test_route_long_segment_detail(void **state)
+{
+    char path[600] = "/beta/";
+    (void)state;
+    memset(path + 6, 'q', 500);
+    path[506] = '\0';
+    struct route_result r;
+    assert_int_equal(route_match(path, strlen(path), "", 0, &r), APP_ERR_NOTFOUND);
+    assert_int_equal(r.kind, ROUTE_BAD_SEGMENT);
+    assert_true(r.detail_len < sizeof(r.detail));
+    assert_int_equal(strlen(r.detail), r.detail_len);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_route_table),
+        cmocka_unit_test(test_route_long_segment_detail),
+    };
+    return cmocka_run_group_tests_name("route", tests, NULL, NULL);
+}
