@@ -47,7 +47,12 @@ APP_SRCS := \
 	firmware/api/api.c \
 	firmware/http/http_parser.c \
 	firmware/http/http_server.c \
-	firmware/http/http_tcp.c
+	firmware/http/http_tcp.c \
+	firmware/diag/prof.c \
+	firmware/bench/floor.c \
+	firmware/bench/httpd_fs.c \
+	firmware/bench/seed_body.c
+APP_SRCS += $(EXTRA_APP_SRCS)
 
 # mbedTLS modules in use (configuration: firmware/config/app_mbedtls_config.h).
 MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
@@ -60,11 +65,12 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	core/ipv4/acd.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
 	core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	netif/ethernet.c)
+LWIP_SRCS += $(EXTRA_LWIP_SRCS)
 
 MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
-	-Ifirmware/api -Ifirmware/http \
+	-Ifirmware/api -Ifirmware/http -Ifirmware/bench \
 	-I$(LWIP_DIR)/src/include -I$(MBEDTLS_DIR)/include -I$(JSMN_DIR) $(MBEDTLS_DEFS)
 DRV_INC := -Ihal -Idrivers
 BOARD_INC := -Ihal -Idrivers -Iboard/$(BOARD)
@@ -92,7 +98,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap fault-image provision size bench fuzz flash clean distclean format
+	check-noheap fault-image provision size bench bench-images fuzz flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -195,6 +201,7 @@ flash:
 include tests/unit/unit.mk
 include tests/unit/modules.mk
 include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
 
 test: setup deps
 	$(Q)$(MAKE) --no-print-directory test-unit test-unit-modules
@@ -218,8 +225,24 @@ test-integration: all fault-image provision
 size: all
 	$(Q)$(PYTHON) tools/size-report $(MAP) $(ELF)
 
-bench: all
-	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR)
+# Bench images: ours with cycle counters, and the two references on the
+# same board, driver and lwIP settings (README "Benchmarks").
+BENCH_APP := $(BUILD)/bench-app
+BENCH_FLOOR := $(BUILD)/bench-floor
+BENCH_HTTPD := $(BUILD)/bench-httpd
+bench-images:
+	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_APP) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1" all
+	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_FLOOR) \
+		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1 -DAPP_BENCH_SERVER=1" all
+	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_HTTPD) \
+		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1 -DAPP_BENCH_SERVER=2" \
+		EXTRA_LWIP_SRCS="$(LWIP_DIR)/src/apps/http/httpd.c $(LWIP_DIR)/src/apps/http/fs.c" all
+
+bench: all bench-images provision bench-host
+	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR) \
+		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
+		--app-elf $(BENCH_APP)/firmware.elf --floor-elf $(BENCH_FLOOR)/firmware.elf \
+		--httpd-elf $(BENCH_HTTPD)/firmware.elf
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

@@ -6,6 +6,7 @@
 #include "app_err.h"
 #include "armv7m.h"
 #include "board.h"
+#include "cmsdk_timer.h"
 #include "cmsdk_uart.h"
 #include "hal_board.h"
 #include "hal_console.h"
@@ -36,6 +37,16 @@ void board_eth_irq(void)
 uint32_t hal_time_ms(void)
 {
     return s_ms;
+}
+
+uint32_t hal_time_cycles(void)
+{
+    return cmsdk_timer_count(BOARD_TIMER0_BASE);
+}
+
+uint32_t hal_time_cycle_hz(void)
+{
+    return BOARD_SYSCLK_HZ;
 }
 
 void hal_console_write(const char *data, size_t len)
@@ -95,6 +106,7 @@ void hal_board_init(void)
     cmsdk_uart_init(BOARD_UART0_BASE, BOARD_SYSCLK_HZ, BOARD_CONSOLE_BAUD);
     rng_seed();
     armv7m_systick_start(BOARD_SYSCLK_HZ / 1000u);
+    cmsdk_timer_start(BOARD_TIMER0_BASE);
     lan9118_attach(BOARD_ETH_BASE, eth_irq_enable);
 }
 

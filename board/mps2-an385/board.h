@@ -8,6 +8,7 @@
 
 #define BOARD_SYSCLK_HZ 25000000u     /* AN385: 25 MHz system clock */
 
+#define BOARD_TIMER0_BASE 0x40000000u /* CMSDK APB timer 0: profiling counter */
 #define BOARD_UART0_BASE 0x40004000u  /* CMSDK APB UART0: the console */
 #define BOARD_CONSOLE_BAUD 115200u
 

@@ -247,22 +247,57 @@ static void render_head(const struct api_response *r, struct json_out *o)
     json_raw_str(o, "\r\n\r\n");
 }
 
+/* Nothing to do until api_prepare(): kept as the one place a response
+ * is completed, should a field ever need deriving. */
 static void finish(struct api_response *r)
 {
+    (void)r;
+}
+
+/* Room kept in front of the body for the head when preparing: the longest
+ * head (every optional field, 64-byte ids, a 64-byte realm) is < 512. */
+#define API_HEAD_ROOM 512u
+
+size_t api_prepare(struct api_response *r, char *buf, size_t cap, bool *ready)
+{
     struct json_out o;
-    json_init_count(&o);
+    *ready = false;
+    /* One pass over the body: it lands behind the head's room when it
+     * fits, and is counted in any case (the writer keeps counting past
+     * its window). */
+    bool room = cap > API_HEAD_ROOM;
+    if (room) {
+        json_init(&o, buf + API_HEAD_ROOM, cap - API_HEAD_ROOM);
+    } else {
+        json_init_count(&o);
+    }
     render_body(r, &o);
-    if (json_result(&o) < 0) {
-        /* Cannot happen with validated config; never send a bad document. */
+    int n = json_result(&o);
+    if (n < 0 && !json_more(&o)) {
+        /* Cannot happen with a validated config; never send a bad document. */
         r->session = NULL;
         r->code = "generalException";
         r->status = 500;
         r->close = 1;
         set_message(r, "An internal error occurred.", NULL, NULL);
-        json_init_count(&o);
-        render_body(r, &o);
+        return api_prepare(r, buf, cap, ready);
     }
     r->body_len = (uint32_t)json_total(&o);
+    bool body_here = room && n >= 0;
+
+    struct json_out h;
+    json_init(&h, buf, room ? API_HEAD_ROOM : cap);
+    render_head(r, &h);
+    int hn = json_result(&h);
+    size_t head_len = json_total(&h);
+    size_t total = head_len + (r->head_only ? 0u : r->body_len);
+    if (hn >= 0 && (r->head_only || body_here)) {
+        if (!r->head_only) {
+            memmove(buf + head_len, buf + API_HEAD_ROOM, r->body_len);
+        }
+        *ready = true;
+    }
+    return total;
 }
 
 size_t api_response_length(const struct api_response *r)
@@ -330,7 +365,8 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     return true;
 }
 
-void api_handle(const struct http_request *req, bool tls, struct api_response *r)
+void api_handle(const struct http_request *req, bool tls, struct auth_cache *cache,
+                struct api_response *r)
 {
     struct route_result route;
     base(r, tls);
@@ -368,8 +404,9 @@ void api_handle(const struct http_request *req, bool tls, struct api_response *r
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
         } else {
-            enum auth_result a = auth_check(req->has_authorization ? req->authorization.p : NULL,
-                                            req->has_authorization ? req->authorization.n : 0u);
+            enum auth_result a =
+                auth_check_cached(req->has_authorization ? req->authorization.p : NULL,
+                                  req->has_authorization ? req->authorization.n : 0u, cache);
             if (a == AUTH_EMPTY) {
                 error(r, 401, "InvalidAuthenticationToken");
                 set_message(r, "Access token is empty.", NULL, NULL);

@@ -14,6 +14,7 @@
 #include "uuid.h"
 
 struct store_session;
+struct auth_cache;
 
 #ifndef APP_API_MSG_MAX
 #define APP_API_MSG_MAX 160
@@ -48,8 +49,10 @@ struct api_response {
  * stay valid (they point into the static config). */
 void api_init(bool provisioned, const char *service_root, const char *realm);
 
-/* Answer a complete, well-formed request head. */
-void api_handle(const struct http_request *req, bool tls, struct api_response *out);
+/* Answer a complete, well-formed request head. auth is the connection's
+ * token cache (may be NULL). */
+void api_handle(const struct http_request *req, bool tls, struct auth_cache *auth,
+                struct api_response *out);
 
 /* Answer a head the parser refused (req->status, req->reason); closes. */
 void api_parse_error(const struct http_request *req, bool tls, struct api_response *out);
@@ -60,7 +63,14 @@ void api_timeout(bool tls, struct api_response *out);
 /* 503 + Retry-After for a connection that found no free slot; closes. */
 void api_busy(bool tls, struct api_response *out);
 
-/* Total bytes of the response (head + body, or head only for HEAD). */
+/* Fix the body length and render the response once into buf when it
+ * fits (then *ready is true and buf[0..total) holds it). Must be called
+ * once per response before api_render()/api_response_length().
+ * Returns the total bytes of the response (head + body, or head only for
+ * HEAD). */
+size_t api_prepare(struct api_response *r, char *buf, size_t cap, bool *ready);
+
+/* Total bytes of the response; valid after api_prepare(). */
 size_t api_response_length(const struct api_response *r);
 
 /* Render bytes [skip, skip + cap) of the response into buf.

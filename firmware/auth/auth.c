@@ -63,3 +63,24 @@ enum auth_result auth_check(const char *authorization, size_t len)
     }
     return match ? AUTH_OK : AUTH_INVALID;
 }
+
+enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache)
+{
+    const char *tok = NULL;
+    size_t tok_n = 0;
+    if (cache != NULL && cache->len != 0u && bearer_token(authorization, len, &tok, &tok_n) &&
+        tok_n == cache->len &&
+        mbedtls_ct_memcmp(tok, cache->token, tok_n) == 0) {
+        return AUTH_OK;
+    }
+    enum auth_result r = auth_check(authorization, len);
+    if (cache != NULL) {
+        cache->len = 0;
+        if (r == AUTH_OK && bearer_token(authorization, len, &tok, &tok_n) &&
+            tok_n <= AUTH_CACHE_TOKEN_MAX) {
+            memcpy(cache->token, tok, tok_n);
+            cache->len = (uint8_t)tok_n;
+        }
+    }
+    return r;
+}

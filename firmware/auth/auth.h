@@ -16,11 +16,26 @@ enum auth_result {
 
 #define AUTH_DIGEST_LEN 32
 
+/* Per-connection memory of the last token that validated on that
+ * connection, so that a keep-alive client does not pay a SHA-256 per
+ * request. Only tokens up to AUTH_CACHE_TOKEN_MAX bytes are kept (static
+ * lab tokens are ~43); the owner zeroes it when the connection opens. */
+#define AUTH_CACHE_TOKEN_MAX 64
+struct auth_cache {
+    uint8_t len;
+    char token[AUTH_CACHE_TOKEN_MAX];
+};
+
 /* Use these digests (copied; at most APP_MAX_STATIC_TOKENS). */
 void auth_set_static(const uint8_t (*digests)[AUTH_DIGEST_LEN], size_t count);
 
 /* Judge an Authorization header value (NULL/0 when absent). Compares
  * the token's digest with every provisioned digest in constant time. */
 enum auth_result auth_check(const char *authorization, size_t len);
+
+/* auth_check() with the connection's cache (may be NULL): a token equal,
+ * byte for byte (compared in constant time), to the one that validated
+ * last on this connection is accepted without hashing again. */
+enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache);
 
 #endif

@@ -103,6 +103,19 @@
 #define APP_ECHO_MAX_CONNS 10
 #endif
 
+/* Bench builds only (make bench): APP_PROF=1 counts cycles and prints them
+ * on a connection to APP_PROF_PORT; APP_BENCH_SERVER replaces the HTTP
+ * service on port 80 by a reference: 1 = fixed bytes, 2 = lwIP's httpd. */
+#ifndef APP_PROF
+#define APP_PROF 0
+#endif
+#ifndef APP_PROF_PORT
+#define APP_PROF_PORT 9
+#endif
+#ifndef APP_BENCH_SERVER
+#define APP_BENCH_SERVER 0
+#endif
+
 /* Test builds only: fault on purpose this many ms after the ready line,
  * to exercise the fault handler (make fault-image). 0 = never. */
 #ifndef APP_FAULT_INJECT

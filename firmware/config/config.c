@@ -232,9 +232,13 @@ static int get_bounded(int t, char *buf, size_t cap, const char *limit)
     return n;
 }
 
-/* A string of fixed format: overflow and emptiness are format errors. */
+/* A string of fixed format: another type, overflow and emptiness are all
+ * format errors (the format says more than "expected a string"). */
 static int get_format(int t, char *buf, size_t cap, const char *expected)
 {
+    if (tok(t)->type != JSMN_STRING) {
+        return fail(APP_ERR_INVAL, expected);
+    }
     int n = get_text(t, buf, cap);
     if (n == APP_ERR_OVERFLOW || n == 0) {
         return fail(APP_ERR_INVAL, expected);
@@ -380,7 +384,8 @@ static int check_array(int t, int max, const char *limit)
     return APP_OK;
 }
 
-/* Run fn on field f's value with the path extended by its name. */
+/* Evaluate call with the path extended by field f's name; on an error
+ * (a negative result) return it from the calling function. */
 #define WITH_KEY(f, call)                                                 \
     do {                                                                  \
         size_t saved_ = path_key((f).name, strlen((f).name));             \

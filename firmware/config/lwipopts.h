@@ -20,7 +20,7 @@
 /* Heap for PBUF_RAM: outgoing TCP segments copied by tcp_write() and
  * frame headers. Each connection may hold TCP_SND_BUF unsent/unacked
  * bytes; 8 KB covers the HTTP responses of all slots at once (responses
- * are small) and lets bulk echo senders share it, tcp_write() returning
+ * are ~1 KB) and lets bulk echo senders share it, tcp_write() returning
  * ERR_MEM (retried on the sent/poll callback) when it is full. */
 #define MEM_SIZE (8 * 1024)
 
@@ -39,7 +39,10 @@
 
 /* ---- Receive buffers. One pool buffer holds one whole frame (the driver
  * copies a frame contiguously). 8 frames = 12 KB, a little more than the
- * chip's own 10.5 KB RX FIFO can ever hand over between two drains. */
+ * chip's own 10.5 KB RX FIFO can ever hand over between two drains; the
+ * last one only takes frames without TCP data (ethif.c, RX reserve). Tried
+ * 6 (saves 3 KB): 10 concurrent bulk echo clients then lose enough frames
+ * that slirp's retransmission back-off stalls them for tens of seconds. */
 #define PBUF_POOL_SIZE 8
 #define PBUF_POOL_BUFSIZE LWIP_MEM_ALIGN_SIZE(1514 + ETH_PAD_SIZE)
 /* pbuf headers for tcp_write() of unsent ROM/REF data. */
@@ -109,5 +112,15 @@
 #define LWIP_STATS_DISPLAY 0
 #define MEMP_STATS 1
 #define LINK_STATS 1
+
+/* ---- lwIP httpd, only in the bench reference image (APP_BENCH_SERVER 2):
+ * keep-alive with generated headers, every file from the custom hook. */
+#if APP_BENCH_SERVER == 2
+#define LWIP_HTTPD_CUSTOM_FILES 1
+#define LWIP_HTTPD_DYNAMIC_HEADERS 1
+#define LWIP_HTTPD_SUPPORT_11_KEEPALIVE 1
+#define LWIP_HTTPD_CGI 0
+#define LWIP_HTTPD_SSI 0
+#endif
 
 #endif

@@ -439,6 +439,9 @@ static int scan(struct http_parser *p, const uint8_t *b, size_t len, size_t cap)
     size_t end = avail; /* scan bound of the current line */
     unsigned st = p->state;
 
+    if (avail < i) {
+        return 0; /* fewer bytes than last time: a caller bug, nothing to do */
+    }
     if (in_request_line(st)) {
         size_t line_end = (size_t)p->line_start + APP_HTTP_LINE_MAX;
         end = line_end < avail ? line_end : avail;

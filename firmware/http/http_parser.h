@@ -52,21 +52,21 @@ struct http_request {
     uint16_t header_count;   /* field lines in the head */
     uint16_t head_len;       /* bytes of the head incl. the final empty line */
     uint16_t status;         /* on error: 400, 414, 431 or 505 */
-    const char *reason;      /* on error: short English sentence, never NULL */
+    const char *reason;      /* on error: short English sentence (else NULL) */
 };
 
 /* Scan state of one request head between feeds, including the request
- * parsed so far. Opaque: use http_parser_init() before the first feed of
- * every request. */
+ * parsed so far. Read-only for callers; http_parser_init() before the
+ * first feed of every request. */
 struct http_parser {
-    size_t scanned;      /* bytes of the buffer already examined */
-    int result;          /* 0 while scanning, then the sticky return value */
+    size_t scanned;          /* bytes of the buffer already examined */
+    int result;              /* 0 while scanning, then the sticky return value */
     struct http_request req; /* the fields found so far */
-    uint16_t line_start; /* first byte of the request line */
-    uint16_t mark;       /* first byte of the element being scanned */
-    uint16_t qmark;      /* offset of the target's first '?', 0 if none */
+    uint16_t line_start;     /* first byte of the request line */
+    uint16_t mark;           /* first byte of the element being scanned */
+    uint16_t qmark;          /* offset of the target's first '?', 0 if none */
     uint8_t state;
-    uint8_t field;       /* which known field the current line is */
+    uint8_t field;           /* which known field the current line is */
 };
 
 /* Make p ready for the first byte of a new request head. */
@@ -77,10 +77,13 @@ void http_parser_init(struct http_parser *p);
  * buf holds the len bytes received so far for this request (the head
  * starts at buf[0]); call again with the same buf and a larger len as bytes
  * arrive: the scan resumes where it stopped, so the total work is linear in
- * the head length. Bytes of buf are never written, and never read at or
- * beyond len. cap is the capacity of buf (APP_HTTP_HEAD_MAX in the server;
- * values above UINT16_MAX count as UINT16_MAX): a head that does not end
- * within the first cap bytes is refused with 431.
+ * the head length (a call with fewer bytes than the last one does nothing).
+ * Bytes of buf are never written, and never read at or beyond len. cap is
+ * the capacity of buf (APP_HTTP_HEAD_MAX in the server; values above
+ * UINT16_MAX count as UINT16_MAX): a head that does not end within the
+ * first cap bytes is refused with 431, a request line longer than
+ * APP_HTTP_LINE_MAX (with its CRLF) with 414 as soon as that many bytes of
+ * it have arrived.
  *
  * req is written only when the return is non-zero (any object will do on
  * each call: the parser keeps what it found so far in p). Once a call

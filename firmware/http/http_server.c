@@ -7,9 +7,11 @@
 #include "api.h"
 #include "app_config.h"
 #include "app_err.h"
+#include "auth.h"
 #include "hal_time.h"
 #include "http_parser.h"
 #include "log.h"
+#include "prof.h"
 
 /* Shared window for rendering responses: one superloop, one writer at a
  * time, so the connections need no response buffers of their own. */
@@ -31,7 +33,9 @@ struct http_conn {
     uint32_t t_req;             /* request complete (for the log) */
     uint32_t resp_total;
     uint32_t resp_sent;
+    uint8_t resp_ready;         /* s_scratch holds this response, unsent */
     struct http_parser parser;
+    struct auth_cache auth;     /* last token that validated here */
     struct api_response resp;
     char head[APP_HTTP_HEAD_MAX];
 };
@@ -72,6 +76,7 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
             c->eof = 0;
             c->len = 0;
             c->t_mark = hal_time_ms();
+            memset(&c->auth, 0, sizeof(c->auth));
             http_parser_init(&c->parser);
             s_active++;
             return c;
@@ -93,13 +98,27 @@ static void log_request(const struct http_conn *c)
 static int write_some(struct http_conn *c)
 {
     int progress = 0;
+    /* The prepared bytes are good for this call only: any other connection
+     * may render into s_scratch before the next one. */
+    bool ready = c->resp_ready != 0u;
+    c->resp_ready = 0;
     while (c->resp_sent < c->resp_total) {
         size_t room = c->io->room(c->ctx);
         if (room == 0u) {
             break;
         }
         size_t cap = room < sizeof(s_scratch) ? room : sizeof(s_scratch);
-        size_t n = api_render(&c->resp, s_scratch, cap, c->resp_sent);
+        size_t n;
+        if (ready) {
+            /* Rendered by api_prepare() just now: send straight away. */
+            n = c->resp_total < cap ? c->resp_total : cap;
+        } else {
+            /* Later slices are rendered again into the shared window. */
+            PROF_APP_BEGIN();
+            n = api_render(&c->resp, s_scratch, cap, c->resp_sent);
+            PROF_APP_END();
+        }
+        ready = false;
         if (n == 0u) {
             return APP_ERR_IO; /* render bug: never send a wrong length */
         }
@@ -120,10 +139,15 @@ static int write_some(struct http_conn *c)
     return c->resp_sent == c->resp_total ? 1 : 0;
 }
 
+/* Callers go on to write_some() before anything else can use s_scratch. */
 static void start_response(struct http_conn *c, uint16_t consumed)
 {
+    bool ready;
     c->consumed = consumed;
-    c->resp_total = (uint32_t)api_response_length(&c->resp);
+    PROF_APP_BEGIN();
+    c->resp_total = (uint32_t)api_prepare(&c->resp, s_scratch, sizeof(s_scratch), &ready);
+    PROF_APP_END();
+    c->resp_ready = ready;
     c->resp_sent = 0;
     c->state = CONN_WRITE;
     c->t_mark = hal_time_ms();
@@ -152,7 +176,10 @@ void http_server_event(struct http_conn *c)
             if (done == 0) {
                 return;
             }
+            PROF_APP_BEGIN();
             log_request(c);
+            PROF_APP_END();
+            PROF_REQUEST_DONE();
             if (c->resp.close) {
                 close_conn(c);
                 return;
@@ -185,7 +212,9 @@ void http_server_event(struct http_conn *c)
             return;
         }
         struct http_request req;
+        PROF_APP_BEGIN();
         int r = http_parser_feed(&c->parser, c->head, c->len, sizeof(c->head), &req);
+        PROF_APP_END();
         if (r == 0) {
             if (n > 0) {
                 continue; /* maybe more is waiting */
@@ -202,7 +231,9 @@ void http_server_event(struct http_conn *c)
             api_parse_error(&req, c->tls, &c->resp);
             start_response(c, c->len);
         } else {
-            api_handle(&req, c->tls, &c->resp);
+            PROF_APP_BEGIN();
+            api_handle(&req, c->tls, &c->auth, &c->resp);
+            PROF_APP_END();
             if (c->eof && c->len == (uint16_t)r) {
                 c->resp.close = 1; /* nothing more can come */
             }
@@ -221,12 +252,12 @@ void http_server_gone(struct http_conn *c)
 void http_server_reject(const struct http_io *io, void *ctx, bool tls)
 {
     struct api_response resp;
+    bool ready;
     api_busy(tls, &resp);
-    size_t total = api_response_length(&resp);
-    size_t n = api_render(&resp, s_scratch, sizeof(s_scratch), 0);
+    size_t n = api_prepare(&resp, s_scratch, sizeof(s_scratch), &ready);
     /* A fresh connection has its whole send buffer free; if not, the
      * client gets a cut response and the close tells it so. */
-    if (n == total) {
+    if (ready) {
         (void)io->send(ctx, s_scratch, n);
         io->flush(ctx);
     }

@@ -95,7 +95,7 @@ void json_keyn(struct json_out *o, const char *k, size_t n);
 
 /**
  * Write a string value: '"' and '\\' escaped, every byte below 0x20
- * escaped (\b \f \n \r \t, else \u00xx in lowercase hex), 0x7F and valid
+ * escaped (\\b \\f \\n \\r \\t, else \\u00xx in lowercase hex), 0x7F and valid
  * UTF-8 copied as is. Invalid UTF-8 (overlong forms, surrogates, code
  * points above U+10FFFF, stray or missing continuation bytes), a NULL
  * pointer (json_strn: unless n is 0) or a value where a key is due is

@@ -7,11 +7,32 @@
 #include "app_err.h"
 #include "hal_eth.h"
 #include "lwip/etharp.h"
+#include "lwip/memp.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
 
 #define ETHIF_MAX_SEGS 16u
+
+#if !MEMP_STATS
+#error "ethif needs MEMP_STATS for its RX reserve"
+#endif
+
+/* True when frame (without pad) is an IPv4 TCP segment carrying data, or
+ * is too short to tell. RFC 791 3.1, RFC 9293 3.1. */
+static bool carries_tcp_payload(const uint8_t *f, size_t len)
+{
+    if (len < 14u + 20u || f[12] != 0x08u || f[13] != 0x00u || f[14 + 9] != 6u) {
+        return len < 14u + 20u;
+    }
+    size_t ihl = (size_t)(f[14] & 0x0Fu) * 4u;
+    size_t total = ((size_t)f[16] << 8) | f[17];
+    if (ihl < 20u || len < 14u + ihl + 13u) {
+        return true;
+    }
+    size_t doff = (size_t)(f[14 + ihl + 12] >> 4) * 4u;
+    return total > ihl + doff;
+}
 
 static uint8_t s_mac[ETH_HWADDR_LEN];
 static bool s_mac_set;
@@ -108,6 +129,19 @@ unsigned ethif_poll(struct netif *netif)
         if (hal_eth_rx_read(p->payload, p->len) != len) {
             pbuf_free(p);
             LINK_STATS_INC(link.err);
+            continue;
+        }
+        /* The last ETHIF_RX_RESERVE pool buffers are for frames without TCP
+         * data (ACKs, ARP, ICMP; lwIP frees those before returning): were
+         * applications holding received data (pipelined requests, echo
+         * queues) to take them all, the ACKs that let them send and free
+         * it could not come in, and every connection would stall for good. */
+        const struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
+        if ((size_t)(pool->avail - pool->used) < ETHIF_RX_RESERVE &&
+            carries_tcp_payload((const uint8_t *)p->payload + ETH_PAD_SIZE, (size_t)len)) {
+            pbuf_free(p);
+            LINK_STATS_INC(link.memerr);
+            LINK_STATS_INC(link.drop);
             continue;
         }
         /* The pad stays in front: lwIP's struct eth_hdr starts with it. */

@@ -13,6 +13,11 @@
 #define ETHIF_TX_RETRIES 1000u
 #endif
 
+/* Pool buffers kept for received frames without TCP data, see ethif.c. */
+#ifndef ETHIF_RX_RESERVE
+#define ETHIF_RX_RESERVE 1u
+#endif
+
 /* MAC address to program at ethif_init() instead of the chip's own
  * (NULL: keep the chip's). The bytes are copied. */
 void ethif_set_mac(const uint8_t *mac);

@@ -43,13 +43,36 @@ int uuid_init(void)
     return APP_OK;
 }
 
+/* Random bytes drawn from the DRBG in batches: each generate call ends
+ * with an update of the DRBG state (SP 800-90A 10.2.1.5.1: three more AES
+ * blocks and a key schedule), so one call per 16 ids instead of per id
+ * cuts the cost of an id by about two thirds. */
+#define UUID_POOL 256u
+static uint8_t s_pool[UUID_POOL];
+static size_t s_pool_left;
+
+static int draw(uint8_t b[16])
+{
+    if (s_pool_left < 16u) {
+        if (mbedtls_ctr_drbg_random(&s_drbg, s_pool, sizeof(s_pool)) != 0) {
+            return APP_ERR_IO;
+        }
+        s_pool_left = sizeof(s_pool);
+    }
+    s_pool_left -= 16u;
+    memcpy(b, s_pool + s_pool_left, 16u);
+    /* Never hand the same bytes out twice. */
+    memset(s_pool + s_pool_left, 0, 16u);
+    return APP_OK;
+}
+
 int uuid_v4(char out[UUID_STR_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
     uint8_t b[16];
     int err = APP_OK;
 
-    if (!s_seeded || mbedtls_ctr_drbg_random(&s_drbg, b, sizeof(b)) != 0) {
+    if (!s_seeded || draw(b) != APP_OK) {
         /* Unique but predictable: only so that the response stays well formed. */
         memset(b, 0, sizeof(b));
         s_fallback++;

@@ -39,7 +39,7 @@ define run_fuzz
 	$(Q)$(FUZZ_OUT)/fuzz_$(1) -max_total_time=$(2) -print_final_stats=0 \
 		-artifact_prefix=$(FUZZ_OUT)/$(1)-crash- $(FUZZ_OUT)/$(1)-corpus tests/fuzz/$(1)/corpus \
 		> $(FUZZ_OUT)/$(1).log 2>&1 || { tail -40 $(FUZZ_OUT)/$(1).log; exit 1; }
-	@grep -E "^#[0-9]+ *DONE" $(FUZZ_OUT)/$(1).log | tail -1 | sed 's/^/          /'
+	@grep -E "^#[0-9]+[[:space:]]+DONE" $(FUZZ_OUT)/$(1).log | tail -1 | sed "s/^/          /"
 
 endef
 

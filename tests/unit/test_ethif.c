@@ -125,6 +125,22 @@ static size_t ip4_hdr(uint8_t *h, uint8_t proto, const uint8_t src[4], const uin
     return 20;
 }
 
+/* A TCP segment from the peer to us (no pcb listens: lwIP answers RST). */
+static size_t tcp_segment(uint8_t *f, uint8_t flags, size_t payload_len)
+{
+    size_t n = eth_hdr(f, s_our_mac, s_peer_mac, ETHTYPE_IP_);
+    n += ip4_hdr(f + n, 6, s_peer_ip, s_our_ip, 20u + payload_len, 7);
+    uint8_t *t = f + n;
+    memset(t, 0, 20u + payload_len);
+    put16(t, 40000);
+    put16(t + 2, 4242);
+    t[12] = 5u << 4;
+    t[13] = flags;
+    put16(t + 14, 1000);
+    n += 20u + payload_len;
+    return n < 60u ? 60u : n;
+}
+
 static size_t icmp_echo_request(uint8_t *f, uint16_t id, uint16_t seq, size_t payload_len)
 {
     size_t n = eth_hdr(f, s_our_mac, s_peer_mac, ETHTYPE_IP_);
@@ -407,6 +423,41 @@ static void test_poll_drains_all(void **state)
     }
     assert_int_equal(ethif_poll(&s_netif), 0);
     assert_int_equal(lwip_stats.link.recv, n);
+}
+
+/* Regression: with the pool held by applications (10 echo clients each
+ * holding unsent data), the ACKs that would free it were dropped too and
+ * every connection stalled. The last ETHIF_RX_RESERVE buffers take only
+ * frames without TCP data. */
+static void test_rx_reserve_keeps_acks_flowing(void **state)
+{
+    uint8_t f[200];
+    (void)state;
+
+    while (s_nheld < PBUF_POOL_SIZE - ETHIF_RX_RESERVE) {
+        s_held[s_nheld] = pbuf_alloc(PBUF_RAW, 1, PBUF_POOL);
+        assert_non_null(s_held[s_nheld]);
+        s_nheld++;
+    }
+    /* A data segment would eat into the reserve: dropped. */
+    fake_hal_eth_rx_push(f, tcp_segment(f, 0x18 /* PSH|ACK */, 100));
+    assert_int_equal(ethif_poll(&s_netif), 0);
+    assert_int_equal(lwip_stats.link.memerr, 1);
+    assert_int_equal(fake_hal_eth_tx_count(), 0);
+    /* A pure ACK, an ARP request and a SYN get through. */
+    fake_hal_eth_rx_push(f, tcp_segment(f, 0x10 /* ACK */, 0));
+    fake_hal_eth_rx_push(f, arp_request_from_peer(f, s_our_ip));
+    fake_hal_eth_rx_push(f, tcp_segment(f, 0x02 /* SYN */, 0));
+    assert_int_equal(ethif_poll(&s_netif), 3);
+    assert_int_equal(lwip_stats.link.memerr, 1);
+    /* One more free buffer than the reserve: data is taken again. */
+    pbuf_free(s_held[--s_nheld]);
+    fake_hal_eth_rx_push(f, tcp_segment(f, 0x18, 100));
+    assert_int_equal(ethif_poll(&s_netif), 1);
+    assert_int_equal(lwip_stats.link.memerr, 1);
+    while (s_nheld > 0u) {
+        pbuf_free(s_held[--s_nheld]);
+    }
 }
 
 static void test_pool_exhausted_drops(void **state)
@@ -702,6 +753,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_icmp_echo_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_drains_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_exhausted_drops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_reserve_keeps_acks_flowing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_read_error_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_udp_send_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_linkoutput_chain_segments, setup, teardown),

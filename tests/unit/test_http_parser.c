@@ -235,6 +235,8 @@ static struct row s_rows[] = {
     OK("method OPTIONS", "OPTIONS / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OPTIONS, .host = "a"),
     OK("unknown method token", "M-SEARCH / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "M-SEARCH", .host = "a"),
     OK("methods are case-sensitive", "get / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "get", .host = "a"),
+    OK("5-letter method not PATCH", "TRACE / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "TRACE", .host = "a"),
+    OK("6-letter method not DELETE", "UNLOCK / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "UNLOCK", .host = "a"),
     OK("method prefix is not GET", "GETS / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "GETS", .host = "a"),
     OK("method of every tchar", "!#$%&'*+-.^_`|~09AZaz / HTTP/1.1\r\n" HA "\r\n", 1, .method = HTTP_METHOD_OTHER, .mtext = "!#$%&'*+-.^_`|~09AZaz", .host = "a"),
     OK("query split at first ?", "GET /a?b=c HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a", .query = "b=c", .host = "a"),
@@ -757,6 +759,25 @@ static void test_reuse_resets_request(void **state)
     assert_int_equal(q.path.n, 2);
 }
 
+/* A call with fewer bytes than the previous one (a caller bug) changes
+ * nothing; the next proper call carries on. */
+static void test_shorter_len_ignored(void **state)
+{
+    static const char in[] = RQ;
+    struct http_parser p;
+    struct http_request q;
+    (void)state;
+
+    http_parser_init(&p);
+    assert_int_equal(http_parser_feed(&p, in, 20, APP_HTTP_HEAD_MAX, &q), 0);
+    assert_int_equal(p.scanned, 20);
+    assert_int_equal(http_parser_feed(&p, in, 5, APP_HTTP_HEAD_MAX, &q), 0);
+    assert_int_equal(p.scanned, 20);
+    assert_int_equal(http_parser_feed(&p, in, sizeof(in) - 1, APP_HTTP_HEAD_MAX, &q), 27);
+    assert_int_equal(q.host.n, 1);
+    assert_ptr_equal(q.host.p, in + 22);
+}
+
 /* The 16-bit offsets: a head of 65535 bytes is accepted with any larger
  * cap, one of 65536 is refused. */
 static void test_head_len_16_bit_edge(void **state)
@@ -785,7 +806,7 @@ static void test_head_len_16_bit_edge(void **state)
 
 int main(void)
 {
-    static struct CMUnitTest tests[ARRAY_LEN(s_rows) + 7];
+    static struct CMUnitTest tests[ARRAY_LEN(s_rows) + 8];
     size_t n = 0;
 
     for (size_t k = 0; k < ARRAY_LEN(s_rows); k++) {
@@ -798,6 +819,7 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_field_value_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_reuse_resets_request);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shorter_len_ignored);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_head_len_16_bit_edge);
     if (n != ARRAY_LEN(tests)) {
         return 1;

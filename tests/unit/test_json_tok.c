@@ -198,6 +198,8 @@ static const struct str_case s_str[] = {
     {"\"\\ud800\"", APP_ERR_INVAL, NULL, "lone surrogate"},
     {"\"\\udc00x\"", APP_ERR_INVAL, NULL, "lone surrogate"},
     {"\"\\ud800\\ud800\"", APP_ERR_INVAL, NULL, "lone surrogate"},
+    {"\"\\ud800\\ue000\"", APP_ERR_INVAL, NULL, "lone surrogate"}, /* high + non-low */
+    {"\"\\ud800\\u00e9\"", APP_ERR_INVAL, NULL, "lone surrogate"},
     {"\"\\ud800x\\udc00\"", APP_ERR_INVAL, NULL, "lone surrogate"},
     {"\"a\\u0000b\"", APP_ERR_INVAL, NULL, "NUL"},
     {"\"\\u000\"", APP_ERR_INVAL, NULL, "invalid escape"},

@@ -279,9 +279,14 @@ static void test_derived_stats(void **state)
     assert_int_equal(store_file_add(2, "z", 1, INT64_MAX, 0), APP_OK);
     assert_true(store_total_bytes(store_session_at(2)) == INT64_MAX);
     assert_int_equal(store_files_uploaded(store_session_at(2)), 3);
+    /* Saturation when the big one comes second. */
+    assert_int_equal(add("c", "r", "late-huge"), 3);
+    assert_int_equal(store_file_add(3, "s", 1, 5, 0), APP_OK);
+    assert_int_equal(store_file_add(3, "h", 1, INT64_MAX, 0), APP_OK);
+    assert_true(store_total_bytes(store_session_at(3)) == INT64_MAX);
     /* Other sessions are untouched by files of their neighbours. */
     assert_int_equal(store_files_uploaded(e), 0);
-    assert_usage(3, 6, 1 + 1 + 5 + 5 + 4 + 6);
+    assert_usage(4, 8, 1 + 1 + 5 + 5 + 4 + 9 + 6 + 2);
 }
 
 /* ---- limits ------------------------------------------------------------------------ */
@@ -367,6 +372,10 @@ static void test_arena_limit(void **state)
     assert_int_equal(add(cat, res, id), 0);
     size_t used = 3 * APP_ID_MAX;
     assert_usage(1, 0, used);
+    /* "c" and "r" stored once here; later sessions cost their id only. */
+    assert_int_equal(add("c", "r", "x"), 1);
+    used += 3;
+    int nsess = 2;
 
     /* Names until the next one would not fit (files spread over sessions
      * so that the per-session and pool limits stay out of the way). */
@@ -377,8 +386,9 @@ static void test_arena_limit(void **state)
             char sid[16];
             snprintf(sid, sizeof(sid), "x%d", session);
             session = add("c", "r", sid);
-            assert_true(session > 0);
-            used += (session == 1) ? 1 + 1 + strlen(sid) : strlen(sid);
+            assert_int_equal(session, nsess);
+            nsess++;
+            used += strlen(sid);
         }
         assert_int_equal(store_file_add(session, name, sizeof(name), 1, 0), APP_OK);
         used += sizeof(name);
@@ -386,17 +396,26 @@ static void test_arena_limit(void **state)
     }
     assert_true(files < APP_STORE_FILES); /* the arena ran out first */
     size_t left = APP_STORE_ARENA - used;
-    assert_usage(session + 1, files, used);
-    /* One byte too many fails and changes nothing; exactly the rest fits. */
+    assert_usage(nsess, files, used);
+    /* One byte too many fails and changes nothing. */
     assert_int_equal(store_file_add(session, name, left + 1, 1, 0), APP_ERR_NOMEM);
-    assert_usage(session + 1, files, used);
-    if (left > 0) {
-        assert_int_equal(store_file_add(session, name, left, 1, 0), APP_OK);
-        assert_usage(session + 1, files + 1, APP_STORE_ARENA);
-    }
-    /* A session whose ids no longer fit is not added at all. */
-    assert_int_equal(add("c", "r", "late"), APP_ERR_NOMEM);
-    assert_int_equal(store_count(), session + 1);
+    assert_usage(nsess, files, used);
+    /* Leave exactly 3 bytes ("c" and "r" are already stored, so a new
+     * session costs its id only). */
+    assert_true(left > 3);
+    assert_int_equal(store_file_add(session, name, left - 3, 1, 0), APP_OK);
+    files++;
+    assert_usage(nsess, files, APP_STORE_ARENA - 3);
+    assert_int_equal(add("c", "r", "abcd"), APP_ERR_NOMEM);
+    assert_usage(nsess, files, APP_STORE_ARENA - 3);
+    int last = add("c", "r", "abc");
+    assert_int_equal(last, nsess);
+    assert_usage(nsess + 1, files, APP_STORE_ARENA);
+    /* Full to the last byte: nothing more, not even one byte. */
+    assert_int_equal(store_file_add(last, "x", 1, 1, 0), APP_ERR_NOMEM);
+    assert_int_equal(add("c", "r", "z"), APP_ERR_NOMEM);
+    assert_int_equal(store_count(), nsess + 1);
+    assert_usage(nsess + 1, files, APP_STORE_ARENA);
 }
 
 /* ---- input rules --------------------------------------------------------------------- */

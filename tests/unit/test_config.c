@@ -1,0 +1,912 @@
+/* Host test of firmware/config/config.c with the real store, json_tok and
+ * datetime: the provisioned seed config and a full config load with the
+ * expected values; a table of broken partitions, each with its return
+ * code and the message naming the field; after every failure the store is
+ * empty and the config holds only defaults. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app_err.h"
+#include "config.h"
+#include "store.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SEED_CAT "73eb2497-3b88-4c0a-8bb3-68ba8162beff"
+#define SEED_RES "99ab2454-3b88-4c0a-8bb3-68ba8162beff"
+#define SEED_SID "23f27c15-72f9-45fe-9e9c-e3d8f75bdc44"
+#define T_CREATED INT64_C(1709688912123) /* 2024-03-06T01:35:12.123Z */
+#define T_EXPIRES INT64_C(1709775312123) /* 2024-03-07T01:35:12.123Z */
+
+/* What `provision init` + `provision pack` produce, with the dev token
+ * "unit-test-token" (SHA-256 86af0050...). */
+static const char s_seed_json[] =
+    "{\"version\":1,\"serviceRoot\":\"https://graph.microsoft.com/beta\",\"auth\":{\"realm\":"
+    "\"uploadsession-device\",\"staticTokens\":["
+    "\"86af005077a912401b195560ddd4d7c37ec29d3fbdc6b9e2831b38f80dacc3e1\"]},\"echo\":true,"
+    "\"sessions\":[{\"catalogId\":\"" SEED_CAT "\",\"resourceId\":\"" SEED_RES "\",\"id\":\"" SEED_SID
+    "\",\"isUploadDone\":true,\"createdDateTime\":\"2024-03-06T01:35:12.123Z\","
+    "\"expirationDateTime\":\"2024-03-07T01:35:12.123Z\",\"files\":[{\"name\":"
+    "\"building-a-access.csv\",\"size\":2000000,\"uploadedDateTime\":"
+    "\"2024-03-06T01:35:12.123Z\"}]}]}";
+
+static const uint8_t s_seed_digest[32] = {
+    0x86, 0xaf, 0x00, 0x50, 0x77, 0xa9, 0x12, 0x40, 0x1b, 0x19, 0x55, 0x60, 0xdd, 0xd4, 0xd7, 0xc3,
+    0x7e, 0xc2, 0x9d, 0x3f, 0xbd, 0xc6, 0xb9, 0xe2, 0x83, 0x1b, 0x38, 0xf8, 0x0d, 0xac, 0xc3, 0xe1,
+};
+
+static uint8_t s_part[CONFIG_HEADER_LEN + APP_CONFIG_MAX + 256];
+static size_t s_part_len;
+static char s_json[APP_CONFIG_MAX + 256];
+static struct config s_cfg;
+static char s_why[CONFIG_WHY_MAX];
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Frame json[0..n) the way tools/provision does. */
+static void frame(const char *json, size_t n)
+{
+    assert_true(n <= sizeof(s_part) - CONFIG_HEADER_LEN);
+    put_le32(s_part, CONFIG_MAGIC);
+    s_part[4] = 1;
+    s_part[5] = 0;
+    s_part[6] = 16;
+    s_part[7] = 0;
+    put_le32(s_part + 8, (uint32_t)n);
+    memcpy(s_part + CONFIG_HEADER_LEN, json, n);
+    put_le32(s_part + 12, config_crc32(s_part + CONFIG_HEADER_LEN, n));
+    s_part_len = CONFIG_HEADER_LEN + n;
+}
+
+static int load(void)
+{
+    memset(s_why, 'X', sizeof(s_why));
+    return config_load(s_part, s_part_len, &s_cfg, s_why, sizeof(s_why));
+}
+
+static int load_json(const char *json)
+{
+    frame(json, strlen(json));
+    return load();
+}
+
+static void assert_store_empty(void)
+{
+    struct store_usage u;
+    store_usage(&u);
+    assert_int_equal(store_count(), 0);
+    assert_int_equal(u.sessions, 0);
+    assert_int_equal(u.files, 0);
+    assert_int_equal(u.arena_used, 0);
+}
+
+static void assert_defaults(void)
+{
+    assert_false(s_cfg.provisioned);
+    assert_true(s_cfg.echo);
+    assert_int_equal(s_cfg.service_root_len, 0);
+    assert_string_equal(s_cfg.service_root, "");
+    assert_int_equal(s_cfg.realm_len, 0);
+    assert_int_equal(s_cfg.static_token_count, 0);
+    assert_false(s_cfg.has_clock_floor);
+    assert_false(s_cfg.net.has_ip);
+    assert_false(s_cfg.net.has_hostname);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    /* Every test starts with something loaded, so that "the store is empty
+     * after a failure" means the failure emptied it. */
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_int_equal(store_count(), 1);
+    return 0;
+}
+
+/* ---- loads that succeed ----------------------------------------------------------- */
+
+static void test_crc32(void **state)
+{
+    (void)state;
+    assert_int_equal(config_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
+    assert_int_equal(config_crc32((const uint8_t *)"", 0), 0);
+    assert_int_equal(config_crc32((const uint8_t *)"a", 1), 0xE8B7BE43u);
+}
+
+static void test_seed_config(void **state)
+{
+    (void)state;
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_string_equal(s_why, "");
+    assert_true(s_cfg.provisioned);
+    assert_string_equal(s_cfg.service_root, "https://graph.microsoft.com/beta");
+    assert_int_equal(s_cfg.service_root_len, strlen("https://graph.microsoft.com/beta"));
+    assert_string_equal(s_cfg.realm, "uploadsession-device");
+    assert_int_equal(s_cfg.realm_len, 20);
+    assert_int_equal(s_cfg.static_token_count, 1);
+    assert_memory_equal(s_cfg.static_tokens[0], s_seed_digest, 32);
+    assert_true(s_cfg.echo);
+    assert_false(s_cfg.has_clock_floor);
+    assert_false(s_cfg.net.has_hostname || s_cfg.net.has_mac || s_cfg.net.has_dhcp ||
+                 s_cfg.net.has_ip || s_cfg.net.has_netmask || s_cfg.net.has_gateway);
+
+    assert_int_equal(store_count(), 1);
+    const struct store_session *s = NULL;
+    enum store_missing missing;
+    assert_int_equal(store_find(SEED_CAT, 36, SEED_RES, 36, SEED_SID, 36, &s, &missing), APP_OK);
+    assert_true(store_session_upload_done(s));
+    assert_true(store_session_created_ms(s) == T_CREATED);
+    assert_true(store_session_expiration_ms(s) == T_EXPIRES);
+    assert_int_equal(store_session_file_count(s), 1);
+    struct store_file_info f;
+    assert_int_equal(store_session_file(s, 0, &f), APP_OK);
+    assert_int_equal(f.name_len, strlen("building-a-access.csv"));
+    assert_memory_equal(f.name, "building-a-access.csv", f.name_len);
+    assert_true(f.size == 2000000);
+    assert_true(f.uploaded_ms == T_CREATED);
+    assert_int_equal(store_files_uploaded(s), 1);
+    assert_true(store_total_bytes(s) == 2000000);
+    assert_string_equal(store_status_name(store_status(s, T_EXPIRES + 1)), "Complete");
+    /* The other ids of the seed URL are not sessions. */
+    assert_int_equal(store_find(SEED_RES, 36, SEED_CAT, 36, SEED_SID, 36, &s, &missing),
+                     APP_ERR_NOTFOUND);
+    assert_int_equal(missing, STORE_MISSING_CATALOG);
+}
+
+/* Every optional field, escapes that decode, several sessions. */
+static const char s_full_json[] =
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"serviceRoot\": \"http://10.0.2.15:8080\",\n"
+    "  \"network\": {\"hostname\": \"Upload-Session-1\", \"mac\": \"02:12:34:AB:cd:EF\",\n"
+    "              \"dhcp\": false, \"ip\": \"10.0.2.15\", \"netmask\": \"255.255.255.0\",\n"
+    "              \"gateway\": \"10.0.2.2\"},\n"
+    "  \"clock\": {\"floorUnixMs\": 1732800000000},\n"
+    "  \"auth\": {\"realm\": \"lab realm 1\", \"staticTokens\": [\n"
+    "    \"0000000000000000000000000000000000000000000000000000000000000000\",\n"
+    "    \"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\",\n"
+    "    \"0123456789abcdefABCDEF0123456789abcdefABCDEF0123456789abcdef0123\",\n"
+    "    \"86af005077a912401b195560ddd4d7c37ec29d3fbdc6b9e2831b38f80dacc3e1\"]},\n"
+    "  \"echo\": false,\n"
+    "  \"sessions\": [\n"
+    "    {\"catalogId\": \"cat\", \"resourceId\": \"res\", \"id\": \"\\u0041%20~\",\n"
+    "     \"isUploadDone\": false, \"createdDateTime\": \"1970-01-01T00:00:00Z\",\n"
+    "     \"expirationDateTime\": \"9999-12-31T23:59:59.999999999Z\", \"files\": []},\n"
+    "    {\"files\": [{\"uploadedDateTime\": \"2024-03-06T01:35:12Z\", \"size\": 0,\n"
+    "                 \"name\": \"caf\\u00e9 \\ud83d\\ude00 \xe2\x82\xac\\/x.csv\"},\n"
+    "                {\"name\": \"b\", \"size\": 9223372036854775807,\n"
+    "                 \"uploadedDateTime\": \"2024-03-06T01:35:12.1Z\"}],\n"
+    "     \"expirationDateTime\": \"2024-03-07T01:35:12.123Z\",\n"
+    "     \"createdDateTime\": \"2024-03-06T01:35:12.123Z\", \"isUploadDone\": true,\n"
+    "     \"id\": \"s\", \"resourceId\": \"res\", \"catalogId\": \"cat\"}\n"
+    "  ]\n"
+    "}\n";
+
+static void test_full_config(void **state)
+{
+    (void)state;
+    assert_int_equal(load_json(s_full_json), APP_OK);
+    assert_string_equal(s_why, "");
+    assert_true(s_cfg.provisioned);
+    assert_string_equal(s_cfg.service_root, "http://10.0.2.15:8080");
+    const struct config_network *n = &s_cfg.net;
+    assert_true(n->has_hostname);
+    assert_string_equal(n->hostname, "Upload-Session-1");
+    assert_true(n->has_mac);
+    static const uint8_t mac[6] = {0x02, 0x12, 0x34, 0xAB, 0xCD, 0xEF};
+    assert_memory_equal(n->mac, mac, 6);
+    assert_true(n->has_dhcp);
+    assert_false(n->dhcp);
+    static const uint8_t ip[4] = {10, 0, 2, 15};
+    static const uint8_t mask[4] = {255, 255, 255, 0};
+    static const uint8_t gw[4] = {10, 0, 2, 2};
+    assert_true(n->has_ip && n->has_netmask && n->has_gateway);
+    assert_memory_equal(n->ip, ip, 4);
+    assert_memory_equal(n->netmask, mask, 4);
+    assert_memory_equal(n->gateway, gw, 4);
+    assert_true(s_cfg.has_clock_floor);
+    assert_true(s_cfg.clock_floor_ms == INT64_C(1732800000000));
+    assert_string_equal(s_cfg.realm, "lab realm 1");
+    assert_int_equal(s_cfg.static_token_count, 4);
+    uint8_t all[32];
+    memset(all, 0x00, 32);
+    assert_memory_equal(s_cfg.static_tokens[0], all, 32);
+    memset(all, 0xFF, 32);
+    assert_memory_equal(s_cfg.static_tokens[1], all, 32);
+    assert_int_equal(s_cfg.static_tokens[2][0], 0x01);
+    assert_int_equal(s_cfg.static_tokens[2][5], 0xAB);
+    assert_int_equal(s_cfg.static_tokens[2][31], 0x23);
+    assert_memory_equal(s_cfg.static_tokens[3], s_seed_digest, 32);
+    assert_false(s_cfg.echo);
+
+    assert_int_equal(store_count(), 2);
+    const struct store_session *s = NULL;
+    assert_int_equal(store_find("cat", 3, "res", 3, "A%20~", 5, &s, NULL), APP_OK);
+    assert_int_equal(store_session_file_count(s), 0);
+    assert_true(store_session_created_ms(s) == 0);
+    assert_true(store_session_expiration_ms(s) == INT64_C(253402300799999));
+    assert_int_equal(store_status(s, INT64_C(1732800000000)), STORE_STATUS_ACTIVE);
+    assert_int_equal(store_find("cat", 3, "res", 3, "s", 1, &s, NULL), APP_OK);
+    assert_int_equal(store_session_file_count(s), 2);
+    struct store_file_info f;
+    assert_int_equal(store_session_file(s, 0, &f), APP_OK);
+    static const char name0[] = "caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac/x.csv";
+    assert_int_equal(f.name_len, strlen(name0));
+    assert_memory_equal(f.name, name0, f.name_len);
+    assert_true(f.size == 0);
+    assert_true(f.uploaded_ms == INT64_C(1709688912000));
+    assert_int_equal(store_session_file(s, 1, &f), APP_OK);
+    assert_true(f.size == INT64_MAX);
+    assert_true(f.uploaded_ms == INT64_C(1709688912100));
+    assert_true(store_total_bytes(s) == INT64_MAX);
+}
+
+static void test_partition_tail_ignored(void **state)
+{
+    (void)state;
+    /* Erased flash after the JSON. */
+    frame(s_seed_json, strlen(s_seed_json));
+    memset(s_part + s_part_len, 0xFF, 100);
+    s_part_len += 100;
+    assert_int_equal(load(), APP_OK);
+    assert_int_equal(store_count(), 1);
+}
+
+static void test_reload_replaces(void **state)
+{
+    (void)state;
+    assert_int_equal(load_json(s_full_json), APP_OK);
+    assert_int_equal(store_count(), 2);
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_int_equal(store_count(), 1);
+    assert_true(s_cfg.echo);               /* back to the default */
+    assert_false(s_cfg.has_clock_floor);   /* not carried over */
+    assert_false(s_cfg.net.has_ip);
+    assert_int_equal(s_cfg.static_token_count, 1);
+    const struct store_session *s;
+    assert_int_equal(store_find("cat", 3, "res", 3, "s", 1, &s, NULL), APP_ERR_NOTFOUND);
+}
+
+/* ---- generated documents ----------------------------------------------------------- */
+
+struct gen {
+    char *p;
+    size_t len;
+};
+
+static void put(struct gen *g, const char *s)
+{
+    size_t n = strlen(s);
+    assert_true(g->len + n < sizeof(s_json));
+    memcpy(g->p + g->len, s, n);
+    g->len += n;
+    g->p[g->len] = '\0';
+}
+
+static void put_fmt(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_fmt(struct gen *g, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < sizeof(tmp));
+    put(g, tmp);
+}
+
+static void put_repeat(struct gen *g, char c, size_t n)
+{
+    assert_true(g->len + n < sizeof(s_json));
+    memset(g->p + g->len, c, n);
+    g->len += n;
+    g->p[g->len] = '\0';
+}
+
+#define TOP_OK "\"version\":1,\"serviceRoot\":\"https://graph.example/beta\",\"auth\":{\"realm\":\"dev\"}"
+#define T1 "\"2024-03-06T01:35:12.123Z\""
+#define T2 "\"2024-03-07T01:35:12.123Z\""
+
+static void gen_begin(struct gen *g)
+{
+    g->p = s_json;
+    g->len = 0;
+    put(g, "{" TOP_OK ",\"sessions\":[");
+}
+
+static void gen_session_open(struct gen *g, int i, const char *id)
+{
+    put_fmt(g, "%s{\"catalogId\":\"c\",\"resourceId\":\"r\",\"id\":\"%s\",\"isUploadDone\":false,"
+               "\"createdDateTime\":" T1 ",\"expirationDateTime\":" T2 ",\"files\":[",
+            i > 0 ? "," : "", id);
+}
+
+static void gen_file(struct gen *g, int j, size_t name_len)
+{
+    put(g, j > 0 ? ",{\"name\":\"" : "{\"name\":\"");
+    put_repeat(g, 'n', name_len);
+    put(g, "\",\"size\":1,\"uploadedDateTime\":" T1 "}");
+}
+
+/* 17 sessions. */
+static void gen_too_many_sessions(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    for (int i = 0; i <= APP_MAX_SESSIONS; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "s%d", i);
+        gen_session_open(&g, i, id);
+        put(&g, "]}");
+    }
+    put(&g, "]}");
+}
+
+/* sessions[1] with APP_MAX_FILES + 1 files. */
+static void gen_too_many_files(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    gen_session_open(&g, 0, "s0");
+    put(&g, "]}");
+    gen_session_open(&g, 1, "s1");
+    for (int j = 0; j <= APP_MAX_FILES; j++) {
+        gen_file(&g, j, 1);
+    }
+    put(&g, "]}]}");
+}
+
+/* Full sessions until the shared file pool runs out. */
+static char s_pool_expect[96];
+static void gen_file_pool(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    int total = 0;
+    for (int i = 0; total <= APP_STORE_FILES; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "s%d", i);
+        gen_session_open(&g, i, id);
+        for (int j = 0; j < APP_MAX_FILES; j++, total++) {
+            if (total == APP_STORE_FILES) {
+                snprintf(s_pool_expect, sizeof(s_pool_expect),
+                         "sessions[%d].files[%d]: file pool exhausted (APP_STORE_FILES=%d)", i, j,
+                         APP_STORE_FILES);
+            }
+            gen_file(&g, j, 1);
+        }
+        put(&g, "]}");
+    }
+    put(&g, "]}");
+}
+
+/* Names of APP_FILE_NAME_MAX bytes until the arena is full (the store's
+ * accounting is mirrored here: "c" and "r" are stored once). */
+static char s_arena_name_expect[128];
+static void gen_arena_names(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    size_t used = 0;
+    int done = 0;
+    for (int i = 0; !done; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "s%d", i);
+        gen_session_open(&g, i, id);
+        used += strlen(id) + (i == 0 ? 2 : 0);
+        for (int j = 0; j < APP_MAX_FILES && !done; j++) {
+            if (used + APP_FILE_NAME_MAX > APP_STORE_ARENA) {
+                snprintf(s_arena_name_expect, sizeof(s_arena_name_expect),
+                         "sessions[%d].files[%d].name: store string space exhausted "
+                         "(APP_STORE_ARENA=%d)",
+                         i, j, APP_STORE_ARENA);
+                done = 1;
+            }
+            gen_file(&g, j, APP_FILE_NAME_MAX);
+            used += APP_FILE_NAME_MAX;
+        }
+        put(&g, "]}");
+    }
+    put(&g, "]}");
+}
+
+/* Fill the arena to the last byte with file names, then a session whose
+ * id no longer fits. */
+static char s_arena_id_expect[128];
+static void gen_arena_ids(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    size_t used = 0;
+    int i = 0;
+    for (;; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "s%d", i);
+        gen_session_open(&g, i, id);
+        used += strlen(id) + (i == 0 ? 2 : 0);
+        int j;
+        for (j = 0; j < APP_MAX_FILES && used < APP_STORE_ARENA; j++) {
+            size_t n = APP_STORE_ARENA - used;
+            n = n > APP_FILE_NAME_MAX ? APP_FILE_NAME_MAX : n;
+            gen_file(&g, j, n);
+            used += n;
+        }
+        put(&g, "]}");
+        if (used == APP_STORE_ARENA) {
+            break;
+        }
+    }
+    i++;
+    gen_session_open(&g, i, "late");
+    put(&g, "]}]}");
+    snprintf(s_arena_id_expect, sizeof(s_arena_id_expect),
+             "sessions[%d]: store string space exhausted (APP_STORE_ARENA=%d)", i,
+             APP_STORE_ARENA);
+}
+
+/* More tokens than APP_CONFIG_MAX_TOKENS in otherwise valid JSON. */
+static void gen_too_many_tokens(void)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{" TOP_OK ",\"sessions\":[],\"x\":[0");
+    for (int i = 0; i < APP_CONFIG_MAX_TOKENS; i++) {
+        put(&g, ",0");
+    }
+    put(&g, "]}");
+}
+
+static void gen_too_deep(void)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{\"version\":1,\"x\":");
+    put_repeat(&g, '[', 40);
+    put_repeat(&g, ']', 40);
+    put(&g, "}");
+}
+
+static void gen_long_service_root(void)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{\"version\":1,\"serviceRoot\":\"https://");
+    put_repeat(&g, 'a', APP_SERVICE_ROOT_MAX + 1 - 8);
+    put(&g, "\",\"auth\":{\"realm\":\"dev\"},\"sessions\":[]}");
+}
+
+static void gen_long_id(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    gen_session_open(&g, 0, "s0");
+    put(&g, "]}");
+    char id[APP_ID_MAX + 2];
+    memset(id, 'i', APP_ID_MAX + 1);
+    id[APP_ID_MAX + 1] = '\0';
+    gen_session_open(&g, 1, id);
+    put(&g, "]}]}");
+}
+
+static void gen_long_name(void)
+{
+    struct gen g;
+    gen_begin(&g);
+    gen_session_open(&g, 0, "s0");
+    gen_file(&g, 0, APP_FILE_NAME_MAX + 1);
+    put(&g, "]}]}");
+}
+
+static void gen_long_realm(void)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{\"version\":1,\"serviceRoot\":\"https://x\",\"auth\":{\"realm\":\"");
+    put_repeat(&g, 'r', CONFIG_REALM_MAX + 1);
+    put(&g, "\"},\"sessions\":[]}");
+}
+
+static void gen_long_hostname(void)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{" TOP_OK ",\"network\":{\"hostname\":\"");
+    put_repeat(&g, 'h', CONFIG_HOSTNAME_MAX + 1);
+    put(&g, "\"},\"sessions\":[]}");
+}
+
+/* ---- partition mutations ------------------------------------------------------------ */
+
+static void mut_short(void) { s_part_len = 15; }
+static void mut_empty(void) { s_part_len = 0; }
+static void mut_magic(void) { s_part[0] ^= 0x20; }
+static void mut_erased(void)
+{
+    memset(s_part, 0xFF, s_part_len);
+}
+static void mut_version(void) { s_part[4] = 2; }
+static void mut_header_len(void) { s_part[6] = 20; }
+static void mut_json_len_past_end(void) { put_le32(s_part + 8, (uint32_t)(s_part_len - 16 + 1)); }
+static void mut_json_len_huge(void)
+{
+    put_le32(s_part + 8, APP_CONFIG_MAX + 1);
+}
+static void mut_json_byte(void) { s_part[CONFIG_HEADER_LEN + 20] ^= 0x01; }
+static void mut_crc(void) { s_part[12] ^= 0x80; }
+static void mut_truncate(void) { s_part_len -= 1; } /* json_len now one past the end */
+static void mut_json_len_zero(void)
+{
+    put_le32(s_part + 8, 0);
+    put_le32(s_part + 12, 0); /* crc32 of nothing */
+}
+
+/* ---- the table of broken configs ------------------------------------------------------- */
+
+struct bad_case {
+    const char *json;        /* framed correctly, or NULL to use gen */
+    void (*gen)(void);       /* fills s_json */
+    void (*mutate)(void);    /* applied to the framed seed (json and gen NULL) */
+    int rc;
+    const char *why;         /* substring expected in the message */
+    const char *const *why_dyn; /* or a message computed by gen */
+};
+
+#define DOC_TOP(extra) "{" TOP_OK extra ",\"sessions\":[]}"
+#define DOC_AUTH(auth) "{\"version\":1,\"serviceRoot\":\"https://x\",\"auth\":" auth ",\"sessions\":[]}"
+#define DOC_ROOT(root) "{\"version\":1,\"serviceRoot\":" root ",\"auth\":{\"realm\":\"dev\"},\"sessions\":[]}"
+#define DOC_NET(net) DOC_TOP(",\"network\":" net)
+#define SESS(cat, res, id, done, cr, ex, files)                                               \
+    "{\"catalogId\":" cat ",\"resourceId\":" res ",\"id\":" id ",\"isUploadDone\":" done      \
+    ",\"createdDateTime\":" cr ",\"expirationDateTime\":" ex ",\"files\":" files "}"
+#define FILEJ(name, size, up) "{\"name\":" name ",\"size\":" size ",\"uploadedDateTime\":" up "}"
+#define FILE_OK FILEJ("\"f.csv\"", "1", T1)
+/* sessions[0] is valid and loads (with a file) before sessions[1] fails. */
+#define S0 SESS("\"c\"", "\"r\"", "\"s0\"", "false", T1, T2, "[" FILE_OK "]")
+#define DOC_S1(s) "{" TOP_OK ",\"sessions\":[" S0 "," s "]}"
+#define S1(cat, res, id, done, cr, ex, files) DOC_S1(SESS(cat, res, id, done, cr, ex, files))
+#define S1_ID(id) S1("\"c\"", "\"r\"", id, "false", T1, T2, "[]")
+#define S1_FILES(files) S1("\"c\"", "\"r\"", "\"s1\"", "false", T1, T2, files)
+/* sessions[1].files[1] is the given file (files[0] is valid). */
+#define S1_FILE(name, size, up) S1_FILES("[" FILE_OK "," FILEJ(name, size, up) "]")
+/* A session with one member replaced by raw text (for missing/unknown keys). */
+#define S1_RAW(members) DOC_S1("{" members "}")
+#define M_CAT "\"catalogId\":\"c\""
+#define M_RES "\"resourceId\":\"r\""
+#define M_ID "\"id\":\"s1\""
+#define M_DONE "\"isUploadDone\":true"
+#define M_CR "\"createdDateTime\":" T1
+#define M_EX "\"expirationDateTime\":" T2
+#define M_FILES "\"files\":[]"
+
+static const char *const s_dyn_pool = s_pool_expect;
+static const char *const s_dyn_arena_name = s_arena_name_expect;
+static const char *const s_dyn_arena_id = s_arena_id_expect;
+
+static const struct bad_case s_bad[] = {
+    /* The frame. */
+    {NULL, NULL, mut_short, APP_ERR_INVAL, "header: partition of 15 bytes is shorter than the 16-byte header", NULL},
+    {NULL, NULL, mut_empty, APP_ERR_INVAL, "header: partition of 0 bytes", NULL},
+    {NULL, NULL, mut_magic, APP_ERR_NOTFOUND, "header: bad magic 0x43505375", NULL},
+    {NULL, NULL, mut_erased, APP_ERR_NOTFOUND, "header: bad magic 0xffffffff", NULL},
+    {NULL, NULL, mut_version, APP_ERR_INVAL, "header: unsupported format version 2", NULL},
+    {NULL, NULL, mut_header_len, APP_ERR_INVAL, "header: header_len 20, expected 16", NULL},
+    {NULL, NULL, mut_json_len_past_end, APP_ERR_INVAL, "header: json_len 578 exceeds the 577 bytes after the header", NULL},
+    {NULL, NULL, mut_truncate, APP_ERR_INVAL, "header: json_len 577 exceeds the 576 bytes", NULL},
+    {NULL, NULL, mut_json_len_huge, APP_ERR_NOMEM, "header: json_len 16385 exceeds APP_CONFIG_MAX=16384", NULL},
+    {NULL, NULL, mut_json_byte, APP_ERR_INVAL, "header: crc32 mismatch", NULL},
+    {NULL, NULL, mut_crc, APP_ERR_INVAL, "header: crc32 mismatch (header 0x", NULL},
+    {NULL, NULL, mut_json_len_zero, APP_ERR_INVAL, "json: not valid JSON (syntax error: ends early at byte 0)", NULL},
+    /* JSON. */
+    {"{version:1}", NULL, NULL, APP_ERR_INVAL, "json: not valid JSON (syntax error at byte 1)", NULL},
+    {"{\"version\":1", NULL, NULL, APP_ERR_INVAL, "json: not valid JSON (syntax error: ends early at byte 12)", NULL},
+    {"{\"version\":1,}", NULL, NULL, APP_ERR_INVAL, "syntax error at byte 13", NULL},
+    {"{\"version\":1}{}", NULL, NULL, APP_ERR_INVAL, "syntax error at byte 13", NULL},
+    {"\xef\xbb\xbf{}", NULL, NULL, APP_ERR_INVAL, "json: not valid JSON (syntax error at byte 0)", NULL},
+    {"{\"version\":1,\"x\":\"a\tb\"}", NULL, NULL, APP_ERR_INVAL, "syntax error at byte 19", NULL},
+    {"[]", NULL, NULL, APP_ERR_INVAL, "top level: expected an object", NULL},
+    {"\"config\"", NULL, NULL, APP_ERR_INVAL, "top level: expected an object", NULL},
+    {"17", NULL, NULL, APP_ERR_INVAL, "top level: expected an object", NULL},
+    {NULL, gen_too_deep, NULL, APP_ERR_NOMEM, "json: nested deeper than JSON_TOK_MAX_DEPTH=32", NULL},
+    {NULL, gen_too_many_tokens, NULL, APP_ERR_NOMEM, "json: more than APP_CONFIG_MAX_TOKENS=512 tokens", NULL},
+    /* Top level. */
+    {"{\"serviceRoot\":\"https://x\",\"auth\":{\"realm\":\"r\"},\"sessions\":[]}", NULL, NULL, APP_ERR_INVAL, "version: missing (required)", NULL},
+    {"{\"version\":1,\"auth\":{\"realm\":\"r\"},\"sessions\":[]}", NULL, NULL, APP_ERR_INVAL, "serviceRoot: missing (required)", NULL},
+    {"{\"version\":1,\"serviceRoot\":\"https://x\",\"sessions\":[]}", NULL, NULL, APP_ERR_INVAL, "auth: missing (required)", NULL},
+    {"{" TOP_OK "}", NULL, NULL, APP_ERR_INVAL, "sessions: missing (required)", NULL},
+    {"{}", NULL, NULL, APP_ERR_INVAL, "version: missing (required)", NULL},
+    {"{\"version\":2,\"future\":true}", NULL, NULL, APP_ERR_INVAL, "version: unsupported version 2 (this firmware reads version 1)", NULL},
+    {"{\"version\":-1}", NULL, NULL, APP_ERR_INVAL, "version: unsupported version -1", NULL},
+    {"{\"version\":\"1\"}", NULL, NULL, APP_ERR_INVAL, "version: expected the integer 1", NULL},
+    {"{\"version\":1.0}", NULL, NULL, APP_ERR_INVAL, "version: expected the integer 1", NULL},
+    {DOC_TOP(",\"sesions\":[]"), NULL, NULL, APP_ERR_INVAL, "sesions: unknown key", NULL},
+    {DOC_TOP(",\"Echo\":true"), NULL, NULL, APP_ERR_INVAL, "Echo: unknown key", NULL},
+    {DOC_TOP(",\"version\":1"), NULL, NULL, APP_ERR_INVAL, "version: duplicate key", NULL},
+    {DOC_TOP(",\"echo\":true,\"ech\\u006f\":false"), NULL, NULL, APP_ERR_INVAL, "ech\\u006f: duplicate key", NULL},
+    {DOC_TOP(",\"\\ud800\":1"), NULL, NULL, APP_ERR_INVAL, "\\ud800: invalid key: lone surrogate", NULL},
+    {DOC_TOP(",\"echo\":\"yes\""), NULL, NULL, APP_ERR_INVAL, "echo: expected true or false", NULL},
+    {DOC_TOP(",\"echo\":null"), NULL, NULL, APP_ERR_INVAL, "echo: expected true or false", NULL},
+    {DOC_TOP(",\"echo\":1"), NULL, NULL, APP_ERR_INVAL, "echo: expected true or false", NULL},
+    /* serviceRoot */
+    {DOC_ROOT("5"), NULL, NULL, APP_ERR_INVAL, "serviceRoot: expected a string", NULL},
+    {DOC_ROOT("[\"https://x\"]"), NULL, NULL, APP_ERR_INVAL, "serviceRoot: expected a string", NULL},
+    {DOC_ROOT("\"\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: must not be empty", NULL},
+    {DOC_ROOT("\"ftp://x\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: must start with \"https://\" or \"http://\"", NULL},
+    {DOC_ROOT("\"HTTPS://x\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: must start with", NULL},
+    {DOC_ROOT("\"https://graph.microsoft.com/beta/\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: must not end with '/'", NULL},
+    {DOC_ROOT("\"https://\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: must not end with '/'", NULL},
+    {DOC_ROOT("\"https://a b\""), NULL, NULL, APP_ERR_INVAL, "serviceRoot: contains a byte outside printable ASCII", NULL},
+    {NULL, gen_long_service_root, NULL, APP_ERR_INVAL, "serviceRoot: longer than 128 bytes (APP_SERVICE_ROOT_MAX)", NULL},
+    /* network */
+    {DOC_NET("[]"), NULL, NULL, APP_ERR_INVAL, "network: expected an object", NULL},
+    {DOC_NET("{\"hostnmae\":\"x\"}"), NULL, NULL, APP_ERR_INVAL, "network.hostnmae: unknown key", NULL},
+    {DOC_NET("{\"ip\":\"10.0.2.15\",\"ip\":\"10.0.2.16\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: duplicate key", NULL},
+    {DOC_NET("{\"hostname\":5}"), NULL, NULL, APP_ERR_INVAL, "network.hostname: expected a string", NULL},
+    {DOC_NET("{\"hostname\":\"\"}"), NULL, NULL, APP_ERR_INVAL, "network.hostname: must not be empty", NULL},
+    {DOC_NET("{\"hostname\":\"up_load\"}"), NULL, NULL, APP_ERR_INVAL, "network.hostname: may only contain A-Z, a-z, 0-9 and '-'", NULL},
+    {DOC_NET("{\"hostname\":\"dev.local\"}"), NULL, NULL, APP_ERR_INVAL, "network.hostname: may only contain", NULL},
+    {DOC_NET("{\"hostname\":\"-dev\"}"), NULL, NULL, APP_ERR_INVAL, "network.hostname: must not start or end with '-'", NULL},
+    {NULL, gen_long_hostname, NULL, APP_ERR_INVAL, "network.hostname: longer than 63 bytes", NULL},
+    {DOC_NET("{\"mac\":\"01:00:5e:00:00:01\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: not a unicast address", NULL},
+    {DOC_NET("{\"mac\":\"ff:ff:ff:ff:ff:ff\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: not a unicast address", NULL},
+    {DOC_NET("{\"mac\":\"00:00:00:00:00:00\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: must not be 00:00:00:00:00:00", NULL},
+    {DOC_NET("{\"mac\":\"02:00:00:00:00\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: expected a MAC address", NULL},
+    {DOC_NET("{\"mac\":\"02-00-00-00-00-01\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: expected a MAC address", NULL},
+    {DOC_NET("{\"mac\":\"02:00:00:00:00:0g\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: expected a MAC address", NULL},
+    {DOC_NET("{\"mac\":\"02:00:00:00:00:011\"}"), NULL, NULL, APP_ERR_INVAL, "network.mac: expected a MAC address", NULL},
+    {DOC_NET("{\"mac\":2}"), NULL, NULL, APP_ERR_INVAL, "network.mac: expected a MAC address", NULL},
+    {DOC_NET("{\"dhcp\":\"true\"}"), NULL, NULL, APP_ERR_INVAL, "network.dhcp: expected true or false", NULL},
+    {DOC_NET("{\"ip\":\"10.0.2\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":\"10.0.2.256\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":\"10.0.02.15\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":\"10.0.2.15 \"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":\"10.0.2.1.5\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":\"\"}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"ip\":167772687}"), NULL, NULL, APP_ERR_INVAL, "network.ip: expected a dotted IPv4 address", NULL},
+    {DOC_NET("{\"netmask\":\"255.0.255.0\"}"), NULL, NULL, APP_ERR_INVAL, "network.netmask: not a contiguous netmask", NULL},
+    {DOC_NET("{\"netmask\":\"0.255.255.255\"}"), NULL, NULL, APP_ERR_INVAL, "network.netmask: not a contiguous netmask", NULL},
+    {DOC_NET("{\"gateway\":\"a.b.c.d\"}"), NULL, NULL, APP_ERR_INVAL, "network.gateway: expected a dotted IPv4 address", NULL},
+    /* clock */
+    {DOC_TOP(",\"clock\":5"), NULL, NULL, APP_ERR_INVAL, "clock: expected an object", NULL},
+    {DOC_TOP(",\"clock\":{}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: missing (required)", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"skew\":2}"), NULL, NULL, APP_ERR_INVAL, "clock.skew: unknown key", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":-1}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1.5}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1e12}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":\"1\"}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":9223372036854775808}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: integer out of range", NULL},
+    /* auth */
+    {DOC_AUTH("[]"), NULL, NULL, APP_ERR_INVAL, "auth: expected an object", NULL},
+    {DOC_AUTH("{}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: missing (required)", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticToken\":[]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticToken: unknown key", NULL},
+    {DOC_AUTH("{\"realm\":1}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: expected a string", NULL},
+    {DOC_AUTH("{\"realm\":\"\"}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: must not be empty", NULL},
+    {DOC_AUTH("{\"realm\":\"a\\\"b\"}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: may only contain printable ASCII other than '\"' and '\\'", NULL},
+    {DOC_AUTH("{\"realm\":\"a\\\\b\"}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: may only contain", NULL},
+    {DOC_AUTH("{\"realm\":\"a\\nb\"}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: may only contain", NULL},
+    {DOC_AUTH("{\"realm\":\"caf\\u00e9\"}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: may only contain", NULL},
+    {NULL, gen_long_realm, NULL, APP_ERR_INVAL, "auth.realm: longer than 64 bytes", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":\"ab\"}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens: expected an array", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[5]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"abc\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits (a SHA-256 digest)", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"0000000000000000000000000000000000000000000000000000000000000000\","
+              "\"000000000000000000000000000000000000000000000000000000000000000g\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[1]: expected 64 hex digits", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"00000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
+    {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"\",\"\",\"\",\"\",\"\"]}"), NULL, NULL, APP_ERR_NOMEM, "auth.staticTokens: 5 entries, more than APP_MAX_STATIC_TOKENS=4", NULL},
+    /* sessions */
+    {"{" TOP_OK ",\"sessions\":{}}", NULL, NULL, APP_ERR_INVAL, "sessions: expected an array", NULL},
+    {"{" TOP_OK ",\"sessions\":[1]}", NULL, NULL, APP_ERR_INVAL, "sessions[0]: expected an object", NULL},
+    {DOC_S1("[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1]: expected an object", NULL},
+    {NULL, gen_too_many_sessions, NULL, APP_ERR_NOMEM, "sessions: 17 entries, more than APP_MAX_SESSIONS=16", NULL},
+    {S1_RAW(M_RES "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].catalogId: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].resourceId: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].isUploadDone: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_DONE "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_DONE "," M_CR "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].expirationDateTime: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_DONE "," M_CR "," M_EX), NULL, NULL, APP_ERR_INVAL, "sessions[1].files: missing (required)", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES ",\"status\":\"Active\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].status: unknown key", NULL},
+    {S1_RAW(M_CAT "," M_RES "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES "," M_ID), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: duplicate key", NULL},
+    {S1("5", "\"r\"", "\"s1\"", "false", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].catalogId: expected a string", NULL},
+    {S1("\"c\"", "null", "\"s1\"", "false", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].resourceId: expected a string", NULL},
+    {S1("\"c\"", "\"r\"", "{}", "false", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: expected a string", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "\"false\"", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].isUploadDone: expected true or false", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "0", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].isUploadDone: expected true or false", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", "1709688912123", T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: expected an ISO 8601 UTC timestamp", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", T1, "false", "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].expirationDateTime: expected an ISO 8601 UTC timestamp", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", T1, T2, "{}"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files: expected an array", NULL},
+    {S1_ID("\"a/b\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: contains '/'", NULL},
+    {S1_ID("\"a\\/b\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: contains '/'", NULL}, /* after unescaping */
+    {S1_ID("\"a b\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: contains a byte outside printable ASCII 0x21..0x7E", NULL},
+    {S1_ID("\"caf\\u00e9\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: contains a byte outside printable ASCII", NULL},
+    {S1_ID("\"\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: must not be empty", NULL},
+    {S1_ID("\"a\\u0000\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: invalid string: NUL character", NULL},
+    {NULL, gen_long_id, NULL, APP_ERR_INVAL, "sessions[1].id: longer than 64 bytes (APP_ID_MAX)", NULL},
+    {S1("\"c/\"", "\"r\"", "\"s1\"", "false", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].catalogId: contains '/'", NULL},
+    {S1("\"c\"", "\"r\\t\"", "\"s1\"", "false", T1, T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].resourceId: contains a byte outside", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", "\"2024-03-06 01:35:12Z\"", T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: expected an ISO 8601 UTC timestamp like \"2024-03-06T01:35:12.123Z\"", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", "\"2024-02-30T00:00:00Z\"", T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: expected an ISO 8601", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", "\"2024-03-06T01:35:12.123\"", T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: expected an ISO 8601", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", "\"2024-03-06T01:35:12.123+00:00\"", T2, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].createdDateTime: expected an ISO 8601", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", T1, "\"2024-03-07T01:35:12.123Z and then some more text\"", "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].expirationDateTime: expected an ISO 8601", NULL},
+    {S1("\"c\"", "\"r\"", "\"s1\"", "false", T2, T1, "[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].expirationDateTime: earlier than createdDateTime", NULL},
+    {S1_ID("\"s0\""), NULL, NULL, APP_ERR_INVAL, "sessions[1]: same catalogId, resourceId and id as sessions[0]", NULL},
+    /* files */
+    {S1_FILES("[" FILE_OK ",1]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1]: expected an object", NULL},
+    {S1_FILES("[" FILE_OK ",{\"size\":1,\"uploadedDateTime\":" T1 "}]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: missing (required)", NULL},
+    {S1_FILES("[" FILE_OK ",{\"name\":\"a\",\"uploadedDateTime\":" T1 "}]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: missing (required)", NULL},
+    {S1_FILES("[" FILE_OK ",{\"name\":\"a\",\"size\":1}]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].uploadedDateTime: missing (required)", NULL},
+    {S1_FILES("[" FILE_OK ",{\"Name\":\"a\",\"size\":1,\"uploadedDateTime\":" T1 "}]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].Name: unknown key", NULL},
+    {S1_FILES("[" FILE_OK ",{\"name\":\"a\",\"name\":\"b\",\"size\":1,\"uploadedDateTime\":" T1 "}]"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: duplicate key", NULL},
+    {S1_FILE("5", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: expected a string", NULL},
+    {S1_FILE("\"\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: must not be empty", NULL},
+    {S1_FILE("\"a\\nb.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: contains a control byte (< 0x20)", NULL},
+    {S1_FILE("\"a\\u001fb.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: contains a control byte", NULL},
+    {S1_FILE("\"a\xff.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: invalid UTF-8", NULL},
+    {S1_FILE("\"a\xc0\xae.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: invalid UTF-8", NULL},
+    {S1_FILE("\"a\xed\xa0\x80.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: invalid UTF-8", NULL},
+    {S1_FILE("\"a\\ud800.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: lone surrogate", NULL},
+    {S1_FILE("\"a\\udc00\\ud800.csv\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: lone surrogate", NULL},
+    {S1_FILE("\"a\\u0000\"", "1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].name: invalid string: NUL", NULL},
+    {NULL, gen_long_name, NULL, APP_ERR_INVAL, "sessions[0].files[0].name: longer than 255 bytes (APP_FILE_NAME_MAX)", NULL},
+    {S1_FILE("\"a\"", "-1", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: expected a non-negative integer", NULL},
+    {S1_FILE("\"a\"", "2.5", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: expected a non-negative integer", NULL},
+    {S1_FILE("\"a\"", "2e6", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: expected a non-negative integer", NULL},
+    {S1_FILE("\"a\"", "\"2000000\"", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: expected a non-negative integer", NULL},
+    {S1_FILE("\"a\"", "true", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: expected a non-negative integer", NULL},
+    {S1_FILE("\"a\"", "9223372036854775808", T1), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].size: integer out of range", NULL},
+    {S1_FILE("\"a\"", "1", "\"yesterday\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].uploadedDateTime: expected an ISO 8601", NULL},
+    {S1_FILE("\"a\"", "1", "0"), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].uploadedDateTime: expected an ISO 8601", NULL},
+    {S1_FILE("\"a\"", "1", "\"1969-12-31T23:59:59Z\""), NULL, NULL, APP_ERR_INVAL, "sessions[1].files[1].uploadedDateTime: expected an ISO 8601", NULL},
+    {NULL, gen_too_many_files, NULL, APP_ERR_NOMEM, "sessions[1].files: 11 entries, more than APP_MAX_FILES=10", NULL},
+    /* Shared pools. */
+    {NULL, gen_file_pool, NULL, APP_ERR_NOMEM, NULL, &s_dyn_pool},
+    {NULL, gen_arena_names, NULL, APP_ERR_NOMEM, NULL, &s_dyn_arena_name},
+    {NULL, gen_arena_ids, NULL, APP_ERR_NOMEM, NULL, &s_dyn_arena_id},
+};
+
+static void test_bad_table(void **state)
+{
+    (void)state;
+    size_t failed = 0;
+    for (size_t i = 0; i < ARRAY_LEN(s_bad); i++) {
+        const struct bad_case *c = &s_bad[i];
+        /* Start loaded, so that an empty store afterwards is the failure's doing. */
+        assert_int_equal(load_json(s_seed_json), APP_OK);
+        assert_int_equal(store_count(), 1);
+        if (c->json != NULL) {
+            frame(c->json, strlen(c->json));
+        } else if (c->gen != NULL) {
+            c->gen();
+            frame(s_json, strlen(s_json));
+        } else {
+            frame(s_seed_json, strlen(s_seed_json));
+            c->mutate();
+        }
+        int rc = load();
+        const char *want = c->why != NULL ? c->why : *c->why_dyn;
+        int ok = rc == c->rc && memchr(s_why, '\0', sizeof(s_why)) != NULL &&
+                 strstr(s_why, want) != NULL;
+        if (!ok) {
+            print_error("case %zu: rc %d (want %d)\n  why  \"%.*s\"\n  want \"%s\"\n", i, rc, c->rc,
+                        (int)sizeof(s_why), s_why, want);
+            failed++;
+            continue;
+        }
+        assert_store_empty();
+        assert_defaults();
+    }
+    assert_int_equal(failed, 0);
+}
+
+/* ---- limits that still load -------------------------------------------------------------- */
+
+static void test_limits_exactly(void **state)
+{
+    (void)state;
+    struct gen g;
+    /* APP_MAX_SESSIONS sessions, the first with APP_MAX_FILES files, ids of
+     * APP_ID_MAX bytes and a name of APP_FILE_NAME_MAX bytes. */
+    gen_begin(&g);
+    char id[APP_ID_MAX + 1];
+    memset(id, 'i', APP_ID_MAX);
+    id[APP_ID_MAX] = '\0';
+    for (int i = 0; i < APP_MAX_SESSIONS; i++) {
+        id[0] = (char)('A' + i);
+        gen_session_open(&g, i, id);
+        for (int j = 0; i == 0 && j < APP_MAX_FILES; j++) {
+            gen_file(&g, j, j == 0 ? APP_FILE_NAME_MAX : 1);
+        }
+        put(&g, "]}");
+    }
+    put(&g, "]}");
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(store_count(), APP_MAX_SESSIONS);
+    assert_int_equal(store_session_file_count(store_session_at(0)), APP_MAX_FILES);
+    struct store_file_info f;
+    assert_int_equal(store_session_file(store_session_at(0), 0, &f), APP_OK);
+    assert_int_equal(f.name_len, APP_FILE_NAME_MAX);
+    size_t n = 0;
+    store_session_id(store_session_at(APP_MAX_SESSIONS - 1), &n);
+    assert_int_equal(n, APP_ID_MAX);
+
+    /* serviceRoot of APP_SERVICE_ROOT_MAX bytes, realm of 64, hostname of 63. */
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{\"version\":1,\"serviceRoot\":\"https://");
+    put_repeat(&g, 'a', APP_SERVICE_ROOT_MAX - 8);
+    put(&g, "\",\"network\":{\"hostname\":\"");
+    put_repeat(&g, 'h', CONFIG_HOSTNAME_MAX);
+    put(&g, "\"},\"auth\":{\"realm\":\"");
+    put_repeat(&g, 'r', CONFIG_REALM_MAX);
+    put(&g, "\"},\"sessions\":[]}");
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(s_cfg.service_root_len, APP_SERVICE_ROOT_MAX);
+    assert_int_equal(s_cfg.realm_len, CONFIG_REALM_MAX);
+    assert_int_equal(strlen(s_cfg.net.hostname), CONFIG_HOSTNAME_MAX);
+    assert_int_equal(store_count(), 0);
+
+    /* A document of exactly APP_CONFIG_MAX bytes (padded with whitespace). */
+    size_t len = strlen(s_seed_json);
+    memcpy(s_json, s_seed_json, len);
+    memset(s_json + len, ' ', APP_CONFIG_MAX - len);
+    s_json[APP_CONFIG_MAX] = '\0';
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(store_count(), 1);
+}
+
+static void test_why_buffer(void **state)
+{
+    (void)state;
+    char small[12];
+    frame("[]", 2);
+    memset(small, 'X', sizeof(small));
+    assert_int_equal(config_load(s_part, s_part_len, &s_cfg, small, sizeof(small)),
+                     APP_ERR_INVAL);
+    assert_string_equal(small, "top level: "); /* cut, NUL-terminated */
+    /* No buffer at all is fine. */
+    assert_int_equal(config_load(s_part, s_part_len, &s_cfg, NULL, 0), APP_ERR_INVAL);
+    assert_store_empty();
+    /* Success clears an earlier message. */
+    frame(s_seed_json, strlen(s_seed_json));
+    strcpy(s_why, "stale");
+    assert_int_equal(config_load(s_part, s_part_len, &s_cfg, s_why, sizeof(s_why)), APP_OK);
+    assert_string_equal(s_why, "");
+    /* NULL partition or output. */
+    assert_int_equal(config_load(NULL, 0, &s_cfg, s_why, sizeof(s_why)), APP_ERR_INVAL);
+    assert_true(strlen(s_why) > 0);
+    assert_store_empty();
+    assert_int_equal(config_load(s_part, s_part_len, NULL, s_why, sizeof(s_why)), APP_ERR_INVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crc32),
+        cmocka_unit_test_setup(test_seed_config, setup),
+        cmocka_unit_test_setup(test_full_config, setup),
+        cmocka_unit_test_setup(test_partition_tail_ignored, setup),
+        cmocka_unit_test_setup(test_reload_replaces, setup),
+        cmocka_unit_test_setup(test_bad_table, setup),
+        cmocka_unit_test_setup(test_limits_exactly, setup),
+        cmocka_unit_test_setup(test_why_buffer, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
