@@ -22,7 +22,6 @@
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
-#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "prof.h"
@@ -212,19 +211,7 @@ int main(void)
             (void)*(volatile uint32_t *)0xF0000000u;
         }
 #endif
-#if APP_PROF
-        /* Count passes that received frames and answered: a request and
-         * its response. Passes that only took a pure ACK (their number
-         * follows the host's TCP timing, not the device's work) are left
-         * out, for the reference images alike. */
-        uint32_t t0 = hal_time_cycles();
-        uint32_t x0 = lwip_stats.link.xmit;
-        if (ethif_poll(&s_netif) > 0u && lwip_stats.link.xmit != x0) {
-            prof_busy_add(hal_time_cycles() - t0);
-        }
-#else
         (void)ethif_poll(&s_netif);
-#endif
         sys_check_timeouts();
         uint32_t now = hal_time_ms();
         if (now - last_http >= 100u) {

@@ -7,6 +7,7 @@
 #include "hal_board.h"
 #include "hal_time.h"
 #include "log.h"
+#include "lwip/stats.h"
 #include "lwip/tcp.h"
 
 static uint32_t s_busy;
@@ -27,6 +28,22 @@ void prof_app_end(void)
 void prof_busy_add(uint32_t cycles)
 {
     s_busy += cycles;
+}
+
+static uint32_t s_frame_t0;
+static uint32_t s_frame_x0;
+
+void prof_frame_begin(void)
+{
+    s_frame_x0 = lwip_stats.link.xmit;
+    s_frame_t0 = hal_time_cycles();
+}
+
+void prof_frame_end(void)
+{
+    if (lwip_stats.link.xmit != s_frame_x0) {
+        s_busy += hal_time_cycles() - s_frame_t0;
+    }
 }
 
 void prof_request_done(void)

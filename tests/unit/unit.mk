@@ -16,7 +16,7 @@ UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(UNIT_SAN) -MMD -MP
 # lwIP builds with its own quiet flags, never -Werror, but sanitized too.
 UNIT_LWIP_CFLAGS := -std=gnu11 -w -g -O1 $(UNIT_SAN) -MMD -MP
 # Same include order as the firmware.
-UNIT_INC := -Ihal -Idrivers -Ifirmware/config -Ifirmware/net -Ifirmware/log \
+UNIT_INC := -Ihal -Idrivers -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-I$(LWIP_DIR)/src/include
 UNIT_LDFLAGS := $(UNIT_SAN)
 UNIT_LDLIBS := -lcmocka
