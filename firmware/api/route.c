@@ -11,10 +11,11 @@
 #define SEG_MAX (APP_ID_MAX * 3 + 48)
 
 struct seg {
-    char s[SEG_MAX];
+    const char *s;       /* decoded bytes: raw itself, or buf */
     size_t n;
     const char *raw;
     size_t raw_n;
+    char buf[SEG_MAX];
 };
 
 static int hexval(char c)
@@ -60,26 +61,54 @@ static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *o
     return APP_OK;
 }
 
-static bool name_eq(const char *s, size_t n, const char *lit)
+/* Case-insensitive compare with a literal made of ASCII letters only: for
+ * those, (c | 0x20) matches exactly the upper and lower case of the letter
+ * and no other byte. */
+static bool name_eq_n(const char *s, size_t n, const char *lit, size_t ln)
 {
-    size_t ln = strlen(lit);
     if (n != ln) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        char a = s[i];
-        char b = lit[i];
-        if (a >= 'A' && a <= 'Z') {
-            a = (char)(a | 0x20);
-        }
-        if (b >= 'A' && b <= 'Z') {
-            b = (char)(b | 0x20);
-        }
-        if (a != b) {
+        if ((unsigned char)(s[i] | 0x20) != (unsigned char)(lit[i] | 0x20)) {
             return false;
         }
     }
     return true;
+}
+
+static bool name_eq(const char *s, size_t n, const char *lit)
+{
+    return name_eq_n(s, n, lit, strlen(lit));
+}
+
+#define NAME_EQ(s, n, lit) name_eq_n((s), (n), (lit), sizeof(lit) - 1u)
+
+/* Decode a segment. Most carry no escape: they are used in place after a
+ * check for control bytes, with the same answers pct_decode() gives. */
+static int seg_decode(struct seg *sg)
+{
+    bool escaped = false;
+    for (size_t i = 0; i < sg->raw_n; i++) {
+        unsigned char c = (unsigned char)sg->raw[i];
+        if (c == '%') {
+            escaped = true;
+            break;
+        }
+        if (c < 0x20u || c == 0x7Fu) {
+            return APP_ERR_INVAL;
+        }
+    }
+    if (!escaped) {
+        if (sg->raw_n > SEG_MAX) {
+            return APP_ERR_OVERFLOW;
+        }
+        sg->s = sg->raw;
+        sg->n = sg->raw_n;
+        return APP_OK;
+    }
+    sg->s = sg->buf;
+    return pct_decode(sg->raw, sg->raw_n, sg->buf, sizeof(sg->buf), &sg->n);
 }
 
 static void set_detail(struct route_result *out, const char *s, size_t n)
@@ -219,21 +248,23 @@ static int check_query(const char *q, size_t n, struct route_result *out)
     return APP_OK;
 }
 
+#define WANT(p, end, lit, key, out) want_n((p), (end), (lit), sizeof(lit) - 1u, (key), (out))
+
 /* Match one "name" segment, or "name('key')" when key is not NULL. With
  * key != NULL and the plain form, the key is the next segment. */
-static int want(const char **p, const char *end, const char *name, struct route_id *key,
-                struct route_result *out)
+static int want_n(const char **p, const char *end, const char *name, size_t name_n,
+                  struct route_id *key, struct route_result *out)
 {
     struct seg sg;
     int err;
     if (!next_seg(p, end, &sg)) {
         /* Path ends early: name the last thing we expected. */
-        return fail(out, ROUTE_BAD_SEGMENT, name, strlen(name));
+        return fail(out, ROUTE_BAD_SEGMENT, name, name_n);
     }
-    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+    if ((err = seg_decode(&sg)) != APP_OK) {
         return seg_fail(out, &sg, err);
     }
-    if (name_eq(sg.s, sg.n, name)) {
+    if (name_eq_n(sg.s, sg.n, name, name_n)) {
         if (key == NULL) {
             return APP_OK;
         }
@@ -241,7 +272,7 @@ static int want(const char **p, const char *end, const char *name, struct route_
         if (!next_seg(p, end, &kg)) {
             return fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
         }
-        if (pct_decode(kg.raw, kg.raw_n, kg.s, sizeof(kg.s), &kg.n) != APP_OK || !id_ok(kg.s, kg.n)) {
+        if (seg_decode(&kg) != APP_OK || !id_ok(kg.s, kg.n)) {
             return fail(out, ROUTE_BAD_REQUEST, kg.raw, kg.raw_n);
         }
         id_set(key, kg.s, kg.n);
@@ -250,7 +281,7 @@ static int want(const char **p, const char *end, const char *name, struct route_
     size_t nn = 0;
     char k[APP_ID_MAX + 2];
     size_t kn = 0;
-    if (key != NULL && key_alias(&sg, &nn, k, &kn) && name_eq(sg.s, nn, name)) {
+    if (key != NULL && key_alias(&sg, &nn, k, &kn) && name_eq_n(sg.s, nn, name, name_n)) {
         if (!id_ok(k, kn)) {
             return fail(out, ROUTE_BAD_REQUEST, sg.raw, sg.raw_n);
         }
@@ -279,13 +310,13 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     if (!next_seg(&p, end, &sg)) {
         return fail(out, ROUTE_BAD_SEGMENT, "", 0);
     }
-    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+    if ((err = seg_decode(&sg)) != APP_OK) {
         return seg_fail(out, &sg, err);
     }
-    if (!name_eq(sg.s, sg.n, "beta")) {
+    if (!NAME_EQ(sg.s, sg.n, "beta")) {
         p = save;
     }
-    if ((err = want(&p, end, "identityGovernance", NULL, out)) != APP_OK) {
+    if ((err = WANT(&p, end, "identityGovernance", NULL, out)) != APP_OK) {
         return err;
     }
     /* entitlementManagement/accessPackageCatalogs/{c} or catalogs/{c}. */
@@ -293,22 +324,22 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     if (!next_seg(&p, end, &sg)) {
         return fail(out, ROUTE_BAD_SEGMENT, "identityGovernance", 18);
     }
-    if ((err = pct_decode(sg.raw, sg.raw_n, sg.s, sizeof(sg.s), &sg.n)) != APP_OK) {
+    if ((err = seg_decode(&sg)) != APP_OK) {
         return seg_fail(out, &sg, err);
     }
-    if (name_eq(sg.s, sg.n, "entitlementManagement")) {
-        err = want(&p, end, "accessPackageCatalogs", &out->catalog, out);
+    if (NAME_EQ(sg.s, sg.n, "entitlementManagement")) {
+        err = WANT(&p, end, "accessPackageCatalogs", &out->catalog, out);
     } else {
         p = save;
-        err = want(&p, end, "catalogs", &out->catalog, out);
+        err = WANT(&p, end, "catalogs", &out->catalog, out);
     }
     if (err != APP_OK) {
         return err;
     }
-    if ((err = want(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
+    if ((err = WANT(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
         return err;
     }
-    if ((err = want(&p, end, "uploadSessions", &out->session, out)) != APP_OK) {
+    if ((err = WANT(&p, end, "uploadSessions", &out->session, out)) != APP_OK) {
         return err;
     }
     if (p < end || (path_len > 0u && end[-1] == '/')) {

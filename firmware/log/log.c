@@ -174,3 +174,8 @@ void log_printf(const char *fmt, ...)
     }
     hal_console_write(line, (size_t)n);
 }
+
+void log_write(const char *s, size_t len)
+{
+    hal_console_write(s, len);
+}

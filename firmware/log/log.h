@@ -17,6 +17,9 @@ int log_format(char *buf, size_t cap, const char *fmt, ...) __attribute__((forma
  * cut and end with "...". */
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Write len bytes to the console as they are (a line already formatted). */
+void log_write(const char *s, size_t len);
+
 #ifndef LOG_LINE_MAX
 #define LOG_LINE_MAX 200
 #endif
