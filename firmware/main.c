@@ -129,7 +129,11 @@ static void config_start(void)
     char why[CONFIG_WHY_MAX];
     size_t len = 0;
     const uint8_t *part = hal_board_config(&len);
-    int err = config_load(part, len, &s_config, why, sizeof(why));
+    /* The HTTP connection pool is idle until http_server_init(): it holds
+     * the parser's tokens meanwhile. */
+    size_t ws_len = 0;
+    void *ws = http_server_boot_scratch(&ws_len);
+    int err = config_load_ws(part, len, &s_config, why, sizeof(why), ws, ws_len);
     if (err == APP_OK) {
         struct store_usage u;
         store_usage(&u);

@@ -17,11 +17,18 @@
 #error "APP_SERVICE_ROOT_MAX must hold at least \"https://\""
 #endif
 
+_Static_assert(CONFIG_WORKSPACE_SIZE >= APP_CONFIG_MAX_TOKENS * sizeof(jsmntok_t),
+               "CONFIG_WORKSPACE_SIZE must hold APP_CONFIG_MAX_TOKENS jsmn tokens");
+
 #define PATH_MAX_LEN 96u  /* "sessions[15].files[9].uploadedDateTime" and room */
 #define KEY_SHOW_MAX 32u  /* bytes of an unknown key quoted in a message */
 #define TS_MAX 40u        /* longest timestamp text accepted before parsing */
 
-static jsmntok_t s_toks[APP_CONFIG_MAX_TOKENS];
+/* Tokens of the document being loaded: the caller's workspace
+ * (config_load_ws), or this array for config_load(), which the linker
+ * drops when only config_load_ws() is used. */
+static jsmntok_t *s_toks;
+static jsmntok_t s_toks_own[APP_CONFIG_MAX_TOKENS];
 
 /* The load in progress. */
 static struct {
@@ -1045,6 +1052,12 @@ static void set_defaults(struct config *out)
 int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,
                 size_t why_cap)
 {
+    return config_load_ws(part, part_len, out, why, why_cap, s_toks_own, sizeof(s_toks_own));
+}
+
+int config_load_ws(const uint8_t *part, size_t part_len, struct config *out, char *why,
+                   size_t why_cap, void *ws, size_t ws_len)
+{
     memset(&s_ld, 0, sizeof(s_ld));
     s_ld.why = why;
     s_ld.why_cap = why_cap;
@@ -1055,6 +1068,11 @@ int config_load(const uint8_t *part, size_t part_len, struct config *out, char *
     if (out == NULL || part == NULL) {
         return fail(APP_ERR_INVAL, "no partition or no output");
     }
+    if (ws == NULL || ws_len < CONFIG_WORKSPACE_SIZE || ((uintptr_t)ws & (sizeof(int) - 1u)) != 0u) {
+        set_defaults(out);
+        return fail(APP_ERR_INVAL, "parse workspace missing, short or misaligned");
+    }
+    s_toks = ws;
     set_defaults(out);
     s_ld.cfg = out;
 

@@ -56,6 +56,10 @@
 #define CONFIG_HOSTNAME_MAX 63u
 #define CONFIG_REALM_MAX 64u
 #define CONFIG_DIGEST_LEN 32u /* SHA-256 */
+/** Bytes of parse workspace config_load_ws() needs (APP_CONFIG_MAX_TOKENS
+ * jsmn tokens of 16 bytes). */
+#define CONFIG_WORKSPACE_SIZE ((size_t)APP_CONFIG_MAX_TOKENS * 16u)
+
 /** A why buffer of this size holds every message config_load() writes
  * (longer ones are cut, always NUL-terminated). */
 #define CONFIG_WHY_MAX 160u
@@ -119,6 +123,17 @@ int config_load(const uint8_t *part, size_t part_len, struct config *out, char *
  * IEEE 802.3 CRC-32 (reflected polynomial 0xEDB88320, init and final XOR
  * 0xFFFFFFFF), the same as zlib.crc32(): "123456789" gives 0xCBF43926.
  */
+/**
+ * config_load() with the caller's parse workspace instead of the module's
+ * own token array: ws (int-aligned, at least CONFIG_WORKSPACE_SIZE bytes)
+ * is used only during the call. The firmware lends it memory that is idle
+ * at boot (the HTTP connection pool), so the 8 KB of tokens cost no RAM.
+ * @return as config_load(); APP_ERR_INVAL also for a missing, short or
+ *         misaligned workspace.
+ */
+int config_load_ws(const uint8_t *part, size_t part_len, struct config *out, char *why,
+                   size_t why_cap, void *ws, size_t ws_len);
+
 uint32_t config_crc32(const uint8_t *p, size_t n);
 
 #endif

@@ -45,6 +45,12 @@ static struct http_conn s_conns[APP_HTTP_MAX_CONNS]
 static char s_scratch[APP_HTTP_SCRATCH] __attribute__((section(".pool.http.scratch")));
 static unsigned s_active;
 
+void *http_server_boot_scratch(size_t *len)
+{
+    *len = sizeof(s_conns);
+    return s_conns;
+}
+
 void http_server_init(void)
 {
     memset(s_conns, 0, sizeof(s_conns));

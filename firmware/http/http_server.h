@@ -30,6 +30,11 @@ struct http_io {
 
 struct http_conn;
 
+/* Memory of the connection pool, lent out as boot-time scratch (the
+ * configuration parser's workspace) until http_server_init() is called;
+ * sets *len. Nothing may hold on to it afterwards. */
+void *http_server_boot_scratch(size_t *len);
+
 /* Reset the pool. */
 void http_server_init(void);
 

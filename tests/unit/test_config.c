@@ -264,6 +264,30 @@ static void test_partition_tail_ignored(void **state)
     assert_int_equal(store_count(), 1);
 }
 
+/* The firmware lends the parser a workspace (the idle HTTP pool): a
+ * missing, short or misaligned one is refused cleanly, a good one loads
+ * exactly like the module's own. */
+static void test_workspace(void **state)
+{
+    static uint32_t ws[CONFIG_WORKSPACE_SIZE / 4u + 1u];
+    char why[CONFIG_WHY_MAX];
+    struct config cfg;
+    (void)state;
+    frame(s_seed_json, strlen(s_seed_json));
+    assert_int_equal(config_load_ws(s_part, s_part_len, &cfg, why, sizeof(why), NULL, 0), APP_ERR_INVAL);
+    assert_false(cfg.provisioned);
+    assert_int_equal(store_count(), 0);
+    assert_int_equal(config_load_ws(s_part, s_part_len, &cfg, why, sizeof(why), ws,
+                                    CONFIG_WORKSPACE_SIZE - 1u), APP_ERR_INVAL);
+    assert_int_equal(config_load_ws(s_part, s_part_len, &cfg, why, sizeof(why),
+                                    (char *)ws + 1, CONFIG_WORKSPACE_SIZE), APP_ERR_INVAL);
+    assert_non_null(strstr(why, "workspace"));
+    assert_int_equal(config_load_ws(s_part, s_part_len, &cfg, why, sizeof(why), ws,
+                                    CONFIG_WORKSPACE_SIZE), APP_OK);
+    assert_true(cfg.provisioned);
+    assert_int_equal(store_count(), 1);
+}
+
 static void test_reload_replaces(void **state)
 {
     (void)state;
@@ -904,6 +928,7 @@ int main(void)
         cmocka_unit_test_setup(test_full_config, setup),
         cmocka_unit_test_setup(test_partition_tail_ignored, setup),
         cmocka_unit_test_setup(test_reload_replaces, setup),
+        cmocka_unit_test_setup(test_workspace, setup),
         cmocka_unit_test_setup(test_bad_table, setup),
         cmocka_unit_test_setup(test_limits_exactly, setup),
         cmocka_unit_test_setup(test_why_buffer, setup),
