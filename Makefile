@@ -34,6 +34,7 @@ APP_SRCS := \
 	firmware/log/log.c \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
+	firmware/net/net_listen.c \
 	firmware/diag/echo.c \
 	firmware/clock/clock.c \
 	firmware/util/datetime.c \

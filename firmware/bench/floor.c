@@ -7,6 +7,7 @@
 
 #include "app_err.h"
 #include "lwip/tcp.h"
+#include "net_listen.h"
 
 static const char *s_resp;
 static u16_t s_len;
@@ -46,22 +47,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 
 int floor_start(uint16_t port, const char *response, size_t len)
 {
-    struct tcp_pcb *pcb = tcp_new();
-    if (pcb == NULL || len > 0xFFFFu) {
-        return APP_ERR_NOMEM;
-    }
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_abort(pcb);
-        return APP_ERR_BUSY;
-    }
-    struct tcp_pcb *l = tcp_listen(pcb);
-    if (l == NULL) {
-        tcp_abort(pcb);
-        return APP_ERR_NOMEM;
+    if (len > 0xFFFFu) {
+        return APP_ERR_INVAL;
     }
     s_resp = response;
     s_len = (u16_t)len;
-    tcp_accept(l, on_accept);
-    return APP_OK;
+    return net_listen(port, on_accept);
 }
 #endif

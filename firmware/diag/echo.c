@@ -6,6 +6,7 @@
 #include "app_config.h"
 #include "app_err.h"
 #include "lwip/tcp.h"
+#include "net_listen.h"
 
 struct echo_conn {
     struct tcp_pcb *pcb;
@@ -156,22 +157,8 @@ int echo_start(uint16_t port, unsigned max_conns)
     if (max_conns == 0u || max_conns > APP_ECHO_MAX_CONNS) {
         return APP_ERR_INVAL;
     }
-    struct tcp_pcb *pcb = tcp_new();
-    if (pcb == NULL) {
-        return APP_ERR_NOMEM;
-    }
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_abort(pcb);
-        return APP_ERR_BUSY;
-    }
-    struct tcp_pcb *lpcb = tcp_listen(pcb);
-    if (lpcb == NULL) {
-        tcp_abort(pcb);
-        return APP_ERR_NOMEM;
-    }
     s_max = max_conns;
-    tcp_accept(lpcb, on_accept);
-    return APP_OK;
+    return net_listen(port, on_accept);
 }
 
 unsigned echo_active(void)

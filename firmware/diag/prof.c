@@ -9,6 +9,7 @@
 #include "log.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
+#include "net_listen.h"
 
 static uint32_t s_busy;
 static uint32_t s_app;
@@ -66,21 +67,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 
 int prof_start(uint16_t port)
 {
-    struct tcp_pcb *pcb = tcp_new();
-    if (pcb == NULL) {
-        return APP_ERR_NOMEM;
-    }
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_abort(pcb);
-        return APP_ERR_BUSY;
-    }
-    struct tcp_pcb *l = tcp_listen(pcb);
-    if (l == NULL) {
-        tcp_abort(pcb);
-        return APP_ERR_NOMEM;
-    }
-    tcp_accept(l, on_accept);
-    return APP_OK;
+    return net_listen(port, on_accept);
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include "app_err.h"
 #include "http_server.h"
 #include "lwip/tcp.h"
+#include "net_listen.h"
 
 struct tcp_ctx {
     struct tcp_pcb *pcb;
@@ -209,19 +210,5 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 
 int http_tcp_start(uint16_t port)
 {
-    struct tcp_pcb *pcb = tcp_new();
-    if (pcb == NULL) {
-        return APP_ERR_NOMEM;
-    }
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_abort(pcb);
-        return APP_ERR_BUSY;
-    }
-    struct tcp_pcb *lpcb = tcp_listen(pcb);
-    if (lpcb == NULL) {
-        tcp_abort(pcb);
-        return APP_ERR_NOMEM;
-    }
-    tcp_accept(lpcb, on_accept);
-    return APP_OK;
+    return net_listen(port, on_accept);
 }
