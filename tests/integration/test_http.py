@@ -403,3 +403,19 @@ def test_unprovisioned_device_answers_503(tmp_path, token):
         assert "config: none in the config partition" in dev.uart()
     finally:
         dev.stop()
+
+
+def test_connection_close_is_honoured(device, token):
+    with socket.create_connection(("127.0.0.1", device.http_port), timeout=10) as s:
+        s.sendall(b"GET " + PATH.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                  b"Authorization: Bearer " + token.encode() + b"\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:      # the device closed after the response
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK")
+    assert b"\r\nConnection: close" in head
+    assert strict_json(body)["id"] == SES
