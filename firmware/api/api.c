@@ -247,13 +247,6 @@ static void render_head(const struct api_response *r, struct json_out *o)
     json_raw_str(o, "\r\n\r\n");
 }
 
-/* Nothing to do until api_prepare(): kept as the one place a response
- * is completed, should a field ever need deriving. */
-static void finish(struct api_response *r)
-{
-    (void)r;
-}
-
 /* Room kept in front of the body for the head when preparing: the longest
  * head (every optional field, 64-byte ids, a 64-byte realm) is < 512. */
 #define API_HEAD_ROOM 512u
@@ -438,7 +431,6 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             }
         }
     }
-    finish(r);
 }
 
 void api_parse_error(const struct http_request *req, bool tls, struct api_response *r)
@@ -454,7 +446,6 @@ void api_parse_error(const struct http_request *req, bool tls, struct api_respon
     if (req->target.p != NULL) {
         copy_log_path(r, req);
     }
-    finish(r);
 }
 
 void api_timeout(bool tls, struct api_response *r)
@@ -463,7 +454,6 @@ void api_timeout(bool tls, struct api_response *r)
     r->close = 1;
     error(r, 408, "requestTimeout");
     set_message(r, "The request headers were not received in time.", NULL, NULL);
-    finish(r);
 }
 
 void api_busy(bool tls, struct api_response *r)
@@ -473,5 +463,4 @@ void api_busy(bool tls, struct api_response *r)
     r->retry_after = 1;
     error(r, 503, "serviceNotAvailable");
     set_message(r, "Too many connections; retry shortly.", NULL, NULL);
-    finish(r);
 }
