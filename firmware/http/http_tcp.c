@@ -20,6 +20,9 @@ struct tcp_ctx {
 };
 
 static struct tcp_ctx s_ctx[APP_HTTP_MAX_CONNS];
+/* Set when io_close() had to abort the PCB: the lwIP callback that led
+ * there must then return ERR_ABRT and not touch the PCB again. */
+static bool s_aborted;
 
 static void ctx_release(struct tcp_ctx *t)
 {
@@ -95,7 +98,16 @@ static void io_close(void *ctx)
     ctx_release(t);
     if (tcp_close(pcb) != ERR_OK) {
         tcp_abort(pcb);
+        s_aborted = true;
     }
+}
+
+/* Run the server for t from inside an lwIP callback. */
+static err_t serve(struct tcp_ctx *t)
+{
+    s_aborted = false;
+    http_server_event(t->conn);
+    return s_aborted ? ERR_ABRT : ERR_OK;
 }
 
 static const struct http_io s_io = {
@@ -126,27 +138,20 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     } else {
         pbuf_cat(t->rx, p);
     }
-    http_server_event(t->conn);
-    return ERR_OK;
+    return serve(t);
 }
 
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
     (void)pcb;
     (void)len;
-    if (arg != NULL) {
-        http_server_event(((struct tcp_ctx *)arg)->conn);
-    }
-    return ERR_OK;
+    return arg != NULL ? serve(arg) : ERR_OK;
 }
 
 static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 {
     (void)pcb;
-    if (arg != NULL) {
-        http_server_event(((struct tcp_ctx *)arg)->conn);
-    }
-    return ERR_OK;
+    return arg != NULL ? serve(arg) : ERR_OK;
 }
 
 static void on_err(void *arg, err_t err)
@@ -190,8 +195,9 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
             .recv = reject_recv, .room = io_room, .send = io_send, .flush = io_flush, .close = io_close,
         };
         struct tcp_ctx tmp = {.pcb = pcb};
+        s_aborted = false;
         http_server_reject(&reject_io, &tmp, false);
-        return ERR_OK;
+        return s_aborted ? ERR_ABRT : ERR_OK;
     }
     t->pcb = pcb;
     t->conn = c;
