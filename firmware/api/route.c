@@ -219,6 +219,9 @@ static const char *const k_system_options[] = {
 
 static int check_query(const char *q, size_t n, struct route_result *out)
 {
+    if (n == 0u) {
+        return APP_OK; /* q may be NULL: no arithmetic on it (C11 6.5.6) */
+    }
     const char *end = q + n;
     while (q < end) {
         const char *amp = memchr(q, '&', (size_t)(end - q));

@@ -169,7 +169,11 @@ static int write_some(struct http_conn *c)
             return APP_ERR_IO;
         }
         c->resp_sent += (uint32_t)k;
-        progress = 1;
+        /* Only bytes taken count as progress: a transport that keeps
+         * taking nothing must still reach the stalled-write deadline. */
+        if (k > 0) {
+            progress = 1;
+        }
         if ((size_t)k < n) {
             break;
         }

@@ -5,13 +5,13 @@
 #   test_json_SRCS := tests/unit/test_json.c firmware/json/json.c ...
 #
 # Each binary is built from exactly those sources with the flags of
-# unit.mk (C11, -Werror, ASan+UBSan) and run by `make test-unit`.
+# unit.mk (C11, -Werror, ASan+UBSan) and run by `make test-unit-modules`
+# (part of `make test`). A fragment may append to UNIT_MOD_INC.
 
 UNIT_MODULE_TESTS :=
-include $(sort $(wildcard tests/unit/mk/*.mk))
-
 UNIT_MOD_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
-	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/config -I$(JSMN_DIR)
+	-Ifirmware/http -Ifirmware/api -Ifirmware/store -I$(JSMN_DIR)
+include $(sort $(wildcard tests/unit/mk/*.mk))
 
 define unit_module_rules
 $(UNIT_OUT)/$(1): $$(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$$($(1)_SRCS))
