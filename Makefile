@@ -38,6 +38,7 @@ APP_SRCS := \
 	firmware/diag/echo.c \
 	firmware/clock/clock.c \
 	firmware/util/datetime.c \
+	firmware/util/utf8.c \
 	firmware/util/uuid.c \
 	firmware/json/json.c \
 	firmware/json/json_tok.c \

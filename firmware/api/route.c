@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app_err.h"
+#include "hexdigit.h"
 
 /* Longest segment we decode: names are short, ids <= APP_ID_MAX, and a key
  * segment is name + "('" + id + "')". */
@@ -18,18 +19,6 @@ struct seg {
     char buf[SEG_MAX];
 };
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = (char)(c | 0x20);
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
-}
-
 /* Percent-decode (RFC 3986 2.1) into out; rejects bad escapes and any
  * decoded byte that is a control, DEL, or NUL. */
 static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *out_n)
@@ -41,8 +30,8 @@ static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *o
             if (i + 2u >= n) {
                 return APP_ERR_INVAL;
             }
-            int hi = hexval(in[i + 1]);
-            int lo = hexval(in[i + 2]);
+            int hi = hexdigit((unsigned char)in[i + 1]);
+            int lo = hexdigit((unsigned char)in[i + 2]);
             if (hi < 0 || lo < 0) {
                 return APP_ERR_INVAL;
             }

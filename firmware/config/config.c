@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app_err.h"
+#include "hexdigit.h"
 #include "datetime.h"
 #include "json_tok.h"
 #include "store.h"
@@ -410,20 +411,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Dotted quad, four decimal octets 0..255 without leading zeros (a "010"
  * would be octal to inet_aton and decimal to others: refuse it). */
 static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
@@ -493,8 +480,8 @@ static int get_mac(int t, uint8_t mac[6])
         return fail(APP_ERR_INVAL, expected);
     }
     for (int i = 0; i < 6; i++) {
-        int hi = hex_val(buf[3 * i]);
-        int lo = hex_val(buf[3 * i + 1]);
+        int hi = hexdigit((unsigned char)buf[3 * i]);
+        int lo = hexdigit((unsigned char)buf[3 * i + 1]);
         if (hi < 0 || lo < 0 || (i < 5 && buf[3 * i + 2] != ':')) {
             return fail(APP_ERR_INVAL, expected);
         }
@@ -611,8 +598,8 @@ static int get_digest(int t, uint8_t out[CONFIG_DIGEST_LEN])
         return fail(APP_ERR_INVAL, expected);
     }
     for (size_t i = 0; i < CONFIG_DIGEST_LEN; i++) {
-        int hi = hex_val(buf[2 * i]);
-        int lo = hex_val(buf[2 * i + 1]);
+        int hi = hexdigit((unsigned char)buf[2 * i]);
+        int lo = hexdigit((unsigned char)buf[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             return fail(APP_ERR_INVAL, expected);
         }

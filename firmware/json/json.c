@@ -10,6 +10,7 @@
 
 #include "app_err.h"
 #include "datetime.h"
+#include "utf8.h"
 
 #if defined(__GNUC__)
 #define JSON_LOAD(dst, src) __builtin_memcpy((dst), (src), sizeof(*(dst)))
@@ -120,43 +121,6 @@ bytes:
     return i;
 }
 
-/* Length of the well-formed UTF-8 sequence led by p[0] of class cls, or 0.
- * RFC 3629 section 4: second-byte ranges exclude overlongs (E0 A0.., F0
- * 90..), surrogates (ED ..9F) and code points above U+10FFFF (F4 ..8F). */
-static size_t utf8_seq(const unsigned char *p, size_t avail, unsigned cls)
-{
-    unsigned lo = 0x80u;
-    unsigned hi = 0xBFu;
-    size_t len;
-
-    switch (cls) {
-    case C_U2:
-        len = 2u;
-        break;
-    case C_U3:
-        len = 3u;
-        lo = p[0] == 0xE0u ? 0xA0u : 0x80u;
-        hi = p[0] == 0xEDu ? 0x9Fu : 0xBFu;
-        break;
-    case C_U4:
-        len = 4u;
-        lo = p[0] == 0xF0u ? 0x90u : 0x80u;
-        hi = p[0] == 0xF4u ? 0x8Fu : 0xBFu;
-        break;
-    default:
-        return 0u;
-    }
-    if (avail < len || p[1] < lo || p[1] > hi) {
-        return 0u;
-    }
-    for (size_t i = 2u; i < len; i++) {
-        if ((p[i] & 0xC0u) != 0x80u) {
-            return 0u;
-        }
-    }
-    return len;
-}
-
 /* Escaped length of s (quotes not included), or JSON_INVALID_LEN when s is
  * not valid UTF-8. */
 static size_t escaped_len(const unsigned char *s, size_t n)
@@ -174,7 +138,7 @@ static size_t escaped_len(const unsigned char *s, size_t n)
             extra += k == 'u' ? 5u : 1u;
             i++;
         } else {
-            size_t m = utf8_seq(s + i, n - i, k);
+            size_t m = utf8_seq(s + i, n - i, NULL);
             if (m == 0u) {
                 return JSON_INVALID_LEN;
             }

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "app_err.h"
+#include "hexdigit.h"
+#include "utf8.h"
 
 /* ---- string content: one code point at a time ------------------------ */
 
@@ -23,26 +25,12 @@ enum dec {
     DEC_UTF8,  /* not UTF-8 (RFC 3629 section 4) */
 };
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Four hex digits at u[p..p+4) (caller checked the bounds). */
 static int hex4(const unsigned char *u, size_t p, uint32_t *v)
 {
     uint32_t r = 0;
     for (size_t k = 0; k < 4; k++) {
-        int h = hex_val(u[p + k]);
+        int h = hexdigit(u[p + k]);
         if (h < 0) {
             return -1;
         }
@@ -104,47 +92,14 @@ static enum dec dec_escape(const unsigned char *u, size_t n, size_t *i, uint32_t
     return DEC_OK;
 }
 
-/* A multi-byte UTF-8 sequence starting at u[*i] (RFC 3629 section 4 table:
- * no overlongs, no encoded surrogates, nothing above U+10FFFF). */
+/* A multi-byte UTF-8 sequence starting at u[*i]. */
 static enum dec dec_utf8(const unsigned char *u, size_t n, size_t *i, uint32_t *cp)
 {
-    size_t p = *i;
-    unsigned c = u[p];
-    unsigned need;
-    unsigned lo = 0x80;
-    unsigned hi = 0xBF;
-    uint32_t v;
-
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        v = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        v = c & 0x0Fu;
-        lo = (c == 0xE0) ? 0xA0 : 0x80;
-        hi = (c == 0xED) ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        v = c & 0x07u;
-        lo = (c == 0xF0) ? 0x90 : 0x80;
-        hi = (c == 0xF4) ? 0x8F : 0xBF;
-    } else {
+    size_t k = utf8_seq(u + *i, n - *i, cp);
+    if (k == 0u) {
         return DEC_UTF8;
     }
-    if (n - p - 1 < need) {
-        return DEC_UTF8;
-    }
-    for (unsigned k = 1; k <= need; k++) {
-        unsigned b = u[p + k];
-        if (b < lo || b > hi) {
-            return DEC_UTF8;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-        v = (v << 6) | (b & 0x3Fu);
-    }
-    *cp = v;
-    *i = p + need + 1;
+    *i += k;
     return DEC_OK;
 }
 

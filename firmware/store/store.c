@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app_err.h"
+#include "utf8.h"
 
 #if APP_MAX_SESSIONS < 1 || APP_MAX_SESSIONS > 255
 #error "APP_MAX_SESSIONS must be 1..255"
@@ -84,43 +85,6 @@ const char *store_id_problem(const char *p, size_t n)
     return NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p[0..n), 0 if invalid
- * (RFC 3629 section 4: no overlongs, surrogates or values > U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t need;
-    unsigned lo = 0x80;
-    unsigned hi = 0xBF;
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        lo = (c == 0xE0) ? 0xA0 : 0x80;
-        hi = (c == 0xED) ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        lo = (c == 0xF0) ? 0x90 : 0x80;
-        hi = (c == 0xF4) ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (n - 1 < need) {
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if (p[k] < lo || p[k] > hi) {
-            return 0;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return need + 1;
-}
-
 const char *store_name_problem(const char *p, size_t n)
 {
     if (n == 0 || p == NULL) {
@@ -134,7 +98,7 @@ const char *store_name_problem(const char *p, size_t n)
         if (u[i] < 0x20) {
             return "contains a control byte (< 0x20)";
         }
-        size_t k = utf8_seq(u + i, n - i);
+        size_t k = utf8_seq(u + i, n - i, NULL);
         if (k == 0) {
             return "invalid UTF-8";
         }

@@ -32,7 +32,7 @@ BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/u
 BENCH_LDFLAGS := -Wl,-z,now
 
 BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c \
-	firmware/json/json.c firmware/util/datetime.c firmware/store/store.c \
+	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
 	firmware/clock/clock.c firmware/auth/auth.c
 BENCH_OWN_SRCS := tests/bench/host_request.c tests/bench/fake_hal.c

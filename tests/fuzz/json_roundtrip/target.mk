@@ -1,2 +1,2 @@
 FUZZ_TARGETS += json_roundtrip
-fuzz_json_roundtrip_SRCS := tests/fuzz/json_roundtrip/fuzz_json_roundtrip.c firmware/json/json.c firmware/util/datetime.c
+fuzz_json_roundtrip_SRCS := tests/fuzz/json_roundtrip/fuzz_json_roundtrip.c firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c
