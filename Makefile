@@ -50,15 +50,29 @@ APP_SRCS := \
 	firmware/http/http_parser.c \
 	firmware/http/http_server.c \
 	firmware/http/http_tcp.c \
+	firmware/tls/tls.c \
+	firmware/tls/tls_port.c \
+	firmware/util/rng.c \
 	firmware/diag/prof.c \
 	firmware/bench/floor.c \
 	firmware/bench/httpd_fs.c \
 	firmware/bench/seed_body.c
 APP_SRCS += $(EXTRA_APP_SRCS)
 
-# mbedTLS modules in use (configuration: firmware/config/app_mbedtls_config.h).
+# mbedTLS modules in use (configuration: firmware/config/mbedtls_config.h).
 MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
-	aes.c ctr_drbg.c sha256.c constant_time.c platform_util.c)
+	aes.c asn1parse.c asn1write.c base64.c bignum.c bignum_core.c \
+	chacha20.c chachapoly.c cipher.c cipher_wrap.c constant_time.c \
+	ctr_drbg.c ecdh.c ecdsa.c ecp.c ecp_curves.c entropy.c entropy_poll.c \
+	gcm.c hkdf.c md.c memory_buffer_alloc.c oid.c pem.c pk.c pk_ecc.c \
+	pk_wrap.c pkparse.c platform.c platform_util.c poly1305.c \
+	psa_crypto.c psa_crypto_aead.c psa_crypto_cipher.c psa_crypto_client.c \
+	psa_crypto_driver_wrappers_no_static.c psa_crypto_ecp.c \
+	psa_crypto_hash.c psa_crypto_mac.c psa_crypto_slot_management.c \
+	psa_util.c sha256.c sha512.c ssl_ciphersuites.c ssl_msg.c ssl_tls.c \
+	ssl_tls12_server.c ssl_tls13_server.c ssl_tls13_generic.c \
+	ssl_tls13_keys.c ssl_ticket.c ssl_debug_helpers_generated.c x509.c \
+	x509_crt.c)
 
 LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
@@ -69,10 +83,10 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	netif/ethernet.c)
 LWIP_SRCS += $(EXTRA_LWIP_SRCS)
 
-MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
+MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='<mbedtls_config.h>'
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
-	-Ifirmware/api -Ifirmware/http -Ifirmware/bench \
+	-Ifirmware/api -Ifirmware/http -Ifirmware/bench -Ifirmware/tls \
 	-I$(LWIP_DIR)/src/include -I$(MBEDTLS_DIR)/include -I$(JSMN_DIR) $(MBEDTLS_DEFS)
 DRV_INC := -Ihal -Idrivers
 BOARD_INC := -Ihal -Idrivers -Iboard/$(BOARD)

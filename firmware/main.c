@@ -25,6 +25,9 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "prof.h"
+#include "rng.h"
+#include "tls.h"
+#include "tls_port.h"
 #if APP_BENCH_SERVER == 1
 #include "floor.h"
 extern const char bench_floor_response[];
@@ -33,7 +36,6 @@ extern const unsigned bench_floor_response_len;
 #include "lwip/apps/httpd.h"
 #endif
 #include "store.h"
-#include "uuid.h"
 
 #ifndef APP_VERSION
 #define APP_VERSION "dev"
@@ -174,9 +176,22 @@ int main(void)
     log_printf("\r\nboot %s firmware %s\r\n", hal_board_name(), APP_VERSION);
 
     config_start();
-    if (uuid_init() != APP_OK) {
-        log_printf("rng: DRBG seeding failed; request ids are not random\r\n");
+    tls_port_init(); /* mbedTLS's heap, which the entropy pool needs too */
+    if (rng_init(s_config.has_nv_seed ? s_config.nv_seed : NULL) != APP_OK) {
+        log_printf("rng: no entropy (no NV seed provisioned, no TRNG): no HTTPS, and request "
+                   "ids are not random\r\n");
     }
+#if !APP_BENCH_SERVER
+    if (s_config.has_tls) {
+        /* The HTTP pool is idle until http_server_init(): PEM scratch. */
+        size_t scratch_len;
+        void *scratch = http_server_boot_scratch(&scratch_len);
+        err = tls_init(&s_config, scratch, scratch_len);
+        if (err != APP_OK) {
+            log_printf("tls: not serving HTTPS (%s)\r\n", app_err_name(err));
+        }
+    }
+#endif
     err = net_start(&s_config.net);
     if (err != APP_OK) {
         log_printf("net: start failed: %s\r\n", app_err_name(err));
@@ -192,6 +207,10 @@ int main(void)
     http_server_init();
     err = http_tcp_start(80);
     log_printf("http: port 80 %s\r\n", app_err_name(err));
+    if (s_config.has_tls) {
+        err = tls_tcp_start(443);
+        log_printf("https: port 443 %s\r\n", app_err_name(err));
+    }
 #endif
 #if APP_PROF
     err = prof_start(APP_PROF_PORT);
@@ -222,6 +241,7 @@ int main(void)
             last_http = now;
 #if !APP_BENCH_SERVER
             http_server_poll();
+            tls_poll();
 #endif
             (void)clock_now_ms(); /* keeps the wide uptime counter current */
         }

@@ -15,6 +15,7 @@ enum app_err {
     APP_ERR_OVERFLOW = -7,  /* output does not fit the caller's buffer */
     APP_ERR_NOTFOUND = -8,  /* no such entity */
     APP_ERR_STATE = -9,     /* call not valid in the current state */
+    APP_ERR_PROTO = -10,    /* the peer broke the protocol (bad TLS record, alert) */
 };
 
 /* Name of an app_err value, for logs. Never NULL. */
@@ -31,6 +32,7 @@ static inline const char *app_err_name(int err)
     case APP_ERR_OVERFLOW: return "overflow";
     case APP_ERR_NOTFOUND: return "notfound";
     case APP_ERR_STATE: return "state";
+    case APP_ERR_PROTO: return "proto";
     default: return "unknown";
     }
 }

@@ -11,4 +11,9 @@
  * is 0) and what they use instead. */
 int hal_rng_fill(void *buf, size_t len);
 
+/* 1 when hal_rng_fill() is a true hardware RNG that may count as an
+ * entropy source for cryptography, 0 when it is not (then the DRBG relies
+ * on the provisioned NV seed, util/rng.c). */
+int hal_rng_is_trng(void);
+
 #endif

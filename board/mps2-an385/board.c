@@ -62,6 +62,11 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
+int hal_rng_is_trng(void)
+{
+    return BOARD_RNG_IS_TRNG;
+}
+
 /* xorshift128+ over the host-provided seed. Good enough for TCP initial
  * sequence numbers and ephemeral ports; it is NOT a cryptographic DRBG
  * (the TLS work brings mbedTLS's CTR-DRBG on top of a proper seed). */

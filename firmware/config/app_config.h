@@ -26,13 +26,31 @@
 #define APP_NET_LINK_POLL_MS 500
 #endif
 
-/* Connection slots of the servers (HTTP and TLS land with their issues;
- * the TCP PCB pool is sized from these now). */
+/* Connection slots of the servers: plain HTTP and HTTPS each have their
+ * own, so a flood on one port cannot take the other's. */
 #ifndef APP_HTTP_MAX_CONNS
 #define APP_HTTP_MAX_CONNS 4
 #endif
 #ifndef APP_TLS_MAX_CONNS
 #define APP_TLS_MAX_CONNS 2
+#endif
+
+/* HTTPS (firmware/tls). */
+#ifndef APP_TLS_HEAP
+/* mbedTLS's static heap (MBEDTLS_MEMORY_BUFFER_ALLOC_C): the device's
+ * certificate and key, the ticket keys, and per connection its record
+ * buffers and state. Sized from `make bench`'s measured peak with two
+ * connections, one of them in a handshake (README, "TLS memory"). */
+#define APP_TLS_HEAP 30720
+#endif
+#ifndef APP_TLS_HANDSHAKE_MS
+#define APP_TLS_HANDSHAKE_MS 10000  /* a handshake not done by then is dropped */
+#endif
+#ifndef APP_TLS_PEM_MAX
+#define APP_TLS_PEM_MAX 4096        /* config tls.cert / tls.key, as written */
+#endif
+#ifndef APP_TLS_TICKET_LIFETIME_S
+#define APP_TLS_TICKET_LIFETIME_S 86400 /* session tickets (resumption) */
 #endif
 
 /* HTTP request limits (contract "Request rules"). Over a limit: 414 for

@@ -843,6 +843,132 @@ static int parse_sessions(int t)
 
 /* ---- top level ------------------------------------------------------------------ */
 
+/* ---- tls, plainHttp, entropy ------------------------------------------------ */
+
+static int get_pem(int t, struct config_text *out)
+{
+    if (tok(t)->type != JSMN_STRING) {
+        return fail(APP_ERR_INVAL, "expected a string");
+    }
+    const char *problem = json_tok_string_problem(s_ld.js, tok(t));
+    if (problem != NULL) {
+        why_begin();
+        why_str("invalid string: ");
+        why_str(problem);
+        return APP_ERR_INVAL;
+    }
+    size_t n = (size_t)(tok(t)->end - tok(t)->start);
+    if (n > APP_TLS_PEM_MAX) {
+        return too_long(APP_TLS_PEM_MAX, "APP_TLS_PEM_MAX");
+    }
+    out->raw = s_ld.js + tok(t)->start;
+    out->raw_len = n;
+    static const char begin[] = "-----BEGIN ";
+    if (n < sizeof(begin) - 1u || memcmp(out->raw, begin, sizeof(begin) - 1u) != 0) {
+        return fail(APP_ERR_INVAL, "expected PEM text starting with \"-----BEGIN \"");
+    }
+    return APP_OK;
+}
+
+static int get_port(int t, uint16_t *out)
+{
+    int64_t v;
+    if (json_tok_int64(s_ld.js, tok(t), &v) != APP_OK || v < 1 || v > 65535) {
+        return fail(APP_ERR_INVAL, "expected a port number 1..65535");
+    }
+    *out = (uint16_t)v;
+    return APP_OK;
+}
+
+static int parse_tls(int t)
+{
+    struct field f[] = {{"cert", true, -1}, {"key", true, -1}, {"redirectPort", false, -1}};
+    int rc = walk_object(t, f, 3);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    WITH_KEY(f[0], get_pem(f[0].val, &s_ld.cfg->tls_cert));
+    WITH_KEY(f[1], get_pem(f[1].val, &s_ld.cfg->tls_key));
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], get_port(f[2].val, &s_ld.cfg->redirect_port));
+    }
+    s_ld.cfg->has_tls = true;
+    return APP_OK;
+}
+
+static int get_plain(int t)
+{
+    static const char expected[] = "expected \"serve\", \"redirect\" or \"off\"";
+    char buf[10];
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n == 5 && memcmp(buf, "serve", 5) == 0) {
+        s_ld.cfg->plain_http = CONFIG_PLAIN_SERVE;
+    } else if (n == 8 && memcmp(buf, "redirect", 8) == 0) {
+        s_ld.cfg->plain_http = CONFIG_PLAIN_REDIRECT;
+    } else if (n == 3 && memcmp(buf, "off", 3) == 0) {
+        s_ld.cfg->plain_http = CONFIG_PLAIN_OFF;
+    } else {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return APP_OK;
+}
+
+static int get_hex(int t, uint8_t *out, size_t len, const char *expected)
+{
+    char buf[2 * CONFIG_NV_SEED_LEN + 2];
+    if (2u * len + 1u > sizeof(buf)) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    int n = get_format(t, buf, 2u * len + 2u, expected);
+    if (n < 0) {
+        return n;
+    }
+    if ((size_t)n != 2u * len) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    for (size_t i = 0; i < len; i++) {
+        int hi = hexdigit((unsigned char)buf[2 * i]);
+        int lo = hexdigit((unsigned char)buf[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return fail(APP_ERR_INVAL, expected);
+        }
+        out[i] = (uint8_t)((hi << 4) | lo);
+    }
+    return APP_OK;
+}
+
+static int parse_entropy(int t)
+{
+    struct field f[] = {{"nvSeed", true, -1}};
+    int rc = walk_object(t, f, 1);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    WITH_KEY(f[0], get_hex(f[0].val, s_ld.cfg->nv_seed, CONFIG_NV_SEED_LEN,
+                           "expected 64 hex digits (32 bytes)"));
+    s_ld.cfg->has_nv_seed = true;
+    return APP_OK;
+}
+
+int config_string(const struct config_text *t, char *buf, size_t cap)
+{
+    jsmntok_t k = {.type = JSMN_STRING, .start = 0, .end = (int)t->raw_len, .size = 0};
+    if (t->raw == NULL) {
+        return APP_ERR_INVAL;
+    }
+    int n = json_tok_string(t->raw, &k, buf, cap);
+    if (n >= 0 && (size_t)n >= cap) {
+        return APP_ERR_OVERFLOW;
+    }
+    if (n >= 0) {
+        buf[n] = '\0';
+    }
+    return n;
+}
+
 static int get_version(int t)
 {
     int64_t v;
@@ -888,7 +1014,8 @@ static int parse_root(void)
     struct field f[] = {
         {"version", true, -1}, {"serviceRoot", true, -1}, {"network", false, -1},
         {"clock", false, -1},  {"auth", true, -1},        {"echo", false, -1},
-        {"sessions", true, -1},
+        {"sessions", true, -1}, {"tls", false, -1},        {"plainHttp", false, -1},
+        {"entropy", false, -1},
     };
     rc = walk_object(0, f, sizeof(f) / sizeof(f[0]));
     if (rc != APP_OK) {
@@ -906,6 +1033,19 @@ static int parse_root(void)
         WITH_KEY(f[5], get_bool(f[5].val, &s_ld.cfg->echo));
     }
     WITH_KEY(f[6], parse_sessions(f[6].val));
+    if (f[7].val >= 0) {
+        WITH_KEY(f[7], parse_tls(f[7].val));
+    }
+    if (f[8].val >= 0) {
+        WITH_KEY(f[8], get_plain(f[8].val));
+        if (s_ld.cfg->plain_http == CONFIG_PLAIN_REDIRECT && !s_ld.cfg->has_tls) {
+            (void)path_key("plainHttp", 9);
+            return fail(APP_ERR_INVAL, "\"redirect\" needs a tls section");
+        }
+    }
+    if (f[9].val >= 0) {
+        WITH_KEY(f[9], parse_entropy(f[9].val));
+    }
     return APP_OK;
 }
 
@@ -1034,6 +1174,7 @@ static void set_defaults(struct config *out)
 {
     memset(out, 0, sizeof(*out));
     out->echo = true;
+    out->redirect_port = 443;
 }
 
 int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,

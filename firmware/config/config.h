@@ -29,6 +29,18 @@
  *                    without '"' and '\\'; staticTokens?: array of 0..
  *                    APP_MAX_STATIC_TOKENS SHA-256 digests, 64 hex digits }
  *   echo?          bool, default true
+ *   tls?           { cert: PEM text, the device certificate (then any
+ *                    intermediates), 1..APP_TLS_PEM_MAX bytes as written in
+ *                    the JSON; key: PEM text, its unencrypted EC P-256
+ *                    private key (PKCS#8 or SEC1), same limit;
+ *                    redirectPort?: 1..65535, default 443, the port named in
+ *                    the Location of plain-HTTP redirects }
+ *                  Both PEM strings are checked here only for their frame
+ *                  ("-----BEGIN "); tls/ parses them at start-up.
+ *   plainHttp?     "serve" | "redirect" | "off", default "serve": what port
+ *                  80 does; "redirect" needs tls
+ *   entropy?       { nvSeed: 64 hex digits, the NV entropy seed (util/rng.h);
+ *                    tools/qemu-run writes a fresh one at every start }
  *   sessions       array of 0..APP_MAX_SESSIONS {
  *                    catalogId, resourceId, id: 1..APP_ID_MAX bytes of
  *                      0x21..0x7E without '/';
@@ -56,6 +68,7 @@
 #define CONFIG_HOSTNAME_MAX 63u
 #define CONFIG_REALM_MAX 64u
 #define CONFIG_DIGEST_LEN 32u /* SHA-256 */
+#define CONFIG_NV_SEED_LEN 32u
 /** Bytes of parse workspace config_load_ws() needs (APP_CONFIG_MAX_TOKENS
  * jsmn tokens of 16 bytes). */
 #define CONFIG_WORKSPACE_SIZE ((size_t)APP_CONFIG_MAX_TOKENS * 16u)
@@ -80,6 +93,16 @@ struct config_network {
     uint8_t gateway[4];
 };
 
+/** What plain HTTP (port 80) does. */
+enum config_plain { CONFIG_PLAIN_SERVE = 0, CONFIG_PLAIN_REDIRECT, CONFIG_PLAIN_OFF };
+
+/** A JSON string as it is written in the partition (escapes undecoded):
+ *  valid as long as the partition bytes; decode with config_string(). */
+struct config_text {
+    const char *raw;
+    size_t raw_len;
+};
+
 struct config {
     bool provisioned; /**< true only after a successful config_load() */
     char service_root[APP_SERVICE_ROOT_MAX + 1]; /**< NUL-terminated */
@@ -93,7 +116,21 @@ struct config {
     uint8_t static_tokens[APP_MAX_STATIC_TOKENS > 0 ? APP_MAX_STATIC_TOKENS : 1][CONFIG_DIGEST_LEN];
     size_t static_token_count;
     bool echo; /**< diagnostics echo service; true unless configured off */
+    bool has_tls;
+    struct config_text tls_cert; /**< PEM, undecoded */
+    struct config_text tls_key;  /**< PEM, undecoded */
+    uint16_t redirect_port;      /**< 443 unless configured */
+    enum config_plain plain_http;
+    bool has_nv_seed;
+    uint8_t nv_seed[CONFIG_NV_SEED_LEN];
 };
+
+/**
+ * Decode a struct config_text (JSON escapes resolved) into buf and
+ * NUL-terminate it. @return its length; APP_ERR_OVERFLOW when buf is too
+ * small (cap must exceed the length by one).
+ */
+int config_string(const struct config_text *t, char *buf, size_t cap);
 
 /**
  * Check the frame of the config partition part[0..part_len), parse its

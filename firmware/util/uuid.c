@@ -1,47 +1,13 @@
-/* UUID v4 (RFC 9562 5.4) from a CTR-DRBG. */
+/* UUID v4 (RFC 9562 5.4) from the device DRBG (util/rng). */
 #include "uuid.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "app_err.h"
-#include "hal_rng.h"
-#include "mbedtls/ctr_drbg.h"
+#include "rng.h"
 
-static mbedtls_ctr_drbg_context s_drbg;
-
-/* mbedTLS allocator hooks (app_mbedtls_config.h): nothing in use today
- * allocates, so there is nothing to hand out. */
-void *app_mbedtls_calloc(size_t n, size_t size)
-{
-    (void)n;
-    (void)size;
-    return NULL;
-}
-
-void app_mbedtls_free(void *p)
-{
-    (void)p;
-}
-static int s_seeded;
 static uint32_t s_fallback;
-
-static int entropy(void *ctx, unsigned char *buf, size_t len)
-{
-    (void)ctx;
-    return hal_rng_fill(buf, len) == APP_OK ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
-}
-
-int uuid_init(void)
-{
-    static const unsigned char pers[] = "uploadsession request-id";
-    mbedtls_ctr_drbg_init(&s_drbg);
-    if (mbedtls_ctr_drbg_seed(&s_drbg, entropy, NULL, pers, sizeof(pers) - 1u) != 0) {
-        return APP_ERR_IO;
-    }
-    s_seeded = 1;
-    return APP_OK;
-}
 
 /* Random bytes drawn from the DRBG in batches: each generate call ends
  * with an update of the DRBG state (SP 800-90A 10.2.1.5.1: three more AES
@@ -54,7 +20,7 @@ static size_t s_pool_left;
 static int draw(uint8_t b[16])
 {
     if (s_pool_left < 16u) {
-        if (mbedtls_ctr_drbg_random(&s_drbg, s_pool, sizeof(s_pool)) != 0) {
+        if (rng_fill(s_pool, sizeof(s_pool)) != APP_OK) {
             return APP_ERR_IO;
         }
         s_pool_left = sizeof(s_pool);
@@ -72,7 +38,7 @@ int uuid_v4(char out[UUID_STR_LEN + 1])
     uint8_t b[16];
     int err = APP_OK;
 
-    if (!s_seeded || draw(b) != APP_OK) {
+    if (draw(b) != APP_OK) {
         /* Unique but predictable: only so that the response stays well formed. */
         memset(b, 0, sizeof(b));
         s_fallback++;

@@ -1,15 +1,12 @@
-/* Request ids: RFC 9562 version-4 UUIDs from mbedTLS's CTR-DRBG (NIST SP
- * 800-90A, AES-256), seeded from the board's entropy source (hal_rng). */
+/* Request ids: RFC 9562 version-4 UUIDs from the device DRBG (util/rng.h:
+ * mbedTLS's CTR-DRBG, NIST SP 800-90A, AES-256). */
 #ifndef UUID_H
 #define UUID_H
 
 #define UUID_STR_LEN 36
 
-/* Seed the DRBG from hal_rng_fill(). Returns APP_OK or APP_ERR_IO. */
-int uuid_init(void);
-
 /* Write a lowercase v4 UUID and a NUL into out (UUID_STR_LEN + 1 bytes).
- * Returns APP_OK, or APP_ERR_STATE when the DRBG is not seeded (then out
+ * Returns APP_OK, or APP_ERR_STATE when the DRBG is not seeded or failed (then out
  * still holds a well-formed id from a fallback counter, so a response
  * never lacks a request-id). */
 int uuid_v4(char out[UUID_STR_LEN + 1]);

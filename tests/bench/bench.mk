@@ -26,7 +26,7 @@ BENCH_HARNESS_WARN := -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wconver
 BENCH_MBEDTLS_CFLAGS := -std=gnu11 $(BENCH_OPT) -g -w -MMD -MP
 BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/auth -Ifirmware/clock \
-	-I$(JSMN_DIR) -I$(MBEDTLS_DIR)/include -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
+	-I$(JSMN_DIR) -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # Bind every symbol at load time: no lazy PLT resolution inside the
 # counted functions on a first call.
 BENCH_LDFLAGS := -Wl,-z,now
@@ -56,7 +56,7 @@ $(BENCH_OBJ)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(BENCH_MBEDTLS_CFLAGS) -Ifirmware/config -I$(MBEDTLS_DIR)/include \
-		-DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"' -c $< -o $@
+		$(MBEDTLS_DEFS) -c $< -o $@
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(dir $@)

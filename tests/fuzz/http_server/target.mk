@@ -10,4 +10,4 @@ fuzz_http_server_SRCS := tests/fuzz/http_server/fuzz_http_server.c tests/unit/fa
 	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c \
 	$(addprefix $(MBEDTLS_DIR)/library/, aes.c ctr_drbg.c sha256.c constant_time.c platform_util.c)
 fuzz_http_server_FLAGS := -Ifirmware/auth -Ifirmware/clock -Ifirmware/diag -Itests/unit \
-	-I$(MBEDTLS_DIR)/include -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
+	-I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)

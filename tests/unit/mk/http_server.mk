@@ -16,7 +16,7 @@ test_http_server_SRCS := tests/unit/test_http_server.c tests/unit/fake_transport
 # objects (appended to the global value when the recipe runs).
 HTTP_SERVER_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_http_server_SRCS))
 $(HTTP_SERVER_UNIT_OBJS): UNIT_MOD_INC += -Ifirmware/auth -Ifirmware/clock -Ifirmware/diag \
-	-Itests/unit -I$(MBEDTLS_DIR)/include -DMBEDTLS_CONFIG_FILE='"app_mbedtls_config.h"'
+	-Itests/unit -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # mbedTLS builds with its own quiet flags (not -Werror), sanitized like the rest.
 $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(HTTP_SERVER_MBEDTLS_SRCS)): UNIT_CFLAGS := \
 	-std=gnu11 -w -g -O1 $(UNIT_SAN) -MMD -MP

@@ -1,0 +1,99 @@
+/* mbedTLS platform hooks (firmware/config/mbedtls_config.h). */
+#include "tls_port.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "app_config.h"
+#include "clock.h"
+#include "hal_board.h"
+#include "log.h"
+#include "mbedtls/memory_buffer_alloc.h"
+#include "mbedtls/platform.h"
+#include "mbedtls/platform_time.h"
+
+static unsigned char s_heap[APP_TLS_HEAP] __attribute__((aligned(8), section(".pool.tls.heap")));
+
+/* Until tls_port_init(): no memory (MBEDTLS_PLATFORM_STD_CALLOC/FREE). */
+void *tls_port_calloc_none(size_t n, size_t size)
+{
+    (void)n;
+    (void)size;
+    return NULL;
+}
+
+void tls_port_free_none(void *p)
+{
+    (void)p;
+}
+
+void tls_port_init(void)
+{
+    mbedtls_memory_buffer_alloc_init(s_heap, sizeof(s_heap));
+}
+
+void tls_port_heap_stats(struct tls_heap_stats *out)
+{
+    size_t blocks;
+    size_t max_blocks;
+    out->size = sizeof(s_heap);
+    mbedtls_memory_buffer_alloc_cur_get(&out->cur, &blocks);
+    mbedtls_memory_buffer_alloc_max_get(&out->peak, &max_blocks);
+    out->blocks = blocks;
+}
+
+void tls_port_heap_peak_reset(void)
+{
+    mbedtls_memory_buffer_alloc_max_reset();
+}
+
+/* MBEDTLS_PLATFORM_FPRINTF_MACRO: the allocator's complaints (with
+ * MBEDTLS_MEMORY_DEBUG) go to the log. */
+int tls_port_fprintf(struct __sFILE *f, const char *fmt, ...)
+{
+    char line[LOG_LINE_MAX];
+    va_list ap;
+    (void)f;
+    va_start(ap, fmt);
+    int r = log_vformat(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_printf("tls heap: %s", line);
+    return r;
+}
+
+/* MBEDTLS_PLATFORM_EXIT_MACRO: memory_buffer_alloc found its heap
+ * corrupted. Nothing in mbedTLS can be trusted after that. */
+void tls_port_exit(int status)
+{
+    log_printf("tls: mbedTLS heap corrupted (exit %d), resetting\r\n", status);
+    hal_board_reset();
+}
+
+/* MBEDTLS_PLATFORM_TIME_MACRO: Unix seconds (ticket lifetimes). */
+long long tls_port_time(long long *t)
+{
+    long long now = (long long)(clock_now_ms() / 1000);
+    if (t != NULL) {
+        *t = now;
+    }
+    return now;
+}
+
+/* MBEDTLS_PLATFORM_MS_TIME_ALT: TLS 1.3 ticket age (RFC 8446 4.6.1). */
+mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    return (mbedtls_ms_time_t)clock_now_ms();
+}
+
+/* MBEDTLS_PLATFORM_SNPRINTF_MACRO: the log's formatter instead of
+ * newlib's printf family (and its malloc). Only certificate printing and
+ * OID naming use it; a negative return is what mbedTLS checks for. */
+int tls_port_snprintf(char *s, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = log_vformat(s, n, fmt, ap);
+    va_end(ap);
+    return r;
+}
