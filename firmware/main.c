@@ -205,11 +205,22 @@ int main(void)
     log_printf("bench: lwIP httpd on port 80\r\n");
 #else
     http_server_init();
-    err = http_tcp_start(80);
-    log_printf("http: port 80 %s\r\n", app_err_name(err));
     if (s_config.has_tls) {
         err = tls_tcp_start(443);
         log_printf("https: port 443 %s\r\n", app_err_name(err));
+    }
+    /* Plain HTTP as configured. Fail closed: "off" and "redirect" hold
+     * even when HTTPS failed to start, so that a broken certificate never
+     * turns into tokens sent in the clear. */
+    if (s_config.plain_http == CONFIG_PLAIN_OFF) {
+        log_printf("http: port 80 off (config)\r\n");
+    } else {
+        if (s_config.plain_http == CONFIG_PLAIN_REDIRECT) {
+            api_set_redirect(s_config.redirect_port);
+        }
+        err = http_tcp_start(80);
+        log_printf("http: port 80 %s%s\r\n", app_err_name(err),
+                   s_config.plain_http == CONFIG_PLAIN_REDIRECT ? ", redirecting to https" : "");
     }
 #endif
 #if APP_PROF

@@ -17,6 +17,7 @@ static const char k_ct_odata[] =
     "IEEE754Compatible=false;charset=utf-8";
 static const char k_ct_error[] = "application/json";
 
+static uint16_t s_redirect_port; /* 0: plain HTTP is served */
 static bool s_provisioned;
 static const char *s_service_root = "";
 static const char *s_realm = "";
@@ -28,10 +29,16 @@ void api_init(bool provisioned, const char *service_root, const char *realm)
     s_realm = realm != NULL ? realm : "";
 }
 
+void api_set_redirect(uint16_t https_port)
+{
+    s_redirect_port = https_port;
+}
+
 static const char *reason_phrase(uint16_t status)
 {
     switch (status) {
     case 200: return "OK";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -92,6 +99,9 @@ static void error(struct api_response *r, uint16_t status, const char *code)
 /* Render the body: the session entity or the error object. */
 static void render_body(const struct api_response *r, struct json_out *o)
 {
+    if (r->redirect) {
+        return; /* no body (RFC 9110 15.4.9 allows none) */
+    }
     if (r->code == NULL) {
         const struct store_session *s = r->session;
         size_t n;
@@ -208,10 +218,21 @@ static void render_head(const struct api_response *r, struct json_out *o)
     json_raw_u64(o, r->status);
     json_raw(o, " ", 1);
     json_raw_str(o, reason_phrase(r->status));
-    json_raw_str(o, "\r\nContent-Type: ");
-    json_raw_str(o, r->code == NULL ? k_ct_odata : k_ct_error);
+    if (!r->redirect) {
+        json_raw_str(o, "\r\nContent-Type: ");
+        json_raw_str(o, r->code == NULL ? k_ct_odata : k_ct_error);
+    }
     json_raw_str(o, "\r\nContent-Length: ");
     json_raw_u64(o, r->body_len);
+    if (r->redirect) {
+        json_raw_str(o, "\r\nLocation: https://");
+        json_raw(o, r->loc_host.p, r->loc_host.n);
+        if (s_redirect_port != 443u) {
+            json_raw(o, ":", 1);
+            json_raw_u64(o, s_redirect_port);
+        }
+        json_raw(o, r->loc_target.p, r->loc_target.n);
+    }
     json_raw_str(o, "\r\nrequest-id: ");
     json_raw_str(o, r->request_id);
     json_raw_str(o, "\r\nclient-request-id: ");
@@ -358,6 +379,91 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     return true;
 }
 
+/* The host of a Host field value without its port: a reg-name or IPv4
+ * address of [A-Za-z0-9.-], or a bracketed IPv6 literal (RFC 3986 3.2.2),
+ * so that nothing else can be smuggled into the Location field. */
+static bool redirect_host(const struct http_request *req, struct http_slice *out)
+{
+    if (!req->has_host || req->host.n == 0u) {
+        return false;
+    }
+    const char *p = req->host.p;
+    size_t n = req->host.n;
+    size_t end = n;
+    if (p[0] == '[') {
+        size_t i = 1;
+        while (i < n && p[i] != ']') {
+            char c = p[i];
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                  c == ':' || c == '.')) {
+                return false;
+            }
+            i++;
+        }
+        if (i >= n || i == 1u) {
+            return false;
+        }
+        end = i + 1u;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            char c = p[i];
+            if (c == ':') {
+                end = i;
+                break;
+            }
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        if (end == 0u) {
+            return false;
+        }
+    }
+    /* Whatever follows must be ":" and a port. */
+    if (end < n) {
+        if (p[end] != ':') {
+            return false;
+        }
+        for (size_t i = end + 1u; i < n; i++) {
+            if (p[i] < '0' || p[i] > '9') {
+                return false;
+            }
+        }
+    }
+    out->p = p;
+    out->n = (uint16_t)end;
+    return true;
+}
+
+/* Plain HTTP configured to redirect: 308 to the same target over HTTPS
+ * (RFC 9110 15.4.9; 308 keeps the method). The Location's pieces point
+ * into the request head, which the server keeps until the response is
+ * sent. */
+static void redirect(struct api_response *r, const struct http_request *req)
+{
+    struct http_slice host;
+    if (!redirect_host(req, &host)) {
+        error(r, 400, "BadRequest");
+        set_message(r, "A valid Host header is required to redirect to HTTPS.", NULL, NULL);
+        return;
+    }
+    r->status = 308;
+    r->redirect = 1;
+    r->loc_host = host;
+    if (req->absolute_form || req->target.n == 0u || req->target.p[0] != '/') {
+        /* Absolute form: its path (and query) only; asterisk form: "/". */
+        static const char root[] = "/";
+        r->loc_target.p = req->path.n > 0u ? req->path.p : root;
+        r->loc_target.n = req->path.n > 0u ? req->path.n : 1u;
+        if (req->path.n > 0u && req->has_query) {
+            r->loc_target.n = (uint16_t)(req->query.p + req->query.n - req->path.p);
+        }
+    } else {
+        r->loc_target = req->target;
+    }
+}
+
 void api_handle(const struct http_request *req, bool tls, struct auth_cache *cache,
                 struct api_response *r)
 {
@@ -371,6 +477,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     if (!take_client_request_id(r, req)) {
         error(r, 400, "BadRequest");
         set_message(r, "Invalid client-request-id header.", NULL, NULL);
+    } else if (!tls && s_redirect_port != 0u) {
+        redirect(r, req);
     } else if (!s_provisioned) {
         error(r, 503, "serviceNotAvailable");
         set_message(r, "The device is not provisioned.", NULL, NULL);

@@ -31,6 +31,10 @@ struct api_response {
     uint8_t www_auth;       /* 0 none, 1 realm, 2 realm + error="invalid_token" */
     uint8_t allow;          /* Allow: GET, HEAD */
     uint8_t retry_after;    /* seconds, 0 none */
+    uint8_t redirect;       /* 308 to HTTPS: Location, no body */
+    /* Location pieces, pointing into the request head (valid until the
+     * response is sent: the server keeps the head until then). */
+    struct http_slice loc_host, loc_target;
     const char *code;       /* error code; NULL for a success */
     const struct store_session *session;
     int64_t now_ms;
@@ -48,6 +52,10 @@ struct api_response {
 /* Service settings from the configuration. service_root and realm must
  * stay valid (they point into the static config). */
 void api_init(bool provisioned, const char *service_root, const char *realm);
+
+/* Plain HTTP answers every request with 308 to https://{Host}{target},
+ * naming https_port unless it is 443; 0 turns that off (the default). */
+void api_set_redirect(uint16_t https_port);
 
 /* Answer a complete, well-formed request head. auth is the connection's
  * token cache (may be NULL). */
