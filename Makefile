@@ -214,6 +214,14 @@ flash:
 	@echo "No physical board is supported yet; '$(MAKE) run' boots $(ELF) in QEMU."
 
 # ---- Tests ---------------------------------------------------------------
+# The crypto core every host build of the request path links: request
+# ids draw from util/rng (CTR-DRBG over mbedTLS's entropy pool, whose hash
+# context lives on tls_port's static heap).
+HOST_CRYPTO_SRCS := firmware/util/rng.c firmware/tls/tls_port.c
+HOST_CRYPTO_MBEDTLS := $(addprefix $(MBEDTLS_DIR)/library/, \
+	aes.c ctr_drbg.c sha256.c sha512.c md.c entropy.c entropy_poll.c constant_time.c \
+	platform.c platform_util.c memory_buffer_alloc.c)
+
 include tests/unit/unit.mk
 include tests/unit/modules.mk
 include tests/fuzz/fuzz.mk

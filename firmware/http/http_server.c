@@ -40,11 +40,7 @@ struct http_conn {
     char head[APP_HTTP_HEAD_MAX];
 };
 
-/* Plain and TLS transports each limit their own connections; the server
- * has a slot for every one of them. */
-#define HTTP_POOL_CONNS (APP_HTTP_MAX_CONNS + APP_TLS_MAX_CONNS)
-
-static struct http_conn s_conns[HTTP_POOL_CONNS]
+static struct http_conn s_conns[HTTP_SERVER_SLOTS]
     __attribute__((section(".pool.http.conns")));
 static char s_scratch[APP_HTTP_SCRATCH] __attribute__((section(".pool.http.scratch")));
 static unsigned s_active;
@@ -76,7 +72,7 @@ static void conn_free(struct http_conn *c)
 
 struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls)
 {
-    for (size_t i = 0; i < HTTP_POOL_CONNS; i++) {
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_conns[i];
         if (c->state == CONN_FREE) {
             c->io = io;
@@ -318,7 +314,7 @@ void http_server_reject(const struct http_io *io, void *ctx, bool tls)
 void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
-    for (size_t i = 0; i < HTTP_POOL_CONNS; i++) {
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_conns[i];
         uint32_t age = now - c->t_mark;
         if (c->state == CONN_READ) {

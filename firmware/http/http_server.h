@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app_config.h"
+
 /* What a transport provides; ctx is the transport's own connection. */
 struct http_io {
     /* Copy up to cap received bytes into buf, opening the receive window
@@ -29,6 +31,10 @@ struct http_io {
 };
 
 struct http_conn;
+
+/* Connection slots: the plain and TLS transports each limit their own
+ * connections, and the server has a slot for every one of them. */
+#define HTTP_SERVER_SLOTS (APP_HTTP_MAX_CONNS + APP_TLS_MAX_CONNS)
 
 /* Memory of the connection pool, lent out as boot-time scratch (the
  * configuration parser's workspace) until http_server_init() is called;

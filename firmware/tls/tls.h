@@ -10,8 +10,8 @@
 
 struct tls_stats {
     uint32_t accepted;    /* TCP connections taken */
-    uint32_t full;        /* handshakes completed without resumption */
-    uint32_t resumed;     /* handshakes completed by resuming a session */
+    uint32_t done;        /* handshakes completed */
+    uint32_t tickets;     /* of which presented a valid session ticket */
     uint32_t failed;      /* handshakes refused (alert, bad record, EOF) */
     uint32_t timed_out;   /* handshakes dropped at APP_TLS_HANDSHAKE_MS */
     uint32_t evicted;     /* handshakes dropped to make room for a newcomer */

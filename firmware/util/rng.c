@@ -20,8 +20,16 @@ static int s_ready;
  * one derived from the pool. */
 int rng_nv_seed_read(unsigned char *buf, size_t len)
 {
-    if (!s_have_seed || len > sizeof(s_nv_seed)) {
+    if (len > sizeof(s_nv_seed)) {
         return -1;
+    }
+    if (!s_have_seed) {
+        /* A board with a TRNG starts its seed from it; without either,
+         * there is no entropy and seeding fails. */
+        if (!hal_rng_is_trng() || hal_rng_fill(s_nv_seed, sizeof(s_nv_seed)) != APP_OK) {
+            return -1;
+        }
+        s_have_seed = 1;
     }
     memcpy(buf, s_nv_seed, len);
     return (int)len;

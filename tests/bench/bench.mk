@@ -18,26 +18,25 @@ BENCH_CLOCK_MS ?= 1764331200000
 BENCH_CONFIG := $(BENCH_OUT)/device-config.bin
 
 BENCH_OPT ?= -O2
-BENCH_CFLAGS := -std=c11 $(BENCH_OPT) -g -Wall -Wextra -Werror -MMD -MP
+BENCH_CFLAGS := -std=c11 $(BENCH_OPT) -g -Wall -Wextra -Werror -MMD -MP -ffunction-sections -fdata-sections
 # The harness itself also gets the firmware's stricter warnings.
 BENCH_HARNESS_WARN := -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wconversion \
 	-Wno-sign-conversion
 # mbedTLS builds with its own quiet flags, as in the firmware.
-BENCH_MBEDTLS_CFLAGS := -std=gnu11 $(BENCH_OPT) -g -w -MMD -MP
+BENCH_MBEDTLS_CFLAGS := -std=gnu11 $(BENCH_OPT) -g -w -MMD -MP -ffunction-sections -fdata-sections
 BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
-	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/auth -Ifirmware/clock \
+	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/auth -Ifirmware/clock -Ifirmware/tls \
 	-I$(JSMN_DIR) -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # Bind every symbol at load time: no lazy PLT resolution inside the
 # counted functions on a first call.
-BENCH_LDFLAGS := -Wl,-z,now
+BENCH_LDFLAGS := -Wl,-z,now -Wl,--gc-sections
 
 BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c \
 	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
-	firmware/clock/clock.c firmware/auth/auth.c
+	firmware/clock/clock.c firmware/auth/auth.c $(HOST_CRYPTO_SRCS)
 BENCH_OWN_SRCS := tests/bench/host_request.c tests/bench/fake_hal.c
-BENCH_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
-	aes.c ctr_drbg.c sha256.c constant_time.c platform_util.c)
+BENCH_MBEDTLS_SRCS := $(HOST_CRYPTO_MBEDTLS)
 
 BENCH_OBJS := $(patsubst %.c,$(BENCH_OBJ)/%.o,$(BENCH_FW_SRCS) $(BENCH_OWN_SRCS)) \
 	$(patsubst $(MBEDTLS_DIR)/library/%.c,$(BENCH_OBJ)/mbedtls/%.o,$(BENCH_MBEDTLS_SRCS))

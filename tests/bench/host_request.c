@@ -39,6 +39,8 @@
 #include "mbedtls/sha256.h"
 #include "route.h"
 #include "store.h"
+#include "rng.h"
+#include "tls_port.h"
 #include "uuid.h"
 
 /* Out of line and never cloned or specialised, so the symbol callgrind
@@ -330,8 +332,9 @@ int main(int argc, char **argv)
     }
     clock_init(s_config.has_clock_floor ? s_config.clock_floor_ms : 0);
     api_init(s_config.provisioned, s_config.service_root, s_config.realm);
-    if (uuid_init() != APP_OK) {
-        fprintf(stderr, "host_request: uuid_init failed\n");
+    tls_port_init();
+    if (rng_init(NULL) != APP_OK) {
+        fprintf(stderr, "host_request: rng_init failed\n");
         return 2;
     }
 

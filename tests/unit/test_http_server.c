@@ -26,6 +26,8 @@
 #include "fake_transport.h"
 #include "http_server.h"
 #include "store.h"
+#include "rng.h"
+#include "tls_port.h"
 #include "uuid.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -201,13 +203,14 @@ static int group_setup(void **state)
     build_config();
     auth_set_static((const uint8_t(*)[AUTH_DIGEST_LEN])s_cfg.static_tokens, s_cfg.static_token_count);
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
-    assert_int_equal(uuid_init(), APP_OK);
+    tls_port_init();
+    assert_int_equal(rng_init(NULL), APP_OK);
     return 0;
 }
 
 /* ---- per test --------------------------------------------------------------- */
 
-#define NFT (APP_HTTP_MAX_CONNS + 2)
+#define NFT (HTTP_SERVER_SLOTS + 2)
 static struct ft_conn s_ft[NFT];
 static struct ft_resp s_resp[64];
 
@@ -929,22 +932,22 @@ static void test_bug_zero_send_keeps_conn_forever(void **state)
     assert_true(ft->closed);
 }
 
-/* The pool: APP_HTTP_MAX_CONNS opens, then NULL and a 503 from reject;
+/* The pool: HTTP_SERVER_SLOTS opens, then NULL and a 503 from reject;
  * gone frees a slot for the next open. */
 static void test_pool(void **state)
 {
     (void)state;
-    struct http_conn *c[APP_HTTP_MAX_CONNS];
-    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         c[i] = open_conn(&s_ft[i]);
         assert_int_equal(http_server_active(), i + 1u);
         for (size_t j = 0; j < i; j++) {
             assert_ptr_not_equal(c[i], c[j]);
         }
     }
-    struct ft_conn *extra = &s_ft[APP_HTTP_MAX_CONNS];
+    struct ft_conn *extra = &s_ft[HTTP_SERVER_SLOTS];
     assert_null(http_server_open(&ft_io, extra, false));
-    assert_int_equal(http_server_active(), APP_HTTP_MAX_CONNS);
+    assert_int_equal(http_server_active(), HTTP_SERVER_SLOTS);
     http_server_reject(&ft_io, extra, false);
     assert_true(extra->closed);
     assert_int_equal(parse_out(extra, false), 1);
@@ -953,7 +956,7 @@ static void test_pool(void **state)
     const char *ra = ft_header(&s_resp[0], "Retry-After", &n);
     assert_non_null(ra);
     assert_true(n == 1u && ra[0] == '1');
-    assert_int_equal(http_server_active(), APP_HTTP_MAX_CONNS);
+    assert_int_equal(http_server_active(), HTTP_SERVER_SLOTS);
 
     /* The busy pool still serves its connections. */
     queue_get(&s_ft[1], SEED_CRID, "", true);
@@ -963,13 +966,13 @@ static void test_pool(void **state)
     /* gone: the slot is free, the transport is never called again. */
     http_server_gone(c[0]);
     s_ft[0].closed = true; /* any later call on it counts as use after close */
-    assert_int_equal(http_server_active(), APP_HTTP_MAX_CONNS - 1u);
+    assert_int_equal(http_server_active(), HTTP_SERVER_SLOTS - 1u);
     http_server_gone(c[0]); /* twice is harmless */
-    assert_int_equal(http_server_active(), APP_HTTP_MAX_CONNS - 1u);
+    assert_int_equal(http_server_active(), HTTP_SERVER_SLOTS - 1u);
     http_server_event(c[0]); /* an event on a freed slot does nothing */
-    struct ft_conn *again = &s_ft[APP_HTTP_MAX_CONNS + 1];
+    struct ft_conn *again = &s_ft[HTTP_SERVER_SLOTS + 1];
     struct http_conn *c2 = open_conn(again);
-    assert_int_equal(http_server_active(), APP_HTTP_MAX_CONNS);
+    assert_int_equal(http_server_active(), HTTP_SERVER_SLOTS);
     queue_get(again, SEED_CRID, "", true);
     (void)drive(c2, again, FT_UNLIMITED, SIZE_MAX);
     assert_int_equal(parse_out(again, false), 1);
@@ -979,7 +982,7 @@ static void test_pool(void **state)
     fake_hal_advance_ms(APP_HTTP_IDLE_TIMEOUT_MS);
     http_server_poll();
     assert_int_equal(http_server_active(), 0);
-    for (size_t i = 1; i < APP_HTTP_MAX_CONNS; i++) {
+    for (size_t i = 1; i < HTTP_SERVER_SLOTS; i++) {
         assert_true(s_ft[i].closed);
     }
     assert_true(again->closed);

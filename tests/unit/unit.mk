@@ -12,13 +12,15 @@ UNIT_OBJ := $(BUILD)/host/obj
 
 # Any sanitizer report fails the binary, not just prints.
 UNIT_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(UNIT_SAN) -MMD -MP
+# Sections per function and --gc-sections, as in the firmware link: host
+# builds keep only what is reached (mbedTLS modules reference the TLS path).
+UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(UNIT_SAN) -MMD -MP -ffunction-sections -fdata-sections
 # lwIP builds with its own quiet flags, never -Werror, but sanitized too.
 UNIT_LWIP_CFLAGS := -std=gnu11 -w -g -O1 $(UNIT_SAN) -MMD -MP
 # Same include order as the firmware.
 UNIT_INC := -Ihal -Idrivers -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-I$(LWIP_DIR)/src/include
-UNIT_LDFLAGS := $(UNIT_SAN)
+UNIT_LDFLAGS := $(UNIT_SAN) -Wl,--gc-sections
 UNIT_LDLIBS := -lcmocka
 UNIT_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

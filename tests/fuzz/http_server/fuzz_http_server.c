@@ -32,6 +32,8 @@
 #include "config.h"
 #include "fake_transport.h"
 #include "http_server.h"
+#include "rng.h"
+#include "tls_port.h"
 #include "uuid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -92,7 +94,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     clock_init(INT64_C(1764331200000));
     auth_set_static((const uint8_t(*)[AUTH_DIGEST_LEN])s_cfg.static_tokens, s_cfg.static_token_count);
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
-    CHECK(uuid_init() == APP_OK);
+    tls_port_init();
+    CHECK(rng_init(NULL) == APP_OK);
     return 0;
 }
 

@@ -2,21 +2,20 @@
 # with the real parser, api, store, config, auth and request ids below it
 # (mbedTLS for SHA-256 and the CTR-DRBG, as in tests/bench/bench.mk).
 UNIT_MODULE_TESTS += test_http_server
-HTTP_SERVER_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
-	aes.c ctr_drbg.c sha256.c constant_time.c platform_util.c)
+HTTP_SERVER_MBEDTLS_SRCS := $(HOST_CRYPTO_MBEDTLS)
 test_http_server_SRCS := tests/unit/test_http_server.c tests/unit/fake_transport.c \
 	tests/unit/fake_server_hal.c firmware/http/http_server.c firmware/http/http_parser.c \
 	firmware/api/api.c firmware/api/route.c firmware/json/json.c firmware/json/json_tok.c \
 	firmware/util/datetime.c firmware/util/utf8.c firmware/util/uuid.c firmware/store/store.c \
 	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c \
-	$(HTTP_SERVER_MBEDTLS_SRCS)
+	$(HOST_CRYPTO_SRCS) $(HTTP_SERVER_MBEDTLS_SRCS)
 
 # modules.mk sets UNIT_MOD_INC after including the fragments, so the extra
 # include directories go in as target-specific additions on this binary's
 # objects (appended to the global value when the recipe runs).
 HTTP_SERVER_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_http_server_SRCS))
 $(HTTP_SERVER_UNIT_OBJS): UNIT_MOD_INC += -Ifirmware/auth -Ifirmware/clock -Ifirmware/diag \
-	-Itests/unit -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
+	-Itests/unit -Ifirmware/tls -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # mbedTLS builds with its own quiet flags (not -Werror), sanitized like the rest.
 $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(HTTP_SERVER_MBEDTLS_SRCS)): UNIT_CFLAGS := \
-	-std=gnu11 -w -g -O1 $(UNIT_SAN) -MMD -MP
+	-std=gnu11 -w -g -O1 $(UNIT_SAN) -MMD -MP -ffunction-sections -fdata-sections
