@@ -68,7 +68,7 @@ MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
 	pk_wrap.c pkparse.c platform.c platform_util.c poly1305.c \
 	psa_crypto.c psa_crypto_aead.c psa_crypto_cipher.c psa_crypto_client.c \
 	psa_crypto_driver_wrappers_no_static.c psa_crypto_ecp.c \
-	psa_crypto_hash.c psa_crypto_mac.c psa_crypto_slot_management.c \
+	psa_crypto_hash.c psa_crypto_mac.c psa_crypto_rsa.c psa_crypto_slot_management.c \
 	psa_util.c sha256.c sha512.c ssl_ciphersuites.c ssl_msg.c ssl_tls.c \
 	ssl_tls12_server.c ssl_tls13_server.c ssl_tls13_generic.c \
 	ssl_tls13_keys.c ssl_ticket.c ssl_debug_helpers_generated.c x509.c \

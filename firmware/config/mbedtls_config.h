@@ -33,8 +33,7 @@
  * tls_port_fprintf (the log). */
 #define MBEDTLS_MEMORY_DEBUG
 #define MBEDTLS_PLATFORM_FPRINTF_MACRO tls_port_fprintf
-struct __sFILE;
-int tls_port_fprintf(struct __sFILE *f, const char *fmt, ...);
+int tls_port_fprintf(void *f, const char *fmt, ...);
 #define MBEDTLS_PLATFORM_STD_CALLOC tls_port_calloc_none
 #define MBEDTLS_PLATFORM_STD_FREE tls_port_free_none
 void *tls_port_calloc_none(size_t n, size_t size);

@@ -50,7 +50,7 @@ void tls_port_heap_peak_reset(void)
 
 /* MBEDTLS_PLATFORM_FPRINTF_MACRO: the allocator's complaints (with
  * MBEDTLS_MEMORY_DEBUG) go to the log. */
-int tls_port_fprintf(struct __sFILE *f, const char *fmt, ...)
+int tls_port_fprintf(void *f, const char *fmt, ...)
 {
     char line[LOG_LINE_MAX];
     va_list ap;

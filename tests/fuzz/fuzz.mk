@@ -10,11 +10,15 @@
 # build/host/fuzz/<target>-corpus (the committed corpus is only read);
 # crashes are written to build/host/fuzz/<target>-crash-*.
 
-FUZZ_TARGETS :=
-include $(sort $(wildcard tests/fuzz/*/target.mk))
-
 FUZZ_CC ?= clang
 FUZZ_OUT := $(BUILD)/host/fuzz
+# mbedTLS (the firmware's module list and configuration) as an archive,
+# built once with the harnesses' sanitizers and coverage: a target that
+# needs crypto lists it in fuzz_<target>_LIBS and links only what it uses.
+FUZZ_MBEDTLS_LIB := $(FUZZ_OUT)/libmbedtls.a
+
+FUZZ_TARGETS :=
+include $(sort $(wildcard tests/fuzz/*/target.mk))
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -22,11 +26,22 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize
 FUZZ_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -I$(JSMN_DIR)
 
+FUZZ_MBEDTLS_OBJS := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(FUZZ_OUT)/mbedtls/%.o,$(MBEDTLS_SRCS))
+$(FUZZ_OUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -w -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all -ffunction-sections -fdata-sections -Ifirmware/config \
+		-I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS) -c $< -o $@
+$(FUZZ_MBEDTLS_LIB): $(FUZZ_MBEDTLS_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 define fuzz_rules
-$(FUZZ_OUT)/fuzz_$(1): $$(fuzz_$(1)_SRCS) $(DEPS_STAMP)
+$(FUZZ_OUT)/fuzz_$(1): $$(fuzz_$(1)_SRCS) $$(fuzz_$(1)_LIBS) $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_INC) $$(fuzz_$(1)_FLAGS) -o $$@ $$(fuzz_$(1)_SRCS)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_INC) $$(fuzz_$(1)_FLAGS) -o $$@ $$(fuzz_$(1)_SRCS) \
+		$$(fuzz_$(1)_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
 

@@ -8,6 +8,7 @@ fuzz_http_server_SRCS := tests/fuzz/http_server/fuzz_http_server.c tests/unit/fa
 	firmware/api/api.c firmware/api/route.c firmware/json/json.c firmware/json/json_tok.c \
 	firmware/util/datetime.c firmware/util/utf8.c firmware/util/uuid.c firmware/store/store.c \
 	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c \
-	$(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_MBEDTLS)
+	$(HOST_CRYPTO_SRCS)
+fuzz_http_server_LIBS := $(FUZZ_MBEDTLS_LIB)
 fuzz_http_server_FLAGS := -Ifirmware/auth -Ifirmware/clock -Ifirmware/diag -Itests/unit -Ifirmware/tls \
 	-I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
