@@ -9,6 +9,7 @@
 
 #include "app_err.h"
 #include "hal_console.h"
+#include "hal_board.h"
 #include "hal_rng.h"
 #include "hal_time.h"
 
