@@ -61,7 +61,7 @@ APP_SRCS += $(EXTRA_APP_SRCS)
 
 # mbedTLS modules in use (configuration: firmware/config/mbedtls_config.h).
 MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
-	aes.c asn1parse.c asn1write.c base64.c bignum.c bignum_core.c \
+	aes.c asn1parse.c asn1write.c base64.c bignum.c bignum_core.c block_cipher.c \
 	chacha20.c chachapoly.c cipher.c cipher_wrap.c constant_time.c \
 	ctr_drbg.c ecdh.c ecdsa.c ecp.c ecp_curves.c entropy.c entropy_poll.c \
 	gcm.c hkdf.c md.c memory_buffer_alloc.c oid.c pem.c pk.c pk_ecc.c \
@@ -84,6 +84,11 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 LWIP_SRCS += $(EXTRA_LWIP_SRCS)
 
 MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='<mbedtls_config.h>'
+# Link-time optimisation of mbedTLS alone: about 10 KB less flash (README
+# "Flash"), and the map still tells its code apart from ours (all LTO
+# output is mbedTLS). Price: slower links, mbedTLS frames in a debugger
+# are harder to follow. MBEDTLS_LTO= turns it off.
+MBEDTLS_LTO ?= -flto
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
 	-Ifirmware/api -Ifirmware/http -Ifirmware/bench -Ifirmware/tls \
@@ -170,7 +175,8 @@ $(OBJ)/lwip/%.o: $(LWIP_DIR)/src/%.c $(DEPS_STAMP)
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(LWIP_CFLAGS) -Ifirmware/config -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS) -c $< -o $@
+	$(Q)$(CC) $(LWIP_CFLAGS) $(MBEDTLS_LTO) -Ifirmware/config -I$(MBEDTLS_DIR)/include \
+		$(MBEDTLS_DEFS) -c $< -o $@
 
 $(ELF): $(FW_OBJS) $(BOARD_LDSCRIPT)
 	@$(if $(Q),echo "  LD      $@")

@@ -88,7 +88,7 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_CHACHA20_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_CHACHAPOLY_C
-#define MBEDTLS_CIPHER_C
+//#define MBEDTLS_CIPHER_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_HKDF_C
 #define MBEDTLS_SHA256_C
@@ -155,7 +155,6 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET /* RFC 7627, TLS 1.2 */
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_SSL_TICKET_C
-#define MBEDTLS_SSL_SERVER_NAME_INDICATION
 /* A client may ask for smaller records (RFC 6066 max_fragment_length);
  * the server then sends smaller ones. */
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
@@ -164,6 +163,13 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
  * gets a record_overflow alert (it would have got 431). Out: 2 KiB, the
  * server chooses its own record size, and the largest handshake message
  * (the certificate) is about 0.5 KiB. */
+/* Only these suites are compiled into the table (tls.c offers them in
+ * this order); the full table costs about 1 KB more flash. */
+#define MBEDTLS_SSL_CIPHERSUITES                                                           \
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256, MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,           \
+        MBEDTLS_TLS1_3_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,                             \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
 #define MBEDTLS_SSL_IN_CONTENT_LEN 4096
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
 
