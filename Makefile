@@ -88,7 +88,7 @@ MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='<mbedtls_config.h>'
 # "Flash"), and the map still tells its code apart from ours (all LTO
 # output is mbedTLS). Price: slower links, mbedTLS frames in a debugger
 # are harder to follow. MBEDTLS_LTO= turns it off.
-MBEDTLS_LTO ?= -flto
+MBEDTLS_LTO ?= -flto=auto
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
 	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
 	-Ifirmware/api -Ifirmware/http -Ifirmware/bench -Ifirmware/tls \
@@ -105,7 +105,7 @@ OUR_CFLAGS := $(COMMON_CFLAGS) $(WARN) -DAPP_VERSION=\"$(GIT_REV)\" $(CFLAGS_EXT
 # Third-party code builds with its own (quiet) flags, never -Werror.
 LWIP_CFLAGS := $(COMMON_CFLAGS) -std=gnu11 -w $(CFLAGS_EXTRA)
 
-LDFLAGS := $(BOARD_CPU) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+LDFLAGS := $(BOARD_CPU) $(MBEDTLS_LTO) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 	-Wl,-Map=$(MAP) -Wl,--cref -T $(BOARD_LDSCRIPT) -Wl,--no-warn-rwx-segments
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))

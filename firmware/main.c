@@ -247,6 +247,9 @@ int main(void)
 #endif
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
+#if !APP_BENCH_SERVER
+        http_server_resume();
+#endif
         uint32_t now = hal_time_ms();
         if (now - last_http >= 100u) {
             last_http = now;

@@ -58,6 +58,13 @@
 #ifndef APP_HTTP_HEAD_MAX
 #define APP_HTTP_HEAD_MAX 4096      /* request head buffer per connection */
 #endif
+#ifndef APP_HTTP_HEAD_BUFS
+/* Head buffers shared by all HTTP and HTTPS connections (http_server.c):
+ * requests being received at the same moment. Each costs
+ * APP_HTTP_HEAD_MAX of RAM; with fewer than connections, a client that
+ * dribbles its head (up to the 408 deadline) delays the others' heads. */
+#define APP_HTTP_HEAD_BUFS 2
+#endif
 #ifndef APP_HTTP_LINE_MAX
 #define APP_HTTP_LINE_MAX 1024      /* request line incl. CRLF */
 #endif

@@ -27,7 +27,7 @@ struct http_conn {
     uint8_t state;
     uint8_t tls;
     uint8_t eof;                /* the peer closed its sending side */
-    uint16_t len;               /* bytes in head[] */
+    uint16_t len;               /* bytes in head[] (0 whenever head is NULL) */
     uint16_t consumed;          /* bytes of head[] the current response answers */
     uint32_t t_mark;            /* head start, idle start, or last write progress */
     uint32_t t_req;             /* request complete (for the log) */
@@ -37,24 +37,43 @@ struct http_conn {
     struct http_parser parser;
     struct auth_cache auth;     /* last token that validated here */
     struct api_response resp;
-    char head[APP_HTTP_HEAD_MAX];
+    /* A buffer of the shared head pool, held from the first byte of a
+     * request until its response is sent (or while pipelined bytes wait);
+     * NULL for an idle keep-alive connection. */
+    char *head;
 };
 
-static struct http_conn s_conns[HTTP_SERVER_SLOTS]
-    __attribute__((section(".pool.http.conns")));
+/* Request heads are received into a pool of APP_HTTP_HEAD_BUFS buffers
+ * shared by all connections: only a connection in the middle of a request
+ * needs one, and idle keep-alive connections (the common case) hold none.
+ * A connection that finds them all busy leaves its bytes in the transport
+ * (which then closes the TCP window) until one frees up. Connections and
+ * heads sit in one block so that boot can lend both as scratch. */
+static struct {
+    struct http_conn conns[HTTP_SERVER_SLOTS];
+    char heads[APP_HTTP_HEAD_BUFS][APP_HTTP_HEAD_MAX];
+} s_pool __attribute__((section(".pool.http.conns")));
+static uint32_t s_heads_used; /* bit i: heads[i] is lent out */
+static bool s_head_waiters;   /* a connection found no free head */
+static uint32_t s_head_waits; /* times that happened (log, bench) */
+
+_Static_assert(APP_HTTP_HEAD_BUFS >= 1 && APP_HTTP_HEAD_BUFS <= 32,
+               "APP_HTTP_HEAD_BUFS must be 1..32 (one bit each)");
 static char s_scratch[APP_HTTP_SCRATCH] __attribute__((section(".pool.http.scratch")));
 static unsigned s_active;
 
 void *http_server_boot_scratch(size_t *len)
 {
-    *len = sizeof(s_conns);
-    return s_conns;
+    *len = sizeof(s_pool);
+    return &s_pool;
 }
 
 void http_server_init(void)
 {
-    memset(s_conns, 0, sizeof(s_conns));
+    memset(&s_pool, 0, sizeof(s_pool));
     s_active = 0;
+    s_heads_used = 0;
+    s_head_waiters = false;
 }
 
 unsigned http_server_active(void)
@@ -62,8 +81,36 @@ unsigned http_server_active(void)
     return s_active;
 }
 
+static bool head_take(struct http_conn *c)
+{
+    if (c->head != NULL) {
+        return true;
+    }
+    for (unsigned i = 0; i < APP_HTTP_HEAD_BUFS; i++) {
+        if ((s_heads_used & (1u << i)) == 0u) {
+            s_heads_used |= 1u << i;
+            c->head = s_pool.heads[i];
+            return true;
+        }
+    }
+    s_head_waiters = true;
+    s_head_waits++;
+    return false;
+}
+
+static void head_give(struct http_conn *c)
+{
+    if (c->head != NULL) {
+        unsigned i = (unsigned)((c->head - s_pool.heads[0]) / APP_HTTP_HEAD_MAX);
+        s_heads_used &= ~(1u << i);
+        c->head = NULL;
+        c->len = 0;
+    }
+}
+
 static void conn_free(struct http_conn *c)
 {
+    head_give(c);
     c->state = CONN_FREE;
     c->io = NULL;
     c->ctx = NULL;
@@ -73,7 +120,7 @@ static void conn_free(struct http_conn *c)
 struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls)
 {
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-        struct http_conn *c = &s_conns[i];
+        struct http_conn *c = &s_pool.conns[i];
         if (c->state == CONN_FREE) {
             c->io = io;
             c->ctx = ctx;
@@ -239,8 +286,11 @@ void http_server_event(struct http_conn *c)
         }
 
         int n = 0;
-        if (c->len < sizeof(c->head) && !c->eof) {
-            n = c->io->recv(c->ctx, c->head + c->len, sizeof(c->head) - c->len);
+        if (!c->eof && !head_take(c)) {
+            return; /* http_server_resume() comes back when one is free */
+        }
+        if (c->len < APP_HTTP_HEAD_MAX && !c->eof) {
+            n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);
             if (n < 0) {
                 /* Half-closed: requests already received still get answers. */
                 c->eof = 1;
@@ -252,6 +302,7 @@ void http_server_event(struct http_conn *c)
             c->len = (uint16_t)(c->len + n);
         }
         if (c->len == 0u) {
+            head_give(c); /* idle: the buffer goes back to the pool */
             if (c->eof) {
                 close_conn(c);
             }
@@ -259,7 +310,7 @@ void http_server_event(struct http_conn *c)
         }
         struct http_request req;
         PROF_APP_BEGIN();
-        int r = http_parser_feed(&c->parser, c->head, c->len, sizeof(c->head), &req);
+        int r = http_parser_feed(&c->parser, c->head, c->len, APP_HTTP_HEAD_MAX, &req);
         PROF_APP_END();
         if (r == 0) {
             if (n > 0) {
@@ -315,7 +366,7 @@ void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-        struct http_conn *c = &s_conns[i];
+        struct http_conn *c = &s_pool.conns[i];
         uint32_t age = now - c->t_mark;
         if (c->state == CONN_READ) {
             if (c->len > 0u && age >= APP_HTTP_HEAD_TIMEOUT_MS) {
@@ -335,4 +386,23 @@ void http_server_poll(void)
             }
         }
     }
+}
+
+void http_server_resume(void)
+{
+    if (!s_head_waiters || s_heads_used == (1u << APP_HTTP_HEAD_BUFS) - 1u) {
+        return;
+    }
+    s_head_waiters = false;
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        struct http_conn *c = &s_pool.conns[i];
+        if (c->state == CONN_READ && c->head == NULL) {
+            http_server_event(c);
+        }
+    }
+}
+
+uint32_t http_server_head_waits(void)
+{
+    return s_head_waits;
 }

@@ -62,6 +62,13 @@ void http_server_gone(struct http_conn *c);
  * superloop; cheap when nothing is due. */
 void http_server_poll(void);
 
+/* Connections that waited for a free head buffer get it: call from the
+ * superloop, outside lwIP callbacks (cheap when nobody waits). */
+void http_server_resume(void);
+
+/* Times a connection found every head buffer busy. */
+uint32_t http_server_head_waits(void);
+
 /* Connections in use. */
 unsigned http_server_active(void);
 

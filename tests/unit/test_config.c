@@ -103,6 +103,12 @@ static void assert_defaults(void)
     assert_false(s_cfg.has_clock_floor);
     assert_false(s_cfg.net.has_ip);
     assert_false(s_cfg.net.has_hostname);
+    assert_false(s_cfg.has_tls);
+    assert_null(s_cfg.tls_cert.raw);
+    assert_null(s_cfg.tls_key.raw);
+    assert_int_equal(s_cfg.redirect_port, 443);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
+    assert_false(s_cfg.has_nv_seed);
 }
 
 static int setup(void **state)
@@ -556,6 +562,58 @@ static void gen_long_hostname(void)
     put(&g, "\"},\"sessions\":[]}");
 }
 
+/* tls with one PEM string of written_len bytes as it stands in the JSON:
+ * "-----BEGIN " then filler, or "\\n" escapes (two bytes written, one
+ * decoded) when escaped. */
+static void gen_tls_pem(struct gen *g, bool cert, size_t written_len, bool escaped)
+{
+    static const char begin[] = "-----BEGIN ";
+    static const char other[] = "\"-----BEGIN X-----\\n-----END X-----\\n\"";
+    g->p = s_json;
+    g->len = 0;
+    put(g, "{" TOP_OK ",\"sessions\":[],\"tls\":{\"cert\":");
+    if (!cert) {
+        put(g, other);
+        put(g, ",\"key\":");
+    }
+    put(g, "\"");
+    put(g, begin);
+    size_t fill = written_len - (sizeof(begin) - 1u);
+    if (escaped) {
+        assert_int_equal(fill % 2u, 0);
+        for (size_t i = 0; i < fill / 2u; i++) {
+            put(g, "\\n");
+        }
+    } else {
+        put_repeat(g, 'A', fill);
+    }
+    put(g, "\"");
+    if (cert) {
+        put(g, ",\"key\":");
+        put(g, other);
+    }
+    put(g, "}}");
+}
+
+static void gen_long_cert(void)
+{
+    struct gen g;
+    gen_tls_pem(&g, true, APP_TLS_PEM_MAX + 1, false);
+}
+
+static void gen_long_key(void)
+{
+    struct gen g;
+    gen_tls_pem(&g, false, APP_TLS_PEM_MAX + 1, false);
+}
+
+/* Decoded it would fit; the limit is on the text as written. */
+static void gen_long_cert_escaped(void)
+{
+    struct gen g;
+    gen_tls_pem(&g, true, APP_TLS_PEM_MAX + 1 + ((APP_TLS_PEM_MAX + 1 - 11) % 2), true);
+}
+
 /* ---- partition mutations ------------------------------------------------------------ */
 
 static void mut_short(void) { s_part_len = 15; }
@@ -596,6 +654,17 @@ struct bad_case {
 #define DOC_AUTH(auth) "{\"version\":1,\"serviceRoot\":\"https://x\",\"auth\":" auth ",\"sessions\":[]}"
 #define DOC_ROOT(root) "{\"version\":1,\"serviceRoot\":" root ",\"auth\":{\"realm\":\"dev\"},\"sessions\":[]}"
 #define DOC_NET(net) DOC_TOP(",\"network\":" net)
+/* PEM text as written in the JSON (newlines escaped), without quotes. */
+#define PEM_C "-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUfZ\\n-----END CERTIFICATE-----\\n"
+#define PEM_K "-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49\\n-----END PRIVATE KEY-----\\n"
+#define TLS_PEMS(cert, key) "{\"cert\":" cert ",\"key\":" key "}"
+#define TLS_OK TLS_PEMS("\"" PEM_C "\"", "\"" PEM_K "\"")
+#define TLS_PORT(p) "{\"cert\":\"" PEM_C "\",\"key\":\"" PEM_K "\",\"redirectPort\":" p "}"
+#define DOC_TLS(tls) DOC_TOP(",\"tls\":" tls)
+#define DOC_PLAIN(v) DOC_TOP(",\"plainHttp\":" v)
+#define DOC_ENT(e) DOC_TOP(",\"entropy\":" e)
+#define HEX63 "00112233445566778899aabbccddeeffFFEEDDCCBBAA9988776655443322110"
+#define SEED64 "\"" HEX63 "0\""
 #define SESS(cat, res, id, done, cr, ex, files)                                               \
     "{\"catalogId\":" cat ",\"resourceId\":" res ",\"id\":" id ",\"isUploadDone\":" done      \
     ",\"createdDateTime\":" cr ",\"expirationDateTime\":" ex ",\"files\":" files "}"
@@ -734,6 +803,82 @@ static const struct bad_case s_bad[] = {
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"00000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"\",\"\",\"\",\"\",\"\"]}"), NULL, NULL, APP_ERR_NOMEM, "auth.staticTokens: 5 entries, more than APP_MAX_STATIC_TOKENS=4", NULL},
+    /* tls */
+    {DOC_TLS("5"), NULL, NULL, APP_ERR_INVAL, "tls: expected an object", NULL},
+    {DOC_TLS("[" TLS_OK "]"), NULL, NULL, APP_ERR_INVAL, "tls: expected an object", NULL},
+    {DOC_TLS("\"" PEM_C "\""), NULL, NULL, APP_ERR_INVAL, "tls: expected an object", NULL},
+    {DOC_TLS("{}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: missing (required)", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.key: missing (required)", NULL},
+    {DOC_TLS("{\"key\":\"" PEM_K "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: missing (required)", NULL},
+    {DOC_TLS("{\"redirectPort\":443}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: missing (required)", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\",\"key\":\"" PEM_K "\",\"chain\":\"" PEM_C "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.chain: unknown key", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\",\"key\":\"" PEM_K "\",\"redirect_port\":443}"), NULL, NULL, APP_ERR_INVAL, "tls.redirect_port: unknown key", NULL},
+    {DOC_TLS("{\"Cert\":\"" PEM_C "\",\"key\":\"" PEM_K "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.Cert: unknown key", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\",\"key\":\"" PEM_K "\",\"cert\":\"" PEM_C "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: duplicate key", NULL},
+    {DOC_TLS("{\"cert\":5,\"key\":\"" PEM_K "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected a string", NULL},
+    {DOC_TLS("{\"cert\":[\"" PEM_C "\"],\"key\":\"" PEM_K "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected a string", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\",\"key\":null}"), NULL, NULL, APP_ERR_INVAL, "tls.key: expected a string", NULL},
+    {DOC_TLS("{\"cert\":\"" PEM_C "\",\"key\":{}}"), NULL, NULL, APP_ERR_INVAL, "tls.key: expected a string", NULL},
+    {DOC_TLS(TLS_PEMS("\"\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"" PEM_C "\"", "\"\"")), NULL, NULL, APP_ERR_INVAL, "tls.key: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"-----BEGIN\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"-----BEGIN-CERTIFICATE-----\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"-----begin CERTIFICATE-----\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"\\n" PEM_C "\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\" " PEM_C "\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"" PEM_C "\"", "\"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\"")), NULL, NULL, APP_ERR_INVAL, "tls.key: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_TLS(TLS_PEMS("\"-----BEGIN \\u0000\"", "\"" PEM_K "\"")), NULL, NULL, APP_ERR_INVAL, "tls.cert: invalid string: NUL character", NULL},
+    {DOC_TLS(TLS_PEMS("\"" PEM_C "\"", "\"-----BEGIN \\ud800\"")), NULL, NULL, APP_ERR_INVAL, "tls.key: invalid string: lone surrogate", NULL},
+    {DOC_TLS(TLS_PEMS("\"" PEM_C "\"", "\"-----BEGIN \xff\"")), NULL, NULL, APP_ERR_INVAL, "tls.key: invalid string: invalid UTF-8", NULL},
+    {NULL, gen_long_cert, NULL, APP_ERR_INVAL, "tls.cert: longer than 4096 bytes (APP_TLS_PEM_MAX)", NULL},
+    {NULL, gen_long_key, NULL, APP_ERR_INVAL, "tls.key: longer than 4096 bytes (APP_TLS_PEM_MAX)", NULL},
+    {NULL, gen_long_cert_escaped, NULL, APP_ERR_INVAL, "tls.cert: longer than 4096 bytes (APP_TLS_PEM_MAX)", NULL},
+    {DOC_TLS(TLS_PORT("0")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("65536")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("-443")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("\"443\"")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("443.0")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("4.43e2")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("true")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("null")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    {DOC_TLS(TLS_PORT("18446744073709551616")), NULL, NULL, APP_ERR_INVAL, "tls.redirectPort: expected a port number 1..65535", NULL},
+    /* plainHttp */
+    {DOC_PLAIN("\"Redirect\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"x\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"OFF\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"serve \""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"redirects\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"redirect-to-https\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"of\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("true"), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("false"), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("1"), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("[\"off\"]"), NULL, NULL, APP_ERR_INVAL, "plainHttp: expected \"serve\", \"redirect\" or \"off\"", NULL},
+    {DOC_PLAIN("\"redirect\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: \"redirect\" needs a tls section", NULL},
+    {DOC_TOP(",\"plainHttp\":\"redirect\",\"entropy\":{\"nvSeed\":" SEED64 "}"), NULL, NULL, APP_ERR_INVAL, "plainHttp: \"redirect\" needs a tls section", NULL},
+    /* A broken tls section is reported as such, not as a missing one. */
+    {DOC_TOP(",\"plainHttp\":\"redirect\",\"tls\":{\"cert\":\"" PEM_C "\"}"), NULL, NULL, APP_ERR_INVAL, "tls.key: missing (required)", NULL},
+    {DOC_TOP(",\"plainHttp\":\"serve\",\"plainHttp\":\"off\""), NULL, NULL, APP_ERR_INVAL, "plainHttp: duplicate key", NULL},
+    {DOC_TOP(",\"plainhttp\":\"off\""), NULL, NULL, APP_ERR_INVAL, "plainhttp: unknown key", NULL},
+    /* entropy */
+    {DOC_ENT("5"), NULL, NULL, APP_ERR_INVAL, "entropy: expected an object", NULL},
+    {DOC_ENT(SEED64), NULL, NULL, APP_ERR_INVAL, "entropy: expected an object", NULL},
+    {DOC_ENT("{}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: missing (required)", NULL},
+    {DOC_ENT("{\"nvSeed\":" SEED64 ",\"source\":\"host\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.source: unknown key", NULL},
+    {DOC_ENT("{\"nvseed\":" SEED64 "}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvseed: unknown key", NULL},
+    {DOC_ENT("{\"nvSeed\":" SEED64 ",\"nvSeed\":" SEED64 "}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: duplicate key", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 "\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 "01\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 "0123\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 "g\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 " \"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"0x" HEX63 "\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":\"" HEX63 "\\u0030\\u0030\"}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":12345}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":[" SEED64 "]}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
+    {DOC_ENT("{\"nvSeed\":null}"), NULL, NULL, APP_ERR_INVAL, "entropy.nvSeed: expected 64 hex digits (32 bytes)", NULL},
     /* sessions */
     {"{" TOP_OK ",\"sessions\":{}}", NULL, NULL, APP_ERR_INVAL, "sessions: expected an array", NULL},
     {"{" TOP_OK ",\"sessions\":[1]}", NULL, NULL, APP_ERR_INVAL, "sessions[0]: expected an object", NULL},
@@ -840,6 +985,171 @@ static void test_bad_table(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* ---- tls, plainHttp, entropy ------------------------------------------------------------ */
+
+/* The PEM strings are kept as written (escapes undecoded), pointing into
+ * the partition itself. */
+static void assert_text_in_part(const struct config_text *t, const char *written)
+{
+    size_t n = strlen(written);
+    const char *json = (const char *)s_part + CONFIG_HEADER_LEN;
+    const char *at = strstr(json, written);
+    assert_non_null(at);
+    assert_ptr_equal(t->raw, at);
+    assert_int_equal(t->raw_len, n);
+    assert_true(t->raw >= json && t->raw + t->raw_len <= (const char *)s_part + s_part_len);
+}
+
+static void test_tls_config(void **state)
+{
+    (void)state;
+    /* The seed config: none of it. */
+    assert_false(s_cfg.has_tls);
+    assert_int_equal(s_cfg.redirect_port, 443);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
+    assert_false(s_cfg.has_nv_seed);
+
+    /* tls alone: redirectPort 443, plain HTTP served. */
+    assert_int_equal(load_json(DOC_TLS(TLS_OK)), APP_OK);
+    assert_string_equal(s_why, "");
+    assert_true(s_cfg.provisioned);
+    assert_true(s_cfg.has_tls);
+    assert_text_in_part(&s_cfg.tls_cert, PEM_C);
+    assert_text_in_part(&s_cfg.tls_key, PEM_K);
+    assert_int_equal(s_cfg.redirect_port, 443);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
+    assert_false(s_cfg.has_nv_seed);
+
+    /* Everything, plainHttp before tls in the document. */
+    assert_int_equal(load_json("{" TOP_OK ",\"plainHttp\":\"redirect\",\"sessions\":[],"
+                               "\"entropy\":{\"nvSeed\":" SEED64 "},\"tls\":" TLS_PORT("8443") "}"),
+                     APP_OK);
+    assert_string_equal(s_why, "");
+    assert_true(s_cfg.has_tls);
+    assert_text_in_part(&s_cfg.tls_cert, PEM_C);
+    assert_text_in_part(&s_cfg.tls_key, PEM_K);
+    assert_int_equal(s_cfg.redirect_port, 8443);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_REDIRECT);
+    assert_true(s_cfg.has_nv_seed);
+    static const uint8_t seed[CONFIG_NV_SEED_LEN] = {
+        0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+        0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x00,
+    };
+    assert_memory_equal(s_cfg.nv_seed, seed, CONFIG_NV_SEED_LEN);
+
+    /* The port's bounds. */
+    assert_int_equal(load_json(DOC_TLS(TLS_PORT("1"))), APP_OK);
+    assert_int_equal(s_cfg.redirect_port, 1);
+    assert_int_equal(load_json(DOC_TLS(TLS_PORT("65535"))), APP_OK);
+    assert_int_equal(s_cfg.redirect_port, 65535);
+    assert_int_equal(load_json(DOC_TLS(TLS_PORT("443"))), APP_OK);
+    assert_int_equal(s_cfg.redirect_port, 443);
+
+    /* plainHttp without tls, except "redirect". */
+    assert_int_equal(load_json(DOC_PLAIN("\"off\"")), APP_OK);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_OFF);
+    assert_false(s_cfg.has_tls);
+    assert_null(s_cfg.tls_cert.raw);
+    assert_int_equal(load_json(DOC_PLAIN("\"serve\"")), APP_OK);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
+    assert_int_equal(load_json(DOC_TOP(",\"plainHttp\":\"off\",\"tls\":" TLS_OK)), APP_OK);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_OFF);
+    assert_true(s_cfg.has_tls);
+
+    /* entropy alone; the value escaped still reads (it is decoded). */
+    assert_int_equal(load_json(DOC_ENT("{\"nvSeed\":\"" HEX63 "\\u0030\"}")), APP_OK);
+    assert_true(s_cfg.has_nv_seed);
+    assert_memory_equal(s_cfg.nv_seed, seed, CONFIG_NV_SEED_LEN);
+    assert_false(s_cfg.has_tls);
+
+    /* Nothing carries over to the next load. */
+    assert_int_equal(load_json(DOC_TOP(",\"plainHttp\":\"redirect\",\"tls\":" TLS_PORT("8443")
+                                       ",\"entropy\":{\"nvSeed\":" SEED64 "}")),
+                     APP_OK);
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_false(s_cfg.has_tls);
+    assert_null(s_cfg.tls_cert.raw);
+    assert_int_equal(s_cfg.tls_cert.raw_len, 0);
+    assert_null(s_cfg.tls_key.raw);
+    assert_int_equal(s_cfg.redirect_port, 443);
+    assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
+    assert_false(s_cfg.has_nv_seed);
+}
+
+/* PEM strings of exactly APP_TLS_PEM_MAX bytes as written load. */
+static void test_tls_pem_limit(void **state)
+{
+    (void)state;
+    struct gen g;
+    gen_tls_pem(&g, true, APP_TLS_PEM_MAX, false);
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(s_cfg.tls_cert.raw_len, APP_TLS_PEM_MAX);
+    assert_memory_equal(s_cfg.tls_cert.raw, "-----BEGIN AAAA", 15);
+    gen_tls_pem(&g, false, APP_TLS_PEM_MAX, false);
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(s_cfg.tls_key.raw_len, APP_TLS_PEM_MAX);
+    /* Escapes count as written: 11 + 2 * 2042 bytes, 2053 decoded. */
+    gen_tls_pem(&g, true, APP_TLS_PEM_MAX - 1 + (APP_TLS_PEM_MAX - 1 - 11) % 2, true);
+    assert_int_equal(load_json(s_json), APP_OK);
+    static char buf[APP_TLS_PEM_MAX + 1];
+    int n = config_string(&s_cfg.tls_cert, buf, sizeof(buf));
+    assert_int_equal(n, 11 + (s_cfg.tls_cert.raw_len - 11) / 2);
+    assert_memory_equal(buf, "-----BEGIN \n\n\n", 14);
+}
+
+/* config_string() decodes the PEM as tls/ needs it: newlines and other
+ * escapes resolved, NUL-terminated, never past cap. */
+static void test_config_string(void **state)
+{
+    (void)state;
+    static const char pem[] = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfZ\n"
+                              "-----END CERTIFICATE-----\n";
+    static const char key[] = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n"
+                              "-----END PRIVATE KEY-----\n";
+    const size_t n = sizeof(pem) - 1u;
+    char buf[sizeof(pem) + 8];
+
+    assert_int_equal(load_json(DOC_TLS(TLS_OK)), APP_OK);
+    memset(buf, 'X', sizeof(buf));
+    assert_int_equal(config_string(&s_cfg.tls_cert, buf, sizeof(buf)), (int)n);
+    assert_string_equal(buf, pem);
+    assert_int_equal(config_string(&s_cfg.tls_key, buf, sizeof(buf)), (int)(sizeof(key) - 1u));
+    assert_string_equal(buf, key);
+
+    /* Exactly enough room: the text and its NUL. */
+    memset(buf, 'X', sizeof(buf));
+    assert_int_equal(config_string(&s_cfg.tls_cert, buf, n + 1u), (int)n);
+    assert_memory_equal(buf, pem, n + 1u);
+    assert_int_equal(buf[n + 1u], 'X');
+    /* One byte short (no room for the NUL), and far too short. */
+    memset(buf, 'X', sizeof(buf));
+    assert_int_equal(config_string(&s_cfg.tls_cert, buf, n), APP_ERR_OVERFLOW);
+    assert_int_equal(buf[n], 'X'); /* nothing written past cap */
+    assert_true(memchr(buf, '\0', n) != NULL);
+    memset(buf, 'X', sizeof(buf));
+    assert_int_equal(config_string(&s_cfg.tls_cert, buf, 10), APP_ERR_OVERFLOW);
+    assert_int_equal(buf[10], 'X');
+    assert_true(memchr(buf, '\0', 10) != NULL);
+
+    /* Other escapes, from a text that is not in a partition. */
+    static const char raw[] = "-----BEGIN X-----\\r\\n\\u0041\\/b\\\\\\\"\\t-----END X-----";
+    struct config_text t = {raw, sizeof(raw) - 1u};
+    static const char decoded[] = "-----BEGIN X-----\r\nA/b\\\"\t-----END X-----";
+    assert_int_equal(config_string(&t, buf, sizeof(buf)), (int)(sizeof(decoded) - 1u));
+    assert_string_equal(buf, decoded);
+    /* Only raw_len bytes are read. */
+    t.raw_len = 17;
+    assert_int_equal(config_string(&t, buf, sizeof(buf)), 17);
+    assert_string_equal(buf, "-----BEGIN X-----");
+    t.raw_len = 0;
+    assert_int_equal(config_string(&t, buf, 1), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(config_string(&t, buf, 0), APP_ERR_OVERFLOW);
+    /* Nothing configured. */
+    struct config_text none = {NULL, 0};
+    assert_int_equal(config_string(&none, buf, sizeof(buf)), APP_ERR_INVAL);
+}
+
 /* ---- limits that still load -------------------------------------------------------------- */
 
 static void test_limits_exactly(void **state)
@@ -930,6 +1240,9 @@ int main(void)
         cmocka_unit_test_setup(test_reload_replaces, setup),
         cmocka_unit_test_setup(test_workspace, setup),
         cmocka_unit_test_setup(test_bad_table, setup),
+        cmocka_unit_test_setup(test_tls_config, setup),
+        cmocka_unit_test_setup(test_tls_pem_limit, setup),
+        cmocka_unit_test_setup(test_config_string, setup),
         cmocka_unit_test_setup(test_limits_exactly, setup),
         cmocka_unit_test_setup(test_why_buffer, setup),
     };

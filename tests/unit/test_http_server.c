@@ -1011,6 +1011,60 @@ static void test_send_error_closes(void **state)
     }
 }
 
+/* Head buffers are shared: idle keep-alive connections hold none, a
+ * connection that finds them all busy leaves its bytes unread (flow
+ * control) and is served once http_server_resume() finds one free. */
+static void test_head_pool_shared(void **state)
+{
+    (void)state;
+    _Static_assert(APP_HTTP_HEAD_BUFS + 1 <= HTTP_SERVER_SLOTS, "test needs a slot over the heads");
+    enum { BUSY = APP_HTTP_HEAD_BUFS };
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    char req[1024];
+    size_t n = build_req(req, sizeof(req), "GET", SEED_PATH, "HTTP/1.1", "pool", "");
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_conn(&s_ft[i]);
+    }
+    /* Every connection idle (one event each): nobody keeps a buffer, so
+     * BUSY connections can start a head now. */
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        http_server_event(c[i]);
+    }
+    for (size_t i = 0; i < BUSY; i++) {
+        ft_queue(&s_ft[i], req, 10, true); /* a head begun, not finished */
+        http_server_event(c[i]);
+        assert_int_equal(ft_unread(&s_ft[i]), 0);
+    }
+    uint32_t waits0 = http_server_head_waits();
+    struct ft_conn *late = &s_ft[BUSY];
+    ft_queue(late, req, n, true);
+    http_server_event(c[BUSY]);
+    assert_int_equal(ft_unread(late), n); /* nothing read: no buffer */
+    assert_int_equal(late->out_len, 0);
+    assert_int_equal(http_server_head_waits(), waits0 + 1u);
+    http_server_resume(); /* still none free: stays waiting */
+    assert_int_equal(ft_unread(late), n);
+
+    /* The first head completes; its buffer returns after the response. */
+    ft_queue(&s_ft[0], req + 10, n - 10, true);
+    (void)drive(c[0], &s_ft[0], FT_UNLIMITED, SIZE_MAX);
+    assert_int_equal(parse_out(&s_ft[0], false), 1);
+    check_seed(&s_resp[0], "pool", false);
+    http_server_resume();
+    assert_int_equal(ft_unread(late), 0);
+    assert_int_equal(parse_out(late, false), 1);
+    check_seed(&s_resp[0], "pool", false);
+
+    for (size_t i = 1; i < BUSY; i++) {
+        ft_queue(&s_ft[i], req + 10, n - 10, true);
+        (void)drive(c[i], &s_ft[i], FT_UNLIMITED, SIZE_MAX);
+        assert_int_equal(parse_out(&s_ft[i], false), 1);
+    }
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1033,6 +1087,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bug_zero_send_keeps_conn_forever, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_error_closes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_pool_shared, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
