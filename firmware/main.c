@@ -249,6 +249,7 @@ int main(void)
         sys_check_timeouts();
 #if !APP_BENCH_SERVER
         http_server_resume();
+        tls_resume();
 #endif
         uint32_t now = hal_time_ms();
         if (now - last_http >= 100u) {

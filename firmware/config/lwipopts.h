@@ -19,10 +19,12 @@
 #define MEM_ALIGNMENT 4
 /* Heap for PBUF_RAM: outgoing TCP segments copied by tcp_write() and
  * frame headers. Each connection may hold TCP_SND_BUF unsent/unacked
- * bytes; 8 KB covers the HTTP responses of all slots at once (responses
- * are ~1 KB) and lets bulk echo senders share it, tcp_write() returning
- * ERR_MEM (retried on the sent/poll callback) when it is full. */
-#define MEM_SIZE (8 * 1024)
+ * bytes; 6 KB covers the HTTP responses of all slots at once (responses
+ * are ~1 KB, TLS records up to 2 KB) and two full send windows, and
+ * lets bulk senders share it, tcp_write() returning ERR_MEM (retried on
+ * the sent/poll callback) when it is full. 8 KB before TLS; 2 KB went to
+ * the RAM budget (README "RAM"). */
+#define MEM_SIZE (6 * 1024)
 
 /* ---- Interface. */
 #define LWIP_SINGLE_NETIF 1

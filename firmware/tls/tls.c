@@ -36,7 +36,11 @@
  * off after this long. */
 #define TLS_CLOSE_MS 5000u
 
-enum tls_state { TLS_FREE = 0, TLS_HANDSHAKE, TLS_OPEN, TLS_CLOSING };
+/* QUEUED: accepted, waiting for its turn to handshake. One handshake runs
+ * at a time, so the heap needs room for one handshake's peak, not one per
+ * connection (README "TLS memory"); the queued client's bytes wait in
+ * TCP (its window is not opened). */
+enum tls_state { TLS_FREE = 0, TLS_QUEUED, TLS_HANDSHAKE, TLS_OPEN, TLS_CLOSING };
 
 struct tls_conn {
     struct tcp_pcb *pcb;
@@ -63,6 +67,7 @@ static mbedtls_pk_context s_key;
 static mbedtls_ssl_ticket_context s_ticket;
 static struct tls_stats s_stats;
 static bool s_ready;
+static bool s_kick; /* a handshake ended: maybe start a queued one */
 /* Set when a pcb was aborted inside an lwIP callback: the callback must
  * then return ERR_ABRT and not touch it again. */
 static bool s_aborted;
@@ -165,7 +170,12 @@ static void conn_release(struct tls_conn *t)
     if (t->rx != NULL) {
         pbuf_free(t->rx);
     }
-    mbedtls_ssl_free(&t->ssl);
+    if (t->state != TLS_QUEUED) {
+        mbedtls_ssl_free(&t->ssl);
+    }
+    if (t->state == TLS_HANDSHAKE) {
+        s_kick = true;
+    }
     memset(t, 0, sizeof(*t));
 }
 
@@ -241,9 +251,10 @@ static void log_handshake(struct tls_conn *t)
 {
     struct tls_heap_stats h;
     tls_port_heap_stats(&h);
-    log_printf("tls %s %s ticket=%u cycles=%u heap=%u peak=%u\r\n", mbedtls_ssl_get_version(&t->ssl),
-               mbedtls_ssl_get_ciphersuite(&t->ssl), t->ticket ? 1u : 0u,
-               (unsigned)t->cycles, (unsigned)h.cur, (unsigned)h.peak);
+    log_printf("tls %s %s ticket=%u cycles=%u heap=%u peak=%u blocks=%u\r\n",
+               mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl),
+               t->ticket ? 1u : 0u, (unsigned)t->cycles, (unsigned)h.cur, (unsigned)h.peak,
+               (unsigned)h.peak_blocks);
 }
 
 /* The connection whose handshake step is running (for ticket_parse). */
@@ -288,6 +299,7 @@ static void run_handshake(struct tls_conn *t)
     }
     log_handshake(t);
     t->state = TLS_OPEN;
+    s_kick = true;
     t->http = http_server_open(&s_io, t, true);
     s_stats.last_cycles = t->cycles;
     if (t->http == NULL) {
@@ -302,6 +314,9 @@ static void run_handshake(struct tls_conn *t)
 /* Make progress on t from an lwIP callback or the poll. */
 static void drive(struct tls_conn *t)
 {
+    if (t->state == TLS_QUEUED) {
+        return; /* tls_resume() starts it in its turn */
+    }
     if (t->state == TLS_HANDSHAKE) {
         run_handshake(t);
         if (s_aborted || t->state != TLS_OPEN) {
@@ -477,7 +492,7 @@ static struct tls_conn *take_slot(void)
         if (t->state == TLS_FREE) {
             return t;
         }
-        if (t->state == TLS_HANDSHAKE &&
+        if ((t->state == TLS_HANDSHAKE || t->state == TLS_QUEUED) &&
             (oldest == NULL || now - t->t_start > now - oldest->t_start)) {
             oldest = t;
         }
@@ -509,20 +524,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
         return ERR_ABRT;
     }
     memset(t, 0, sizeof(*t));
-    mbedtls_ssl_init(&t->ssl);
-    int rc = mbedtls_ssl_setup(&t->ssl, &s_conf);
-    if (rc != 0) {
-        log_printf("tls setup: %s\r\n", app_err_name(map_err(rc)));
-        mbedtls_ssl_free(&t->ssl);
-        memset(t, 0, sizeof(*t));
-        tcp_abort(pcb);
-        return ERR_ABRT;
-    }
-    mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
     t->pcb = pcb;
-    t->state = TLS_HANDSHAKE;
+    t->state = TLS_QUEUED;
     t->t_start = hal_time_ms();
     s_stats.accepted++;
+    s_kick = true;
     tcp_arg(pcb, t);
     tcp_recv(pcb, on_recv);
     tcp_sent(pcb, on_sent);
@@ -530,6 +536,42 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     tcp_poll(pcb, on_poll, 2);
     tcp_nagle_disable(pcb);
     return ERR_OK;
+}
+
+/* Start t's handshake: its record buffers and state come from the heap. */
+static void begin(struct tls_conn *t)
+{
+    mbedtls_ssl_init(&t->ssl);
+    t->state = TLS_HANDSHAKE;
+    int rc = mbedtls_ssl_setup(&t->ssl, &s_conf);
+    if (rc != 0) {
+        log_printf("tls setup: %s\r\n", app_err_name(map_err(rc)));
+        conn_abort(t);
+        return;
+    }
+    mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
+    drive(t); /* the ClientHello may be waiting already */
+}
+
+void tls_resume(void)
+{
+    if (!s_kick) {
+        return;
+    }
+    s_kick = false;
+    struct tls_conn *next = NULL;
+    for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
+        struct tls_conn *t = &s_conns[i];
+        if (t->state == TLS_HANDSHAKE) {
+            return; /* its end kicks again */
+        }
+        if (t->state == TLS_QUEUED && (next == NULL || t->t_start - next->t_start > 0x80000000u)) {
+            next = t; /* the oldest waits longest */
+        }
+    }
+    if (next != NULL) {
+        begin(next);
+    }
 }
 
 /* ---- set-up --------------------------------------------------------- */
@@ -641,7 +683,8 @@ void tls_poll(void)
     uint32_t now = hal_time_ms();
     for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
         struct tls_conn *t = &s_conns[i];
-        if (t->state == TLS_HANDSHAKE && now - t->t_start >= APP_TLS_HANDSHAKE_MS) {
+        if ((t->state == TLS_HANDSHAKE || t->state == TLS_QUEUED) &&
+            now - t->t_start >= APP_TLS_HANDSHAKE_MS) {
             s_stats.timed_out++;
             log_printf("tls handshake timeout after %u ms\r\n", (unsigned)(now - t->t_start));
             conn_abort(t);

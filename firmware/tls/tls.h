@@ -34,6 +34,10 @@ int tls_init(const struct config *cfg, void *scratch, size_t scratch_len);
 /** Listen on port (after tls_init). @return an app_err. */
 int tls_tcp_start(uint16_t port);
 
+/** Start the next queued handshake when none runs (one at a time); call
+ *  from the superloop, outside lwIP callbacks; cheap when nothing waits. */
+void tls_resume(void);
+
 /** Handshake deadlines and stalled closes; call from the superloop. */
 void tls_poll(void);
 

@@ -41,6 +41,7 @@ void tls_port_heap_stats(struct tls_heap_stats *out)
     mbedtls_memory_buffer_alloc_cur_get(&out->cur, &blocks);
     mbedtls_memory_buffer_alloc_max_get(&out->peak, &max_blocks);
     out->blocks = blocks;
+    out->peak_blocks = max_blocks;
 }
 
 void tls_port_heap_peak_reset(void)

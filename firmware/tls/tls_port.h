@@ -11,6 +11,7 @@ struct tls_heap_stats {
     size_t cur;    /* bytes requested and not freed (block headers not counted) */
     size_t peak;   /* highest cur since boot (or the last reset) */
     size_t blocks; /* live allocations; each also costs a 32-byte header */
+    size_t peak_blocks; /* most live allocations at once */
 };
 
 /* Hand the static pool to mbedTLS (MBEDTLS_MEMORY_BUFFER_ALLOC_C). */
