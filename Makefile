@@ -52,6 +52,7 @@ APP_SRCS := \
 	firmware/http/http_tcp.c \
 	firmware/tls/tls.c \
 	firmware/tls/tls_port.c \
+	firmware/tls/pem.c \
 	firmware/util/rng.c \
 	firmware/diag/prof.c \
 	firmware/bench/floor.c \

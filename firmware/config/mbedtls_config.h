@@ -122,8 +122,7 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_OID_C
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
-#define MBEDTLS_PEM_PARSE_C
-#define MBEDTLS_BASE64_C
+#define MBEDTLS_BASE64_C /* PEM is decoded by tls/pem.c */
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
 

@@ -24,6 +24,7 @@
 #include "mbedtls/ssl_ticket.h"
 #include "mbedtls/x509_crt.h"
 #include "net_listen.h"
+#include "pem.h"
 #include "psa/crypto.h"
 #include "rng.h"
 #include "tls_port.h"
@@ -576,7 +577,9 @@ void tls_resume(void)
 
 /* ---- set-up --------------------------------------------------------- */
 
-static int load_pem(const struct config_text *text, char *buf, size_t cap, const char *what)
+/* Decode a config PEM text into scratch; returns its length (the rest of
+ * scratch, after the NUL, takes the DER). */
+static int load_text(const struct config_text *text, char *buf, size_t cap, const char *what)
 {
     int n = config_string(text, buf, cap);
     if (n < 0) {
@@ -584,6 +587,80 @@ static int load_pem(const struct config_text *text, char *buf, size_t cap, const
         return n == APP_ERR_OVERFLOW ? APP_ERR_NOMEM : APP_ERR_INVAL;
     }
     return n;
+}
+
+static int fail_mbedtls(const char *what, int rc);
+
+static int bad_pem(const char *what, int err)
+{
+    log_printf("tls: config %s: %s\r\n", what,
+               err == APP_ERR_OVERFLOW ? "block too big for the scratch buffer"
+                                       : "broken PEM block (RFC 7468)");
+    return err == APP_ERR_OVERFLOW ? APP_ERR_NOMEM : APP_ERR_INVAL;
+}
+
+/* tls.cert: one or more CERTIFICATE blocks, the device's first. */
+static int load_cert(const struct config_text *text, char *buf, size_t cap)
+{
+    int n = load_text(text, buf, cap, "tls.cert");
+    if (n < 0) {
+        return n;
+    }
+    unsigned char *der = (unsigned char *)buf + n + 1;
+    size_t der_cap = cap - (size_t)n - 1u;
+    size_t pos = 0;
+    char label[PEM_LABEL_MAX + 1];
+    int count = 0;
+    for (;;) {
+        int k = pem_next(buf, (size_t)n, &pos, label, der, der_cap);
+        if (k == 0) {
+            break;
+        }
+        if (k < 0) {
+            return bad_pem("tls.cert", k);
+        }
+        if (strcmp(label, "CERTIFICATE") != 0) {
+            log_printf("tls: config tls.cert: unexpected PEM block \"%s\"\r\n", label);
+            return APP_ERR_INVAL;
+        }
+        int rc = mbedtls_x509_crt_parse_der(&s_cert, der, (size_t)k);
+        if (rc != 0) {
+            return fail_mbedtls("tls.cert", rc);
+        }
+        count++;
+    }
+    if (count == 0) {
+        log_printf("tls: config tls.cert: no CERTIFICATE block\r\n");
+        return APP_ERR_INVAL;
+    }
+    return APP_OK;
+}
+
+/* tls.key: one unencrypted key, PKCS#8 ("PRIVATE KEY") or SEC1. */
+static int load_key(const struct config_text *text, char *buf, size_t cap)
+{
+    int n = load_text(text, buf, cap, "tls.key");
+    if (n < 0) {
+        return n;
+    }
+    unsigned char *der = (unsigned char *)buf + n + 1;
+    size_t pos = 0;
+    char label[PEM_LABEL_MAX + 1];
+    int k = pem_next(buf, (size_t)n, &pos, label, der, cap - (size_t)n - 1u);
+    if (k <= 0) {
+        return k == 0 ? bad_pem("tls.key", APP_ERR_INVAL) : bad_pem("tls.key", k);
+    }
+    if (strcmp(label, "PRIVATE KEY") != 0 && strcmp(label, "EC PRIVATE KEY") != 0) {
+        log_printf("tls: config tls.key: \"%s\" is not supported (an unencrypted PKCS#8 or "
+                   "SEC1 key is)\r\n",
+                   label);
+        return APP_ERR_INVAL;
+    }
+    int rc = mbedtls_pk_parse_key(&s_key, der, (size_t)k, NULL, 0, rng_mbedtls, NULL);
+    if (rc != 0) {
+        return fail_mbedtls("tls.key", rc);
+    }
+    return APP_OK;
 }
 
 static int fail_mbedtls(const char *what, int rc)
@@ -612,27 +689,15 @@ int tls_init(const struct config *cfg, void *scratch, size_t scratch_len)
         return APP_ERR_IO;
     }
 
-    char *buf = scratch;
     mbedtls_x509_crt_init(&s_cert);
     mbedtls_pk_init(&s_key);
-    int n = load_pem(&cfg->tls_cert, buf, scratch_len, "tls.cert");
-    if (n < 0) {
-        return n;
+    int rc = load_cert(&cfg->tls_cert, scratch, scratch_len);
+    if (rc == APP_OK) {
+        rc = load_key(&cfg->tls_key, scratch, scratch_len);
     }
-    /* PEM input is parsed with its NUL (mbedtls_x509_crt_parse). */
-    int rc = mbedtls_x509_crt_parse(&s_cert, (const unsigned char *)buf, (size_t)n + 1u);
-    if (rc != 0) {
-        return fail_mbedtls("tls.cert", rc);
-    }
-    n = load_pem(&cfg->tls_key, buf, scratch_len, "tls.key");
-    if (n < 0) {
-        return n;
-    }
-    rc = mbedtls_pk_parse_key(&s_key, (const unsigned char *)buf, (size_t)n + 1u, NULL, 0,
-                              rng_mbedtls, NULL);
-    memset(buf, 0, (size_t)n); /* no copy of the key left in scratch */
-    if (rc != 0) {
-        return fail_mbedtls("tls.key", rc);
+    memset(scratch, 0, scratch_len); /* no copy of the key left behind */
+    if (rc != APP_OK) {
+        return rc;
     }
     rc = mbedtls_pk_check_pair(&s_cert.pk, &s_key, rng_mbedtls, NULL);
     if (rc != 0) {
