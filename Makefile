@@ -65,7 +65,7 @@ MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
 	aes.c asn1parse.c asn1write.c base64.c bignum.c bignum_core.c block_cipher.c \
 	chacha20.c chachapoly.c cipher.c cipher_wrap.c constant_time.c \
 	ctr_drbg.c ecdh.c ecdsa.c ecp.c ecp_curves.c entropy.c entropy_poll.c \
-	gcm.c hkdf.c md.c memory_buffer_alloc.c oid.c pem.c pk.c pk_ecc.c \
+	gcm.c hkdf.c md.c memory_buffer_alloc.c oid.c pk.c pk_ecc.c \
 	pk_wrap.c pkparse.c platform.c platform_util.c poly1305.c \
 	psa_crypto.c psa_crypto_aead.c psa_crypto_cipher.c psa_crypto_client.c \
 	psa_crypto_driver_wrappers_no_static.c psa_crypto_ecp.c \
