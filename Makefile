@@ -104,7 +104,10 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wconversion -Wno-sign-conversion
 OUR_CFLAGS := $(COMMON_CFLAGS) $(WARN) -DAPP_VERSION=\"$(GIT_REV)\" $(CFLAGS_EXTRA)
 # Third-party code builds with its own (quiet) flags, never -Werror.
-LWIP_CFLAGS := $(COMMON_CFLAGS) -std=gnu11 -w $(CFLAGS_EXTRA)
+# Without -ffreestanding, whose -fno-builtin turned every small fixed-size
+# memcpy in mbedTLS (its unaligned loads and stores, alignment.h) into a
+# call: GHASH alone then cost ~1 M instructions per HTTPS request.
+LWIP_CFLAGS := $(filter-out -ffreestanding,$(COMMON_CFLAGS)) -std=gnu11 -w $(CFLAGS_EXTRA)
 
 LDFLAGS := $(BOARD_CPU) $(MBEDTLS_LTO) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 	-Wl,-Map=$(MAP) -Wl,--cref -T $(BOARD_LDSCRIPT) -Wl,--no-warn-rwx-segments
@@ -251,6 +254,14 @@ test-integration: all fault-image provision
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider .
+
+# testssl.sh against the firmware's HTTPS port (free host ports, dev CA):
+# build/testssl.txt (+ .json, .csv) and a summary; fails on a protocol
+# below TLS 1.2 or an unexpected HIGH/CRITICAL finding (tools/test-tls).
+.PHONY: test-tls
+test-tls: all provision
+	$(Q)$(PYTHON) tools/test-tls --machine $(QEMU_MACHINE) --elf $(ELF) --seed-addr $(QEMU_SEED_ADDR) \
+		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --out $(BUILD)
 
 # ---- Measurements --------------------------------------------------------
 size: all
