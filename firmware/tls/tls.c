@@ -74,13 +74,17 @@ static bool s_kick; /* a handshake ended: maybe start a queued one */
 static bool s_aborted;
 
 /* TLS 1.3 suites (RFC 8446 B.4), then TLS 1.2 ECDHE-ECDSA AEAD suites
- * (RFC 5289, RFC 7905): AES-128-GCM first, the cheapest on this core. */
+ * (RFC 5289, RFC 7905). ChaCha20-Poly1305 first: without AES hardware it
+ * is the cheapest here (`make bench`: ~137 k instructions per keep-alive
+ * HTTPS request against ~285 k with AES-GCM, whose GHASH is a 4-bit table
+ * in software). mbedTLS follows this order for TLS 1.2 and the client's
+ * for TLS 1.3. */
 static const int s_suites[] = {
-    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
     MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
     MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
     0,
 };
