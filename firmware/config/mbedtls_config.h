@@ -106,15 +106,27 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
-/* Fast modular reduction for P-256 and Curve25519 (FIPS 186-4 D.2):
- * measured in `make bench` (README). */
+/* Speed knobs of the ECC, each overridable for measuring its price
+ * (`make CFLAGS_EXTRA=-DAPP_ECP_WINDOW=2`; figures in README "Numbers").
+ * Fast modular reduction for P-256 and Curve25519 (FIPS 186-4 D.2). */
+#ifndef APP_ECP_NIST_OPTIM
+#define APP_ECP_NIST_OPTIM 1
+#endif
+#if APP_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_NIST_OPTIM
+#endif
 /* Precomputed multiples of the P-256 base point, in flash: key generation
  * and signing are fixed-point multiplications. */
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
-/* Window of the comb for other points (the peer's share): 4 points of RAM
- * per step up; 2 is the minimum. */
-#define MBEDTLS_ECP_WINDOW_SIZE 4
+#ifndef APP_ECP_FIXED_POINT
+#define APP_ECP_FIXED_POINT 1
+#endif
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM APP_ECP_FIXED_POINT
+/* Window of the comb for other points (the peer's share): each step up
+ * doubles the table of points on the heap during the multiplication. */
+#ifndef APP_ECP_WINDOW
+#define APP_ECP_WINDOW 4
+#endif
+#define MBEDTLS_ECP_WINDOW_SIZE APP_ECP_WINDOW
 #define MBEDTLS_MPI_MAX_SIZE 512 /* RSA-4096 tokens (auth issue) */
 #define MBEDTLS_MPI_WINDOW_SIZE 2
 #define MBEDTLS_ASN1_PARSE_C

@@ -37,6 +37,13 @@
  * off after this long. */
 #define TLS_CLOSE_MS 5000u
 
+/* A handshake whose client has sent nothing for this long loses its turn
+ * to a queued client that has (handshakes run one at a time). A client
+ * on any real network sends its next flight well within it. */
+#ifndef APP_TLS_STALL_MS
+#define APP_TLS_STALL_MS 1000u
+#endif
+
 /* QUEUED: accepted, waiting for its turn to handshake. One handshake runs
  * at a time, so the heap needs room for one handshake's peak, not one per
  * connection (README "TLS memory"); the queued client's bytes wait in
@@ -48,6 +55,7 @@ struct tls_conn {
     struct pbuf *rx;          /* ciphertext not yet read by mbedTLS */
     struct http_conn *http;   /* set once the handshake is done */
     uint32_t t_start;         /* accept, or start of the close */
+    uint32_t t_input;         /* mbedTLS last read bytes of this handshake */
     uint32_t cycles;          /* spent in handshake steps */
     uint8_t state;
     bool eof;                 /* the peer sent its FIN */
@@ -156,6 +164,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     n = pbuf_copy_partial(t->rx, buf, n, 0);
     t->rx = pbuf_free_header(t->rx, n);
     tcp_recved(t->pcb, n);
+    t->t_input = hal_time_ms();
     return n;
 }
 
@@ -454,6 +463,9 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     } else {
         pbuf_cat(t->rx, p);
     }
+    if (t->state == TLS_QUEUED) {
+        s_kick = true; /* it may take the handshake turn now */
+    }
     return serve(t);
 }
 
@@ -485,11 +497,13 @@ static void on_err(void *arg, err_t err)
     conn_release(t);
 }
 
-/* A slot for a new connection: a free one, else the oldest handshake
- * (a crowd of clients that connect and go quiet cannot keep out the
- * next one), else none. */
+/* A slot for a new connection: a free one, else the oldest that has sent
+ * nothing yet, else the oldest handshake (a crowd of clients that connect
+ * and go quiet cannot keep out the next one), else none: established
+ * connections are never dropped for a newcomer. */
 static struct tls_conn *take_slot(void)
 {
+    struct tls_conn *silent = NULL;
     struct tls_conn *oldest = NULL;
     uint32_t now = hal_time_ms();
     for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
@@ -497,18 +511,25 @@ static struct tls_conn *take_slot(void)
         if (t->state == TLS_FREE) {
             return t;
         }
-        if ((t->state == TLS_HANDSHAKE || t->state == TLS_QUEUED) &&
-            (oldest == NULL || now - t->t_start > now - oldest->t_start)) {
+        if (t->state != TLS_HANDSHAKE && t->state != TLS_QUEUED) {
+            continue;
+        }
+        if (oldest == NULL || now - t->t_start > now - oldest->t_start) {
             oldest = t;
         }
+        if (t->state == TLS_QUEUED && t->rx == NULL &&
+            (silent == NULL || now - t->t_start > now - silent->t_start)) {
+            silent = t;
+        }
     }
-    if (oldest != NULL) {
+    struct tls_conn *victim = silent != NULL ? silent : oldest;
+    if (victim != NULL) {
         s_stats.evicted++;
         log_printf("tls evicting a handshake of %u ms for a new client\r\n",
-                   (unsigned)(now - oldest->t_start));
-        conn_abort(oldest);
+                   (unsigned)(now - victim->t_start));
+        conn_abort(victim);
     }
-    return oldest;
+    return victim;
 }
 
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -555,28 +576,47 @@ static void begin(struct tls_conn *t)
         return;
     }
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
-    drive(t); /* the ClientHello may be waiting already */
+    t->t_input = hal_time_ms();
+    drive(t); /* its ClientHello is waiting already */
 }
 
+/* The turn goes to the queued connection that has waited longest among
+ * those that sent something: a client that connects and stays silent
+ * never blocks the others (it meets its deadline in the queue), and one
+ * that stalls mid-handshake loses the turn after APP_TLS_STALL_MS when
+ * someone else is waiting. */
 void tls_resume(void)
 {
     if (!s_kick) {
         return;
     }
     s_kick = false;
+    struct tls_conn *running = NULL;
     struct tls_conn *next = NULL;
     for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
         struct tls_conn *t = &s_conns[i];
         if (t->state == TLS_HANDSHAKE) {
-            return; /* its end kicks again */
-        }
-        if (t->state == TLS_QUEUED && (next == NULL || t->t_start - next->t_start > 0x80000000u)) {
-            next = t; /* the oldest waits longest */
+            running = t;
+        } else if (t->state == TLS_QUEUED && (t->rx != NULL || t->eof) &&
+                   (next == NULL || t->t_start - next->t_start > 0x80000000u)) {
+            next = t;
         }
     }
-    if (next != NULL) {
-        begin(next);
+    if (next == NULL) {
+        return;
     }
+    if (running != NULL) {
+        uint32_t quiet = hal_time_ms() - running->t_input;
+        if (quiet < APP_TLS_STALL_MS) {
+            s_kick = true; /* look again (tls_poll) */
+            return;
+        }
+        s_stats.evicted++;
+        log_printf("tls dropping a handshake stalled for %u ms for a waiting client\r\n",
+                   (unsigned)quiet);
+        conn_abort(running);
+    }
+    begin(next);
 }
 
 /* ---- set-up --------------------------------------------------------- */

@@ -4,8 +4,11 @@ Each test session starts its own instance on free host ports through
 tools/qemu-run (so it never talks to a `make start` instance or another
 test run) and stops it at the end.
 """
+import json
 import os
+import re
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -33,6 +36,8 @@ class Device:
         self.echo_port = ports.get("echo_port") or free_port()
         # The provisioned device configuration (None: boot unprovisioned).
         self.config = ports.get("config", os.environ.get("DEVICE_CONFIG"))
+        # The CA that verifies the device (None: ca.pem next to the config).
+        self.ca = ports.get("ca")
         self.config_addr = os.environ.get("QEMU_CONFIG_ADDR", "0x003C0000")
         self.pidfile = os.path.join(workdir, "qemu.pid")
         self.log = os.path.join(workdir, "qemu.log")
@@ -70,6 +75,61 @@ class Device:
     def connect(self, port=None, timeout=10):
         return socket.create_connection(("127.0.0.1", port or self.echo_port), timeout=timeout)
 
+    # ---- HTTPS (guest 443) -------------------------------------------------
+    def ca_path(self):
+        """The dev CA that issued the device certificate: provisioning keeps
+        it next to the configuration (build/provision/ca.pem)."""
+        return self.ca or os.path.join(os.path.dirname(os.path.abspath(self.config)), "ca.pem")
+
+    def tls_context(self, version=None):
+        """A verifying client context (dev CA, hostname check); version pins
+        both ends to one ssl.TLSVersion."""
+        ctx = ssl.create_default_context(cafile=self.ca_path())
+        if version is not None:
+            ctx.minimum_version = ctx.maximum_version = version
+        return ctx
+
+    def https(self, timeout=10, context=None):
+        """http.client over TLS to "localhost" (a name in the certificate's
+        SAN, sent as SNI and checked)."""
+        import http.client
+        return http.client.HTTPSConnection("localhost", self.https_port, timeout=timeout,
+                                           context=context or self.tls_context())
+
+    # ---- UART log ----------------------------------------------------------
+    def mark(self):
+        """Where the log ends now: pass it to since()/wait_log()."""
+        return len(self.uart())
+
+    def since(self, mark):
+        return self.uart()[mark:]
+
+    def wait_log(self, pattern, mark=0, count=1, timeout=5):
+        """Poll the log after mark until regex pattern matched count times;
+        returns the matches (fails the test after timeout seconds)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = list(rx.finditer(self.since(mark)))
+            if len(found) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert len(found) >= count, "log: %d of %d x %r in %.0f s:\n%s" % (
+            len(found), count, pattern, timeout, self.since(mark)[-3000:])
+        return found
+
+
+def write_config(workdir, base, **changes):
+    """A copy of the configuration JSON base with top-level keys replaced
+    (plainHttp="redirect", ...), written to workdir; returns its path."""
+    with open(base, "rb") as f:
+        doc = json.loads(f.read().decode("utf-8"))
+    doc.update(changes)
+    path = os.path.join(workdir, "device-config.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    return path
+
 
 @pytest.fixture(scope="session")
 def device():
@@ -84,6 +144,60 @@ def device():
             # A fault anywhere in the session is a failure of the session.
             assert "FAULT" not in log, log[-2000:]
             assert "ASSERT" not in log, log[-2000:]
+
+
+def check_no_fault(dev):
+    log = dev.uart()
+    assert "FAULT" not in log, log[-2000:]
+    assert "ASSERT" not in log, log[-2000:]
+
+
+def provisioned_config():
+    """The provisioned configuration with a "tls" section, or skip (outside
+    make test-integration, DEVICE_CONFIG is not set)."""
+    path = os.environ.get("DEVICE_CONFIG")
+    if not path:
+        pytest.skip("DEVICE_CONFIG not set (run through make test-integration)")
+    with open(path, "rb") as f:
+        doc = json.loads(f.read().decode("utf-8"))
+    assert isinstance(doc.get("tls"), dict), "%s has no tls section (make provision)" % path
+    return path
+
+
+@pytest.fixture(scope="session")
+def https_device(device):
+    """The session's device, for HTTPS tests: needs the provisioned TLS
+    identity and the dev CA next to the configuration."""
+    provisioned_config()
+    assert os.path.exists(device.ca_path()), device.ca_path()
+    return device
+
+
+@pytest.fixture(scope="module")
+def device_with_config(tmp_path_factory):
+    """Starts extra devices whose configuration is the provisioned one with
+    some top-level keys changed: device_with_config(plainHttp="off").
+    Every device started is stopped (and checked for faults) at teardown."""
+    started = []
+
+    def start(**changes):
+        base = provisioned_config()
+        d = str(tmp_path_factory.mktemp("fw-cfg-"))
+        dev = Device(d, config=write_config(d, base, **changes),
+                     ca=os.path.join(os.path.dirname(os.path.abspath(base)), "ca.pem"))
+        started.append(dev)
+        dev.start()
+        return dev
+
+    yield start
+    import threading
+    stops = [threading.Thread(target=dev.stop) for dev in started]  # in parallel
+    for t in stops:
+        t.start()
+    for t in stops:
+        t.join(120)
+    for dev in started:
+        check_no_fault(dev)
 
 
 @pytest.fixture(scope="session")
