@@ -15,7 +15,7 @@
 #define FTCP_CONNS 3          /* one more than APP_TLS_MAX_CONNS: refusal, eviction */
 #define FTCP_IN_MAX 65536u    /* client bytes per connection and input */
 #define FTCP_OUT_MAX 65536u   /* server bytes kept per connection */
-#define FTCP_ROOM_ALL 0xFFFFu /* no cap on the send buffer */
+#define FTCP_ROOM_ALL 0xFFFFu /* no cap on the bytes in flight */
 
 enum ftcp_end {
     FTCP_LIVE = 0, /* accepted, not yet ended */
@@ -39,13 +39,13 @@ struct ftcp_conn {
     /* Send side: segments written (unsent, then sent until acked). */
     uint16_t segs[TCP_SND_QUEUELEN + 1];
     unsigned nsegs, nsent;
-    uint16_t room;           /* cap on snd_buf (the peer's window) */
-    unsigned write_fail;     /* tcp_write says ERR_MEM this many more times */
-    bool close_fail;         /* tcp_close says ERR_MEM once */
+    uint16_t room;       /* cap on the bytes in flight (the peer's window) */
+    unsigned write_fail; /* tcp_write says ERR_MEM this many more times */
+    bool close_fail;     /* tcp_close says ERR_MEM once */
     uint8_t out[FTCP_OUT_MAX];
     size_t out_len;
     bool out_overflow;
-    size_t out_at_close;     /* out_len when tcp_close() was called */
+    size_t out_at_close;      /* out_len when tcp_close() was called */
     uint32_t unread_at_close; /* delivered - recved then: lwIP sends a RST */
 };
 
@@ -73,13 +73,13 @@ void ftcp_ack(int conn, unsigned n);
 void ftcp_rst(int conn);
 /* lwIP's slow timer: the poll callback of every live connection. */
 void ftcp_poll(void);
-/* Cap the send buffer of conn (FTCP_ROOM_ALL: none). */
+/* Cap the bytes in flight on conn (FTCP_ROOM_ALL: no cap). */
 void ftcp_set_room(int conn, uint16_t room);
 /* Take (hog) or give back every free PBUF_POOL pbuf: no frame arrives. */
 void ftcp_hog_pool(bool hog);
 
 bool ftcp_live(int conn);
-/* Bytes sent and not yet acknowledged, written and not yet output. */
+/* Segments written and not yet acknowledged (0 once ended). */
 unsigned ftcp_unacked(int conn);
 /* pbufs and heap in use by lwIP (0 when nothing leaked). */
 unsigned ftcp_lwip_in_use(void);
