@@ -359,7 +359,15 @@ static int io_recv(void *ctx, void *buf, size_t cap)
     if (rc > 0) {
         return rc;
     }
-    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ) {
+        return 0;
+    }
+    if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        /* Reading made mbedTLS answer (e.g. a no_renegotiation alert) and
+         * TCP took only part of that record: it must go out before any
+         * new write, or the next mbedtls_ssl_write() would only flush it
+         * and report our bytes as sent (found by tests/fuzz/tls). */
+        t->out_pending = true;
         return 0;
     }
     if (rc != 0 && rc != MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY && rc != MBEDTLS_ERR_SSL_CONN_EOF) {

@@ -27,7 +27,7 @@ FUZZ_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/ut
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -I$(JSMN_DIR)
 
 FUZZ_MBEDTLS_OBJS := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(FUZZ_OUT)/mbedtls/%.o,$(MBEDTLS_SRCS))
-$(FUZZ_OUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(DEPS_STAMP)
+$(FUZZ_OUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c firmware/config/mbedtls_config.h $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -w -fsanitize=fuzzer-no-link,address,undefined \
