@@ -35,6 +35,7 @@ APP_SRCS := \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
 	firmware/net/net_listen.c \
+	firmware/net/net_sntp.c \
 	firmware/diag/echo.c \
 	firmware/clock/clock.c \
 	firmware/util/datetime.c \
@@ -81,7 +82,7 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/, \
 	core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c \
 	core/ipv4/acd.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
 	core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
-	netif/ethernet.c)
+	netif/ethernet.c apps/sntp/sntp.c)
 LWIP_SRCS += $(EXTRA_LWIP_SRCS)
 
 MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='<mbedtls_config.h>'

@@ -18,6 +18,7 @@
 #include "http_server.h"
 #include "http_tcp.h"
 #include "log.h"
+#include "net_sntp.h"
 #include "lwip/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -233,6 +234,12 @@ int main(void)
         log_printf("echo: port %u %s\r\n", (unsigned)APP_ECHO_PORT, app_err_name(err));
     }
 #endif
+    if (s_config.sntp_count > 0u) {
+        err = net_sntp_start((const uint8_t(*)[4])s_config.sntp_servers, s_config.sntp_count,
+                             s_config.sntp_port);
+        log_printf("clock: SNTP %u server(s), port %u %s\r\n", (unsigned)s_config.sntp_count,
+                   (unsigned)s_config.sntp_port, app_err_name(err));
+    }
     s_services_up = 1;
     on_status(&s_netif);
 

@@ -554,15 +554,48 @@ static int parse_network(int t)
 
 /* ---- clock, auth, service root ---------------------------------------------- */
 
+static int get_port(int t, uint16_t *out);
+
+static int get_sntp_servers(int t)
+{
+    struct config *c = s_ld.cfg;
+    int rc = check_array(t, CONFIG_SNTP_MAX, "CONFIG_SNTP_MAX");
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int e = t + 1;
+    for (int i = 0; i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = get_ipv4(e, c->sntp_servers[i]);
+        path_pop(saved);
+        if (rc != APP_OK) {
+            return rc;
+        }
+        c->sntp_count++;
+        e = json_tok_skip(s_toks, s_ld.ntok, e);
+        if (e < 0) {
+            return fail(APP_ERR_INVAL, "malformed array");
+        }
+    }
+    return APP_OK;
+}
+
 static int parse_clock(int t)
 {
-    struct field f[] = {{"floorUnixMs", true, -1}};
-    int rc = walk_object(t, f, 1);
+    struct field f[] = {
+        {"floorUnixMs", true, -1}, {"sntpServers", false, -1}, {"sntpPort", false, -1}};
+    int rc = walk_object(t, f, 3);
     if (rc != APP_OK) {
         return rc;
     }
     WITH_KEY(f[0], get_nonneg(f[0].val, &s_ld.cfg->clock_floor_ms));
     s_ld.cfg->has_clock_floor = true;
+    if (f[1].val >= 0) {
+        WITH_KEY(f[1], get_sntp_servers(f[1].val));
+    }
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], get_port(f[2].val, &s_ld.cfg->sntp_port));
+    }
     return APP_OK;
 }
 
@@ -1175,6 +1208,7 @@ static void set_defaults(struct config *out)
     memset(out, 0, sizeof(*out));
     out->echo = true;
     out->redirect_port = 443;
+    out->sntp_port = 123;
 }
 
 int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,

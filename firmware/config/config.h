@@ -24,7 +24,9 @@
  *                    with '-'; mac? "xx:xx:xx:xx:xx:xx" unicast, not all zero;
  *                    dhcp? bool; ip? netmask? gateway? dotted IPv4 (no leading
  *                    zeros; netmask contiguous) }
- *   clock?         { floorUnixMs: integer >= 0 }
+ *   clock?         { floorUnixMs: integer >= 0; sntpServers?: array of 0..2
+ *                    dotted IPv4 addresses (SNTP, RFC 4330); sntpPort?:
+ *                    1..65535, default 123 }
  *   auth           { realm: 1..64 bytes of printable ASCII (space allowed)
  *                    without '"' and '\\'; staticTokens?: array of 0..
  *                    APP_MAX_STATIC_TOKENS SHA-256 digests, 64 hex digits }
@@ -69,6 +71,7 @@
 #define CONFIG_REALM_MAX 64u
 #define CONFIG_DIGEST_LEN 32u /* SHA-256 */
 #define CONFIG_NV_SEED_LEN 32u
+#define CONFIG_SNTP_MAX 2
 /** Bytes of parse workspace config_load_ws() needs (APP_CONFIG_MAX_TOKENS
  * jsmn tokens of 16 bytes). */
 #define CONFIG_WORKSPACE_SIZE ((size_t)APP_CONFIG_MAX_TOKENS * 16u)
@@ -110,6 +113,9 @@ struct config {
     struct config_network net;
     bool has_clock_floor;
     int64_t clock_floor_ms; /**< Unix ms the clock never runs behind */
+    uint8_t sntp_servers[CONFIG_SNTP_MAX][4]; /**< network order bytes */
+    size_t sntp_count;
+    uint16_t sntp_port; /**< 123 unless configured */
     char realm[CONFIG_REALM_MAX + 1]; /**< NUL-terminated */
     size_t realm_len;
     /** SHA-256 digests of the accepted static bearer tokens. */

@@ -125,4 +125,23 @@
 #define LWIP_HTTPD_SSI 0
 #endif
 
+/* ---- SNTP (lwIP apps/sntp, glued to the device clock by net/net_sntp.c):
+ * servers and port from the configuration (clock.sntpServers, sntpPort),
+ * first request at start-up, then hourly (RFC 4330 asks for >= 15 s). */
+#define SNTP_SERVER_DNS 0
+#define SNTP_MAX_SERVERS 2
+#define SNTP_STARTUP_DELAY 0
+/* An answer must echo our transmit timestamp (its originate timestamp,
+ * RFC 4330 5), so that an off-path sender cannot set the clock blind. */
+#define SNTP_CHECK_RESPONSE 2
+#define SNTP_UPDATE_DELAY 3600000
+#define SNTP_RETRY_TIMEOUT_EXP 1
+#include <stdint.h>
+extern uint16_t net_sntp_port;
+void net_sntp_set_time(uint32_t sec, uint32_t us);
+void net_sntp_get_time(uint32_t *sec, uint32_t *us);
+#define SNTP_PORT net_sntp_port
+#define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time((sec), (us))
+#define SNTP_GET_SYSTEM_TIME(sec, us) net_sntp_get_time(&(sec), &(us))
+
 #endif

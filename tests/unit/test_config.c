@@ -784,6 +784,14 @@ static const struct bad_case s_bad[] = {
     {DOC_TOP(",\"clock\":{\"floorUnixMs\":1e12}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
     {DOC_TOP(",\"clock\":{\"floorUnixMs\":\"1\"}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: expected a non-negative integer", NULL},
     {DOC_TOP(",\"clock\":{\"floorUnixMs\":9223372036854775808}"), NULL, NULL, APP_ERR_INVAL, "clock.floorUnixMs: integer out of range", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpServers\":\"10.0.2.2\"}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpServers: expected an array", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpServers\":[\"10.0.2.2\",\"10.0.2.3\",\"10.0.2.4\"]}"), NULL, NULL, APP_ERR_NOMEM, "clock.sntpServers: 3 entries, more than CONFIG_SNTP_MAX=2", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpServers\":[\"10.0.2.300\"]}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpServers[0]: expected a dotted IPv4 address", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpServers\":[\"10.0.2.2\",\"pool.ntp.org\"]}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpServers[1]: expected a dotted IPv4 address", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpServers\":[1]}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpServers[0]: expected a dotted IPv4 address", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpPort\":0}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpPort: expected a port number 1..65535", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpPort\":65536}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpPort: expected a port number 1..65535", NULL},
+    {DOC_TOP(",\"clock\":{\"floorUnixMs\":1,\"sntpPort\":\"123\"}"), NULL, NULL, APP_ERR_INVAL, "clock.sntpPort: expected a port number 1..65535", NULL},
     /* auth */
     {DOC_AUTH("[]"), NULL, NULL, APP_ERR_INVAL, "auth: expected an object", NULL},
     {DOC_AUTH("{}"), NULL, NULL, APP_ERR_INVAL, "auth.realm: missing (required)", NULL},
@@ -998,6 +1006,28 @@ static void assert_text_in_part(const struct config_text *t, const char *written
     assert_ptr_equal(t->raw, at);
     assert_int_equal(t->raw_len, n);
     assert_true(t->raw >= json && t->raw + t->raw_len <= (const char *)s_part + s_part_len);
+}
+
+/* clock.sntpServers / sntpPort: defaults, both servers, the port. */
+static void test_sntp_config(void **state)
+{
+    (void)state;
+    assert_int_equal(load_json(DOC_TOP(",\"clock\":{\"floorUnixMs\":5}")), APP_OK);
+    assert_int_equal(s_cfg.sntp_count, 0);
+    assert_int_equal(s_cfg.sntp_port, 123);
+    assert_int_equal(load_json(DOC_TOP(",\"clock\":{\"sntpPort\":12345,\"floorUnixMs\":5,"
+                                       "\"sntpServers\":[\"10.0.2.2\",\"192.168.1.254\"]}")),
+                     APP_OK);
+    assert_string_equal(s_why, "");
+    assert_int_equal(s_cfg.clock_floor_ms, 5);
+    assert_int_equal(s_cfg.sntp_count, 2);
+    static const uint8_t a[4] = {10, 0, 2, 2};
+    static const uint8_t b[4] = {192, 168, 1, 254};
+    assert_memory_equal(s_cfg.sntp_servers[0], a, 4);
+    assert_memory_equal(s_cfg.sntp_servers[1], b, 4);
+    assert_int_equal(s_cfg.sntp_port, 12345);
+    assert_int_equal(load_json(DOC_TOP(",\"clock\":{\"floorUnixMs\":5,\"sntpServers\":[]}")), APP_OK);
+    assert_int_equal(s_cfg.sntp_count, 0);
 }
 
 static void test_tls_config(void **state)
@@ -1240,6 +1270,7 @@ int main(void)
         cmocka_unit_test_setup(test_reload_replaces, setup),
         cmocka_unit_test_setup(test_workspace, setup),
         cmocka_unit_test_setup(test_bad_table, setup),
+        cmocka_unit_test_setup(test_sntp_config, setup),
         cmocka_unit_test_setup(test_tls_config, setup),
         cmocka_unit_test_setup(test_tls_pem_limit, setup),
         cmocka_unit_test_setup(test_config_string, setup),
