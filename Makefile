@@ -46,6 +46,7 @@ APP_SRCS := \
 	firmware/config/config.c \
 	firmware/store/store.c \
 	firmware/auth/auth.c \
+	firmware/auth/jwt.c \
 	firmware/api/route.c \
 	firmware/api/api.c \
 	firmware/http/http_parser.c \
@@ -145,6 +146,7 @@ help:
 	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "  flash             no physical board yet: prints how to boot the image"
 	@echo "  provision         dev config, token, CA and device certificate in $(BUILD)/provision (implied by run)"
+	@echo "  token             mint and print a fresh dev JWT (TOKEN_ARGS=\"--alg RS256 --roles ... --ttl S\")"
 	@echo "  setup / deps      install packages / fetch pinned Debian sources (both implied)"
 	@echo "  format            clang-format our sources"
 	@echo "  clean             remove build outputs (keeps $(DEPS))"
@@ -216,6 +218,14 @@ RUNNER = tools/qemu-run --machine $(QEMU_MACHINE) --elf $(ELF) --seed-addr $(QEM
 provision:
 	$(Q)tools/provision init --dir $(PROVISION)
 
+# A fresh dev JWT on stdout (ES256, EntitlementManagement.Read.All, 24 h),
+# from the provisioned issuer key; TOKEN_ARGS="--alg RS256 --ttl 600 ..."
+# (tools/provision token --help). Provisioning's own lines are not shown.
+.PHONY: token
+token: setup
+	$(Q)tools/provision init --dir $(PROVISION) >/dev/null
+	$(Q)tools/provision token --dir $(PROVISION) --config $(CONFIG) $(TOKEN_ARGS)
+
 run: all provision
 	$(Q)$(RUNNER) run
 
@@ -232,10 +242,11 @@ flash:
 # The crypto core every host build of the request path links: request
 # ids draw from util/rng (CTR-DRBG over mbedTLS's entropy pool, whose hash
 # context lives on tls_port's static heap).
-HOST_CRYPTO_SRCS := firmware/util/rng.c firmware/tls/tls_port.c
-HOST_CRYPTO_MBEDTLS := $(addprefix $(MBEDTLS_DIR)/library/, \
-	aes.c ctr_drbg.c sha256.c sha512.c md.c entropy.c entropy_poll.c constant_time.c \
-	platform.c platform_util.c memory_buffer_alloc.c)
+HOST_CRYPTO_SRCS := firmware/util/rng.c firmware/tls/tls_port.c firmware/tls/pem.c \
+	firmware/auth/jwt.c
+# The firmware's mbedTLS modules (JWT validation reaches into ECDSA, PK
+# and PSA); section GC drops what a test does not reach.
+HOST_CRYPTO_MBEDTLS := $(MBEDTLS_SRCS)
 
 include tests/unit/unit.mk
 include tests/unit/modules.mk

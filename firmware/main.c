@@ -26,6 +26,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "prof.h"
+#include "psa/crypto.h"
 #include "rng.h"
 #include "tls.h"
 #include "tls_port.h"
@@ -150,6 +151,7 @@ static void config_start(void)
     clock_init(s_config.has_clock_floor ? s_config.clock_floor_ms : 0);
     auth_set_static((const uint8_t(*)[AUTH_DIGEST_LEN])s_config.static_tokens,
                     s_config.static_token_count);
+    auth_static_enable(s_config.static_tokens_enabled);
     api_init(s_config.provisioned, s_config.service_root, s_config.realm);
 }
 
@@ -183,6 +185,16 @@ int main(void)
                    "ids are not random\r\n");
     }
 #if !APP_BENCH_SERVER
+    if (s_config.has_jwt) {
+        /* ES256 verification goes through PSA (MBEDTLS_USE_PSA_CRYPTO). */
+        size_t scratch_len;
+        void *scratch = http_server_boot_scratch(&scratch_len);
+        if (psa_crypto_init() != PSA_SUCCESS) {
+            log_printf("auth: psa_crypto_init failed: JWTs will be refused\r\n");
+        } else if (auth_jwt_setup(&s_config, scratch, scratch_len) != APP_OK) {
+            log_printf("auth: no usable JWT key: JWTs will be refused\r\n");
+        }
+    }
     if (s_config.has_tls) {
         /* The HTTP pool is idle until http_server_init(): PEM scratch. */
         size_t scratch_len;

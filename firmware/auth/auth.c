@@ -1,14 +1,118 @@
-/* Static bearer tokens (RFC 6750 2.1 "Authorization: Bearer <token>"). */
+/* Bearer tokens (RFC 6750 2.1 "Authorization: Bearer <token>"): JWTs
+ * validated on the device (jwt.c) with a cache of recent verdicts, and
+ * the static lab tokens. */
 #include "auth.h"
 
 #include <string.h>
 
 #include "app_config.h"
+#include "app_err.h"
+#include "clock.h"
+#include "hal_time.h"
+#include "jwt.h"
+#include "log.h"
 #include "mbedtls/constant_time.h"
 #include "mbedtls/sha256.h"
 
 static uint8_t s_digests[APP_MAX_STATIC_TOKENS][AUTH_DIGEST_LEN];
 static size_t s_count;
+static bool s_static_on = true;
+
+/* JWT: the issuer's keys (their mbedTLS contexts live on the TLS heap)
+ * and the policy that points at the configuration's strings. */
+static struct jwt_key s_keys[CONFIG_JWT_MAX_KEYS];
+static size_t s_key_count;
+static struct jwt_policy s_policy;
+static bool s_jwt_on;
+
+/* Recently validated tokens, keyed by their SHA-256, kept until exp: a
+ * keep-alive client (or many clients of one service principal) pays the
+ * signature check once. Only OK and FORBIDDEN verdicts are kept; a token
+ * that failed is checked again (it costs the attacker as much as us). */
+#ifndef APP_AUTH_CACHE
+#define APP_AUTH_CACHE 8
+#endif
+struct cache_entry {
+    uint8_t digest[AUTH_DIGEST_LEN];
+    int64_t exp_s;
+    uint32_t used;  /* LRU stamp; 0: empty */
+    uint8_t verdict;
+};
+static struct cache_entry s_cache[APP_AUTH_CACHE];
+static uint32_t s_stamp;
+static struct auth_stats s_stats;
+
+void auth_static_enable(bool on)
+{
+    s_static_on = on;
+}
+
+static void cache_flush(void)
+{
+    memset(s_cache, 0, sizeof(s_cache));
+}
+
+static const char *alg_name(enum config_jwt_alg alg)
+{
+    return alg == CONFIG_JWT_ES256 ? "ES256" : "RS256";
+}
+
+int auth_jwt_setup(const struct config *cfg, void *scratch, size_t scratch_len)
+{
+    for (size_t i = 0; i < s_key_count; i++) {
+        jwt_key_free(&s_keys[i]);
+    }
+    s_key_count = 0;
+    s_jwt_on = false;
+    cache_flush(); /* new keys: no old verdict stands */
+    if (!cfg->has_jwt) {
+        return APP_ERR_NOTFOUND;
+    }
+    for (size_t i = 0; i < cfg->jwt_key_count; i++) {
+        const struct config_jwt_key *ck = &cfg->jwt_keys[i];
+        struct jwt_key *k = &s_keys[s_key_count];
+        enum jwt_alg alg = ck->alg == CONFIG_JWT_ES256 ? JWT_ALG_ES256 : JWT_ALG_RS256;
+        const char *why = "unknown";
+        int rc;
+        if (ck->pem.raw != NULL) {
+            int n = config_string(&ck->pem, scratch, scratch_len);
+            rc = n < 0 ? n
+                       : jwt_key_from_pem(k, alg, ck->kid, ck->kid_len, scratch, (size_t)n,
+                                          (char *)scratch + n + 1, scratch_len - (size_t)n - 1u,
+                                          &why);
+        } else if (alg == JWT_ALG_RS256) {
+            rc = jwt_key_from_jwk_rsa(k, ck->kid, ck->kid_len, ck->n.raw, ck->n.raw_len, ck->e.raw,
+                                      ck->e.raw_len, &why);
+        } else {
+            rc = jwt_key_from_jwk_ec(k, ck->kid, ck->kid_len, ck->x.raw, ck->x.raw_len, ck->y.raw,
+                                     ck->y.raw_len, &why);
+        }
+        if (rc != APP_OK) {
+            /* One bad key does not take the others down. */
+            log_printf("auth: jwt key %s (%s) not loaded: %s (%s)\r\n", ck->kid,
+                       alg_name(ck->alg), why, app_err_name(rc));
+            continue;
+        }
+        s_key_count++;
+    }
+    s_policy.issuer = cfg->jwt_issuer;
+    s_policy.issuer_len = cfg->jwt_issuer_len;
+    s_policy.audience = cfg->jwt_audience;
+    s_policy.audience_len = cfg->jwt_audience_len;
+    s_policy.skew_s = cfg->jwt_skew_s;
+    s_policy.tenants = (const char(*)[JWT_TID_LEN + 1])cfg->jwt_tenants;
+    s_policy.tenant_count = cfg->jwt_tenant_count;
+    s_policy.keys = s_keys;
+    s_policy.key_count = s_key_count;
+    s_jwt_on = s_key_count > 0u;
+    log_printf("auth: jwt %s with %u key(s)\r\n", cfg->jwt_issuer, (unsigned)s_key_count);
+    return s_jwt_on ? APP_OK : APP_ERR_INVAL;
+}
+
+void auth_get_stats(struct auth_stats *out)
+{
+    *out = s_stats;
+}
 
 void auth_set_static(const uint8_t (*digests)[AUTH_DIGEST_LEN], size_t count)
 {
@@ -43,16 +147,10 @@ static int bearer_token(const char *v, size_t n, const char **tok, size_t *tok_n
     return *tok_n > 0u;
 }
 
-enum auth_result auth_check(const char *authorization, size_t len)
+static enum auth_result check_static(const char *tok, size_t tok_n)
 {
-    const char *tok = NULL;
-    size_t tok_n = 0;
     uint8_t digest[AUTH_DIGEST_LEN];
-
-    if (!bearer_token(authorization, len, &tok, &tok_n)) {
-        return AUTH_EMPTY;
-    }
-    if (mbedtls_sha256((const unsigned char *)tok, tok_n, digest, 0) != 0) {
+    if (!s_static_on || mbedtls_sha256((const unsigned char *)tok, tok_n, digest, 0) != 0) {
         return AUTH_INVALID;
     }
     /* Look at every digest, whatever matched, so the time taken does not
@@ -64,20 +162,89 @@ enum auth_result auth_check(const char *authorization, size_t len)
     return match ? AUTH_OK : AUTH_INVALID;
 }
 
+static enum auth_result check_jwt(const char *tok, size_t tok_n)
+{
+    uint8_t digest[AUTH_DIGEST_LEN];
+    int64_t now_s = clock_now_ms() / 1000;
+    if (mbedtls_sha256((const unsigned char *)tok, tok_n, digest, 0) != 0) {
+        return AUTH_INVALID;
+    }
+    struct cache_entry *slot = &s_cache[0];
+    for (size_t i = 0; i < APP_AUTH_CACHE; i++) {
+        struct cache_entry *e = &s_cache[i];
+        if (e->used != 0u && mbedtls_ct_memcmp(e->digest, digest, AUTH_DIGEST_LEN) == 0) {
+            if (now_s <= e->exp_s + s_policy.skew_s) {
+                e->used = ++s_stamp;
+                s_stats.cache_hits++;
+                return (enum auth_result)e->verdict;
+            }
+            e->used = 0; /* expired: judge it again (it will fail) */
+        }
+        if (e->used < slot->used) {
+            slot = e; /* the least recently used, or an empty one */
+        }
+    }
+    s_stats.checks++;
+    int64_t exp_s = 0;
+    const char *why = "unknown";
+    uint32_t c0 = hal_time_cycles();
+    enum jwt_verdict v = jwt_check(&s_policy, tok, tok_n, now_s, &exp_s, &why);
+    uint32_t cycles = hal_time_cycles() - c0;
+    if (v == JWT_INVALID) {
+        s_stats.invalid++;
+        log_printf("auth: jwt refused: %s cycles=%u\r\n", why, (unsigned)cycles);
+        return AUTH_INVALID;
+    }
+    /* One line per token validated (later requests hit the cache). */
+    log_printf("auth: jwt %s cycles=%u\r\n", v == JWT_OK ? "valid" : "valid, no permission",
+               (unsigned)cycles);
+    enum auth_result r = v == JWT_OK ? AUTH_OK : AUTH_FORBIDDEN;
+    memcpy(slot->digest, digest, AUTH_DIGEST_LEN);
+    slot->exp_s = exp_s;
+    slot->verdict = (uint8_t)r;
+    slot->used = ++s_stamp;
+    return r;
+}
+
+/* A JWS compact serialization has exactly two dots (RFC 7515 7.1). */
+static bool looks_like_jwt(const char *tok, size_t n)
+{
+    unsigned dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        dots += tok[i] == '.';
+    }
+    return dots == 2u;
+}
+
+enum auth_result auth_check(const char *authorization, size_t len)
+{
+    const char *tok = NULL;
+    size_t tok_n = 0;
+    if (!bearer_token(authorization, len, &tok, &tok_n)) {
+        return AUTH_EMPTY;
+    }
+    if (s_jwt_on && looks_like_jwt(tok, tok_n)) {
+        return check_jwt(tok, tok_n);
+    }
+    return check_static(tok, tok_n);
+}
+
 enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache)
 {
     const char *tok = NULL;
     size_t tok_n = 0;
-    if (cache != NULL && cache->len != 0u && bearer_token(authorization, len, &tok, &tok_n) &&
-        tok_n == cache->len &&
+    if (cache != NULL && cache->len != 0u && s_static_on &&
+        bearer_token(authorization, len, &tok, &tok_n) && tok_n == cache->len &&
         mbedtls_ct_memcmp(tok, cache->token, tok_n) == 0) {
         return AUTH_OK;
     }
     enum auth_result r = auth_check(authorization, len);
     if (cache != NULL) {
         cache->len = 0;
+        /* Only static tokens (JWTs are longer, and expire: they go
+         * through the shared cache, which knows exp). */
         if (r == AUTH_OK && bearer_token(authorization, len, &tok, &tok_n) &&
-            tok_n <= AUTH_CACHE_TOKEN_MAX) {
+            tok_n <= AUTH_CACHE_TOKEN_MAX && !looks_like_jwt(tok, tok_n)) {
             memcpy(cache->token, tok, tok_n);
             cache->len = (uint8_t)tok_n;
         }

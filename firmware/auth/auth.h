@@ -1,11 +1,15 @@
-/* Request authorization. For now: static bearer tokens whose SHA-256
- * digests are provisioned (auth.staticTokens), the documented lab option;
- * JWT validation is a later issue and plugs in here. */
+/* Request authorization: bearer JWTs validated on the device (ES256,
+ * RS256; issuer keys, issuer, audience, tenants from the configuration),
+ * and static tokens whose SHA-256 digests are provisioned
+ * (auth.staticTokens), the documented lab option, which can be off. */
 #ifndef AUTH_H
 #define AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "config.h"
 
 enum auth_result {
     AUTH_OK = 0,
@@ -25,6 +29,24 @@ struct auth_cache {
     uint8_t len;
     char token[AUTH_CACHE_TOKEN_MAX];
 };
+
+struct auth_stats {
+    uint32_t checks;     /* JWT signature checks */
+    uint32_t cache_hits; /* JWT verdicts taken from the cache */
+    uint32_t invalid;    /* JWTs refused */
+};
+
+/* Load the issuer keys of cfg->jwt (PEM text decoded into scratch, used
+ * only during the call) and the policy; flushes the token cache. A key
+ * that does not load is logged and skipped.
+ * @return APP_OK; APP_ERR_NOTFOUND without auth.jwt; APP_ERR_INVAL when
+ *         no key loaded (then JWTs are refused). */
+int auth_jwt_setup(const struct config *cfg, void *scratch, size_t scratch_len);
+
+/* Static tokens on or off (auth.staticTokensEnabled; on by default). */
+void auth_static_enable(bool on);
+
+void auth_get_stats(struct auth_stats *out);
 
 /* Use these digests (copied; at most APP_MAX_STATIC_TOKENS). */
 void auth_set_static(const uint8_t (*digests)[AUTH_DIGEST_LEN], size_t count);

@@ -665,16 +665,351 @@ static int get_tokens(int t)
     return APP_OK;
 }
 
+/* ---- auth.jwt ------------------------------------------------------------------ */
+
+static int get_pem(int t, struct config_text *out);
+
+/* 1..cap-1 bytes of printable ASCII 0x20..0x7E into buf (NUL-terminated). */
+static int get_ascii(int t, char *buf, size_t cap, const char *limit)
+{
+    int n = get_bounded(t, buf, cap, limit);
+    if (n < 0) {
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)buf[i];
+        if (ch < 0x20 || ch > 0x7E) {
+            return fail(APP_ERR_INVAL, "may only contain printable ASCII 0x20..0x7E");
+        }
+    }
+    return n;
+}
+
+static int get_skew(int t, int64_t *out)
+{
+    int64_t v;
+    if (json_tok_int64(s_ld.js, tok(t), &v) != APP_OK || v < 0 || v > CONFIG_JWT_SKEW_MAX) {
+        return fail(APP_ERR_INVAL, "expected an integer 0..3600 (seconds)");
+    }
+    *out = v;
+    return APP_OK;
+}
+
+static bool is_lower_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+static int get_tenant(int t, char out[CONFIG_TID_LEN + 1])
+{
+    static const char expected[] =
+        "expected a lowercase GUID like \"72f988bf-86f1-41af-91ab-2d7cd011db47\"";
+    char buf[CONFIG_TID_LEN + 2];
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n != CONFIG_TID_LEN) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    for (int i = 0; i < CONFIG_TID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? buf[i] != '-' : !is_lower_hex(buf[i])) {
+            return fail(APP_ERR_INVAL, expected);
+        }
+    }
+    memcpy(out, buf, CONFIG_TID_LEN + 1u);
+    return APP_OK;
+}
+
+static int get_tenants(int t)
+{
+    struct config *c = s_ld.cfg;
+    int rc = check_array(t, CONFIG_JWT_MAX_TENANTS, "CONFIG_JWT_MAX_TENANTS");
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int e = t + 1;
+    for (int i = 0; i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = get_tenant(e, c->jwt_tenants[i]);
+        for (int j = 0; rc == APP_OK && j < i; j++) {
+            if (memcmp(c->jwt_tenants[j], c->jwt_tenants[i], CONFIG_TID_LEN) == 0) {
+                why_begin();
+                why_str("same tenant as tenants[");
+                why_uint((uint64_t)j);
+                why_str("]");
+                rc = APP_ERR_INVAL;
+            }
+        }
+        path_pop(saved);
+        if (rc != APP_OK) {
+            return rc;
+        }
+        c->jwt_tenant_count++;
+        e = json_tok_skip(s_toks, s_ld.ntok, e);
+        if (e < 0) {
+            return fail(APP_ERR_INVAL, "malformed array");
+        }
+    }
+    return APP_OK;
+}
+
+/* "ES256" or "RS256"; a format, so any other type is the same error. */
+static int get_alg(int t, enum config_jwt_alg *out)
+{
+    static const char expected[] = "expected \"ES256\" or \"RS256\"";
+    char buf[8];
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n == 5 && memcmp(buf, "ES256", 5) == 0) {
+        *out = CONFIG_JWT_ES256;
+    } else if (n == 5 && memcmp(buf, "RS256", 5) == 0) {
+        *out = CONFIG_JWT_RS256;
+    } else {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return APP_OK;
+}
+
+/* A JWK member (RFC 7518 6.2/6.3): base64url as written, no padding, no
+ * escapes; kept undecoded like the PEM strings. */
+static int get_b64url(int t, struct config_text *out)
+{
+    static const char expected[] = "expected base64url text (A-Z, a-z, 0-9, '-', '_'; no '=')";
+    if (tok(t)->type != JSMN_STRING) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    size_t n = (size_t)(tok(t)->end - tok(t)->start);
+    const char *p = s_ld.js + tok(t)->start;
+    if (n == 0) {
+        return fail(APP_ERR_INVAL, "must not be empty");
+    }
+    if (n > APP_TLS_PEM_MAX) {
+        return too_long(APP_TLS_PEM_MAX, "APP_TLS_PEM_MAX");
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || is_digit(ch) ||
+              ch == '-' || ch == '_')) {
+            return fail(APP_ERR_INVAL, expected);
+        }
+    }
+    out->raw = p;
+    out->raw_len = n;
+    return APP_OK;
+}
+
+/* kty must name the alg's key type: "EC" for ES256, "RSA" for RS256. */
+static int get_kty(int t, enum config_jwt_alg alg)
+{
+    static const char expected[] = "expected \"EC\" or \"RSA\"";
+    char buf[5];
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    bool ec = n == 2 && memcmp(buf, "EC", 2) == 0;
+    bool rsa = n == 3 && memcmp(buf, "RSA", 3) == 0;
+    if (!ec && !rsa) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    if (ec && alg != CONFIG_JWT_ES256) {
+        return fail(APP_ERR_INVAL, "\"EC\" does not match alg \"RS256\" (which needs \"RSA\")");
+    }
+    if (rsa && alg != CONFIG_JWT_RS256) {
+        return fail(APP_ERR_INVAL, "\"RSA\" does not match alg \"ES256\" (which needs \"EC\")");
+    }
+    return APP_OK;
+}
+
+static int get_crv(int t)
+{
+    static const char expected[] = "expected \"P-256\" (ES256)";
+    char buf[7];
+    int n = get_format(t, buf, sizeof(buf), expected);
+    if (n < 0) {
+        return n;
+    }
+    if (n != 5 || memcmp(buf, "P-256", 5) != 0) {
+        return fail(APP_ERR_INVAL, expected);
+    }
+    return APP_OK;
+}
+
+/* The member f[i] is present although this form of key has no such member. */
+static int not_allowed(const struct field *f, const char *why)
+{
+    size_t saved = path_key(f->name, strlen(f->name));
+    int rc = fail(APP_ERR_INVAL, why);
+    path_pop(saved);
+    return rc;
+}
+
+/* The member f is required by this form of key. */
+static int required_for(const struct field *f, const char *form)
+{
+    size_t saved = path_key(f->name, strlen(f->name));
+    why_begin();
+    why_str("missing (required for ");
+    why_str(form);
+    why_str(")");
+    path_pop(saved);
+    return APP_ERR_INVAL;
+}
+
+enum { K_KID, K_ALG, K_PEM, K_KTY, K_N, K_E, K_CRV, K_X, K_Y, K_COUNT };
+
+static int parse_jwt_key(int t, int index)
+{
+    struct config *c = s_ld.cfg;
+    struct config_jwt_key *k = &c->jwt_keys[index];
+    struct field f[K_COUNT] = {
+        {"kid", true, -1}, {"alg", true, -1}, {"pem", false, -1},
+        {"kty", false, -1}, {"n", false, -1},  {"e", false, -1},
+        {"crv", false, -1}, {"x", false, -1},  {"y", false, -1},
+    };
+    int rc = walk_object(t, f, K_COUNT);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int n = 0;
+    WITH_KEY(f[K_KID], n = get_ascii(f[K_KID].val, k->kid, sizeof(k->kid), "CONFIG_KID_MAX"));
+    k->kid_len = (size_t)n;
+    for (int j = 0; j < index; j++) {
+        const struct config_jwt_key *o = &c->jwt_keys[j];
+        if (o->kid_len == k->kid_len && memcmp(o->kid, k->kid, k->kid_len) == 0) {
+            size_t saved = path_key("kid", 3);
+            why_begin();
+            why_str("same kid as keys[");
+            why_uint((uint64_t)j);
+            why_str("]");
+            path_pop(saved);
+            return APP_ERR_INVAL;
+        }
+    }
+    WITH_KEY(f[K_ALG], get_alg(f[K_ALG].val, &k->alg));
+
+    if (f[K_PEM].val >= 0) {
+        for (int i = K_KTY; i < K_COUNT; i++) {
+            if (f[i].val >= 0) {
+                return not_allowed(&f[i], "not allowed with \"pem\" (a key is PEM or a JWK, not both)");
+            }
+        }
+        WITH_KEY(f[K_PEM], get_pem(f[K_PEM].val, &k->pem));
+        return APP_OK;
+    }
+    if (f[K_KTY].val < 0) {
+        return fail(APP_ERR_INVAL, "needs \"pem\" or the JWK members (\"kty\" and the key's)");
+    }
+    WITH_KEY(f[K_KTY], get_kty(f[K_KTY].val, k->alg));
+    if (k->alg == CONFIG_JWT_RS256) {
+        for (int i = K_CRV; i <= K_Y; i++) {
+            if (f[i].val >= 0) {
+                return not_allowed(&f[i], "not a member of an RSA key (kty \"RSA\": n, e)");
+            }
+        }
+        if (f[K_N].val < 0) {
+            return required_for(&f[K_N], "kty \"RSA\"");
+        }
+        if (f[K_E].val < 0) {
+            return required_for(&f[K_E], "kty \"RSA\"");
+        }
+        WITH_KEY(f[K_N], get_b64url(f[K_N].val, &k->n));
+        WITH_KEY(f[K_E], get_b64url(f[K_E].val, &k->e));
+        return APP_OK;
+    }
+    for (int i = K_N; i <= K_E; i++) {
+        if (f[i].val >= 0) {
+            return not_allowed(&f[i], "not a member of an EC key (kty \"EC\": crv, x, y)");
+        }
+    }
+    for (int i = K_CRV; i <= K_Y; i++) {
+        if (f[i].val < 0) {
+            return required_for(&f[i], "kty \"EC\"");
+        }
+    }
+    WITH_KEY(f[K_CRV], get_crv(f[K_CRV].val));
+    WITH_KEY(f[K_X], get_b64url(f[K_X].val, &k->x));
+    WITH_KEY(f[K_Y], get_b64url(f[K_Y].val, &k->y));
+    return APP_OK;
+}
+
+static int get_jwt_keys(int t)
+{
+    int rc = check_array(t, CONFIG_JWT_MAX_KEYS, "CONFIG_JWT_MAX_KEYS");
+    if (rc != APP_OK) {
+        return rc;
+    }
+    if (tok(t)->size == 0) {
+        return fail(APP_ERR_INVAL, "must list at least one key");
+    }
+    int e = t + 1;
+    for (int i = 0; i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = parse_jwt_key(e, i);
+        path_pop(saved);
+        if (rc != APP_OK) {
+            return rc;
+        }
+        s_ld.cfg->jwt_key_count++;
+        e = json_tok_skip(s_toks, s_ld.ntok, e);
+        if (e < 0) {
+            return fail(APP_ERR_INVAL, "malformed array");
+        }
+    }
+    return APP_OK;
+}
+
+static int parse_jwt(int t)
+{
+    struct config *c = s_ld.cfg;
+    struct field f[] = {{"issuer", true, -1},      {"audience", true, -1},
+                        {"skewSeconds", false, -1}, {"tenants", false, -1},
+                        {"keys", true, -1}};
+    int rc = walk_object(t, f, sizeof(f) / sizeof(f[0]));
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int n = 0;
+    WITH_KEY(f[0], n = get_ascii(f[0].val, c->jwt_issuer, sizeof(c->jwt_issuer),
+                                 "CONFIG_ISSUER_MAX"));
+    c->jwt_issuer_len = (size_t)n;
+    WITH_KEY(f[1], n = get_ascii(f[1].val, c->jwt_audience, sizeof(c->jwt_audience),
+                                 "CONFIG_ISSUER_MAX"));
+    c->jwt_audience_len = (size_t)n;
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], get_skew(f[2].val, &c->jwt_skew_s));
+    }
+    if (f[3].val >= 0) {
+        WITH_KEY(f[3], get_tenants(f[3].val));
+    }
+    WITH_KEY(f[4], get_jwt_keys(f[4].val));
+    c->has_jwt = true;
+    return APP_OK;
+}
+
 static int parse_auth(int t)
 {
-    struct field f[] = {{"realm", true, -1}, {"staticTokens", false, -1}};
-    int rc = walk_object(t, f, 2);
+    struct field f[] = {{"realm", true, -1},
+                        {"staticTokens", false, -1},
+                        {"staticTokensEnabled", false, -1},
+                        {"jwt", false, -1}};
+    int rc = walk_object(t, f, sizeof(f) / sizeof(f[0]));
     if (rc != APP_OK) {
         return rc;
     }
     WITH_KEY(f[0], get_realm(f[0].val));
     if (f[1].val >= 0) {
         WITH_KEY(f[1], get_tokens(f[1].val));
+    }
+    if (f[2].val >= 0) {
+        WITH_KEY(f[2], get_bool(f[2].val, &s_ld.cfg->static_tokens_enabled));
+    }
+    if (f[3].val >= 0) {
+        WITH_KEY(f[3], parse_jwt(f[3].val));
     }
     return APP_OK;
 }
@@ -1209,6 +1544,8 @@ static void set_defaults(struct config *out)
     out->echo = true;
     out->redirect_port = 443;
     out->sntp_port = 123;
+    out->static_tokens_enabled = true;
+    out->jwt_skew_s = CONFIG_JWT_SKEW_DEFAULT;
 }
 
 int config_load(const uint8_t *part, size_t part_len, struct config *out, char *why,

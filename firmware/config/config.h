@@ -29,7 +29,33 @@
  *                    1..65535, default 123 }
  *   auth           { realm: 1..64 bytes of printable ASCII (space allowed)
  *                    without '"' and '\\'; staticTokens?: array of 0..
- *                    APP_MAX_STATIC_TOKENS SHA-256 digests, 64 hex digits }
+ *                    APP_MAX_STATIC_TOKENS SHA-256 digests, 64 hex digits;
+ *                    staticTokensEnabled?: bool, default true (static
+ *                    tokens are the lab option; false refuses them all);
+ *                    jwt?: {
+ *                      issuer, audience: 1..CONFIG_ISSUER_MAX bytes of
+ *                        printable ASCII 0x20..0x7E (compared with the
+ *                        token's "iss" and "aud" byte for byte);
+ *                      skewSeconds?: integer 0..3600, default 300 (for
+ *                        "exp" and "nbf");
+ *                      tenants?: array of 0..CONFIG_JWT_MAX_TENANTS
+ *                        lowercase GUIDs "xxxxxxxx-xxxx-xxxx-xxxx-
+ *                        xxxxxxxxxxxx", no repeats (the "tid" allow-list;
+ *                        empty or absent: any tenant);
+ *                      keys: array of 1..CONFIG_JWT_MAX_KEYS objects, each
+ *                        exactly one of
+ *                        { kid, alg: "ES256" | "RS256", pem: PEM text, a
+ *                          public key ("-----BEGIN ", APP_TLS_PEM_MAX
+ *                          as written, like tls.cert) }
+ *                        { kid, alg: "RS256", kty: "RSA", n, e }
+ *                        { kid, alg: "ES256", kty: "EC", crv: "P-256", x, y }
+ *                        kid: 1..CONFIG_KID_MAX bytes of printable ASCII
+ *                        0x20..0x7E, unique within keys; kty must match alg;
+ *                        n, e, x, y: base64url (RFC 7518 6.2, 6.3), 1..
+ *                        APP_TLS_PEM_MAX bytes of [A-Za-z0-9_-] as written
+ *                        (no padding, no escapes). The key material is only
+ *                        checked for its form here; auth/ parses it at
+ *                        start-up. } }
  *   echo?          bool, default true
  *   tls?           { cert: PEM text, the device certificate (then any
  *                    intermediates), 1..APP_TLS_PEM_MAX bytes as written in
@@ -72,6 +98,13 @@
 #define CONFIG_DIGEST_LEN 32u /* SHA-256 */
 #define CONFIG_NV_SEED_LEN 32u
 #define CONFIG_SNTP_MAX 2
+#define CONFIG_JWT_MAX_KEYS 4
+#define CONFIG_JWT_MAX_TENANTS 4
+#define CONFIG_KID_MAX 64
+#define CONFIG_ISSUER_MAX 128 /* also the audience's limit */
+#define CONFIG_TID_LEN 36     /* a GUID: 8-4-4-4-12 hex digits */
+#define CONFIG_JWT_SKEW_DEFAULT 300
+#define CONFIG_JWT_SKEW_MAX 3600
 /** Bytes of parse workspace config_load_ws() needs (APP_CONFIG_MAX_TOKENS
  * jsmn tokens of 16 bytes). */
 #define CONFIG_WORKSPACE_SIZE ((size_t)APP_CONFIG_MAX_TOKENS * 16u)
@@ -106,6 +139,21 @@ struct config_text {
     size_t raw_len;
 };
 
+/** auth.jwt.keys[].alg */
+enum config_jwt_alg { CONFIG_JWT_ES256 = 1, CONFIG_JWT_RS256 = 2 };
+
+/** One trusted token-signing key, as written in the config: either PEM
+ *  (pem.raw != NULL) or JWK members (pem.raw == NULL; n/e for RS256, x/y
+ *  for ES256, the others raw == NULL). */
+struct config_jwt_key {
+    char kid[CONFIG_KID_MAX + 1]; /**< NUL-terminated */
+    size_t kid_len;
+    enum config_jwt_alg alg;
+    struct config_text pem; /**< raw == NULL when the key is a JWK */
+    struct config_text n, e; /**< RS256 JWK members, base64url as written */
+    struct config_text x, y; /**< ES256 JWK members, base64url as written */
+};
+
 struct config {
     bool provisioned; /**< true only after a successful config_load() */
     char service_root[APP_SERVICE_ROOT_MAX + 1]; /**< NUL-terminated */
@@ -121,6 +169,17 @@ struct config {
     /** SHA-256 digests of the accepted static bearer tokens. */
     uint8_t static_tokens[APP_MAX_STATIC_TOKENS > 0 ? APP_MAX_STATIC_TOKENS : 1][CONFIG_DIGEST_LEN];
     size_t static_token_count;
+    bool static_tokens_enabled; /**< default true */
+    bool has_jwt;
+    char jwt_issuer[CONFIG_ISSUER_MAX + 1]; /**< NUL-terminated */
+    size_t jwt_issuer_len;
+    char jwt_audience[CONFIG_ISSUER_MAX + 1]; /**< NUL-terminated */
+    size_t jwt_audience_len;
+    int64_t jwt_skew_s; /**< default 300 */
+    char jwt_tenants[CONFIG_JWT_MAX_TENANTS][CONFIG_TID_LEN + 1]; /**< NUL-terminated */
+    size_t jwt_tenant_count;
+    struct config_jwt_key jwt_keys[CONFIG_JWT_MAX_KEYS];
+    size_t jwt_key_count;
     bool echo; /**< diagnostics echo service; true unless configured off */
     bool has_tls;
     struct config_text tls_cert; /**< PEM, undecoded */
@@ -144,7 +203,8 @@ int config_string(const struct config_text *t, char *buf, size_t cap);
  * into *out. Not reentrant (static token array of APP_CONFIG_MAX_TOKENS).
  *
  * On failure the store is empty, *out holds the defaults (provisioned
- * false, echo true, nothing else set) and why holds "<field path>:
+ * false, echo true, static_tokens_enabled true, jwt_skew_s 300,
+ * redirect_port 443, sntp_port 123, nothing else set) and why holds "<field path>:
  * <reason>", e.g. "sessions[0].files[1].size: expected a non-negative
  * integer" or "header: crc32 mismatch (...)". On success why is "".
  *
@@ -154,7 +214,8 @@ int config_string(const struct config_text *t, char *buf, size_t cap);
  *         APP_ERR_NOTFOUND when the magic is wrong (nothing provisioned);
  *         APP_ERR_NOMEM when a limit is exceeded (APP_CONFIG_MAX,
  *         APP_CONFIG_MAX_TOKENS, JSON_TOK_MAX_DEPTH, APP_MAX_SESSIONS,
- *         APP_MAX_FILES, APP_MAX_STATIC_TOKENS, APP_STORE_FILES,
+ *         APP_MAX_FILES, APP_MAX_STATIC_TOKENS, CONFIG_JWT_MAX_KEYS,
+ *         CONFIG_JWT_MAX_TENANTS, APP_STORE_FILES,
  *         APP_STORE_ARENA; the message names it);
  *         APP_ERR_INVAL for anything else malformed (frame, JSON, schema,
  *         duplicate session) or NULL part/out.

@@ -109,6 +109,16 @@ static void assert_defaults(void)
     assert_int_equal(s_cfg.redirect_port, 443);
     assert_int_equal(s_cfg.plain_http, CONFIG_PLAIN_SERVE);
     assert_false(s_cfg.has_nv_seed);
+    assert_true(s_cfg.static_tokens_enabled);
+    assert_false(s_cfg.has_jwt);
+    assert_int_equal(s_cfg.jwt_issuer_len, 0);
+    assert_int_equal(s_cfg.jwt_audience_len, 0);
+    assert_true(s_cfg.jwt_skew_s == 300);
+    assert_int_equal(s_cfg.jwt_tenant_count, 0);
+    assert_int_equal(s_cfg.jwt_key_count, 0);
+    assert_null(s_cfg.jwt_keys[0].pem.raw);
+    assert_null(s_cfg.jwt_keys[0].n.raw);
+    assert_null(s_cfg.jwt_keys[0].x.raw);
 }
 
 static int setup(void **state)
@@ -143,6 +153,10 @@ static void test_seed_config(void **state)
     assert_int_equal(s_cfg.realm_len, 20);
     assert_int_equal(s_cfg.static_token_count, 1);
     assert_memory_equal(s_cfg.static_tokens[0], s_seed_digest, 32);
+    assert_true(s_cfg.static_tokens_enabled);
+    assert_false(s_cfg.has_jwt);
+    assert_int_equal(s_cfg.jwt_key_count, 0);
+    assert_true(s_cfg.jwt_skew_s == 300);
     assert_true(s_cfg.echo);
     assert_false(s_cfg.has_clock_floor);
     assert_false(s_cfg.net.has_hostname || s_cfg.net.has_mac || s_cfg.net.has_dhcp ||
@@ -562,6 +576,34 @@ static void gen_long_hostname(void)
     put(&g, "\"},\"sessions\":[]}");
 }
 
+/* auth.jwt with strings of the given lengths (0: a short default): the
+ * issuer, the audience, keys[0].kid, keys[0].n (an RS256 JWK) and
+ * keys[1].pem (an ES256 PEM key, "-----BEGIN " then filler). */
+static void gen_jwt_sized(size_t iss, size_t aud, size_t kid, size_t n, size_t pem)
+{
+    struct gen g;
+    g.p = s_json;
+    g.len = 0;
+    put(&g, "{\"version\":1,\"serviceRoot\":\"https://x\",\"auth\":{\"realm\":\"r\",\"jwt\":{"
+            "\"issuer\":\"");
+    put_repeat(&g, 'i', iss ? iss : 3);
+    put(&g, "\",\"audience\":\"");
+    put_repeat(&g, 'a', aud ? aud : 3);
+    put(&g, "\",\"keys\":[{\"kid\":\"");
+    put_repeat(&g, 'k', kid ? kid : 3);
+    put(&g, "\",\"alg\":\"RS256\",\"kty\":\"RSA\",\"n\":\"");
+    put_repeat(&g, 'N', n ? n : 3);
+    put(&g, "\",\"e\":\"AQAB\"},{\"kid\":\"p\",\"alg\":\"ES256\",\"pem\":\"-----BEGIN ");
+    put_repeat(&g, 'P', (pem ? pem : 20) - 11u);
+    put(&g, "\"}]}},\"sessions\":[]}");
+}
+
+static void gen_long_issuer(void) { gen_jwt_sized(CONFIG_ISSUER_MAX + 1, 0, 0, 0, 0); }
+static void gen_long_audience(void) { gen_jwt_sized(0, CONFIG_ISSUER_MAX + 1, 0, 0, 0); }
+static void gen_long_kid(void) { gen_jwt_sized(0, 0, CONFIG_KID_MAX + 1, 0, 0); }
+static void gen_long_n(void) { gen_jwt_sized(0, 0, 0, APP_TLS_PEM_MAX + 1, 0); }
+static void gen_long_jwt_pem(void) { gen_jwt_sized(0, 0, 0, 0, APP_TLS_PEM_MAX + 1); }
+
 /* tls with one PEM string of written_len bytes as it stands in the JSON:
  * "-----BEGIN " then filler, or "\\n" escapes (two bytes written, one
  * decoded) when escaped. */
@@ -688,6 +730,39 @@ struct bad_case {
 #define M_EX "\"expirationDateTime\":" T2
 #define M_FILES "\"files\":[]"
 
+/* auth.jwt */
+#define ISS "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"
+#define AUD "api://uploadsession-device"
+#define TID1 "72f988bf-86f1-41af-91ab-2d7cd011db47"
+#define TID2 "00000000-0000-0000-0000-000000000000"
+#define PEM_PUB "-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\\n-----END PUBLIC KEY-----\\n"
+#define B64N "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw"
+#define B64E "AQAB"
+#define B64X "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"
+#define B64Y "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+#define KEY_PEM(kid, alg) "{\"kid\":\"" kid "\",\"alg\":\"" alg "\",\"pem\":\"" PEM_PUB "\"}"
+#define KEY_RSA(kid) "{\"kid\":\"" kid "\",\"alg\":\"RS256\",\"kty\":\"RSA\",\"n\":\"" B64N "\",\"e\":\"" B64E "\"}"
+#define KEY_EC(kid) "{\"kid\":\"" kid "\",\"alg\":\"ES256\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" B64X "\",\"y\":\"" B64Y "\"}"
+/* One key object with raw members (for the JWK rules). */
+#define KEY_RAW(members) "{\"kid\":\"k\"," members "}"
+#define M_RSA "\"alg\":\"RS256\",\"kty\":\"RSA\""
+#define M_EC "\"alg\":\"ES256\",\"kty\":\"EC\""
+#define M_NE "\"n\":\"" B64N "\",\"e\":\"AQAB\""
+#define M_CXY "\"crv\":\"P-256\",\"x\":\"" B64X "\",\"y\":\"" B64Y "\""
+#define JWT_IA "\"issuer\":\"" ISS "\",\"audience\":\"" AUD "\""
+#define JWT_WITH(members) "{" JWT_IA "," members "}"
+#define JWT_KEYS(keys) JWT_WITH("\"keys\":[" keys "]")
+#define DOC_AUTH_R(members) DOC_AUTH("{\"realm\":\"r\"," members "}")
+#define DOC_JWT(jwt) DOC_AUTH_R("\"jwt\":" jwt)
+#define DOC_KEY(key) DOC_JWT(JWT_KEYS(key))
+#define DOC_KEY1(key) DOC_JWT(JWT_KEYS(KEY_EC("first") "," key))
+#define DOC_TENANTS(list) DOC_JWT(JWT_WITH("\"tenants\":" list ",\"keys\":[" KEY_EC("e") "]"))
+#define DOC_SKEW(v) DOC_JWT(JWT_WITH("\"skewSeconds\":" v ",\"keys\":[" KEY_EC("e") "]"))
+#define DOC_ISS(v) DOC_JWT("{\"issuer\":" v ",\"audience\":\"" AUD "\",\"keys\":[" KEY_EC("e") "]}")
+#define DOC_AUD(v) DOC_JWT("{\"issuer\":\"" ISS "\",\"audience\":" v ",\"keys\":[" KEY_EC("e") "]}")
+#define B64_EXPECTED "expected base64url text (A-Z, a-z, 0-9, '-', '_'; no '=')"
+#define TID_EXPECTED "expected a lowercase GUID like"
+
 static const char *const s_dyn_pool = s_pool_expect;
 static const char *const s_dyn_arena_name = s_arena_name_expect;
 static const char *const s_dyn_arena_id = s_arena_id_expect;
@@ -811,6 +886,141 @@ static const struct bad_case s_bad[] = {
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"00000000000000000000000000000000000000000000000000000000000000000\"]}"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokens[0]: expected 64 hex digits", NULL},
     {DOC_AUTH("{\"realm\":\"r\",\"staticTokens\":[\"\",\"\",\"\",\"\",\"\"]}"), NULL, NULL, APP_ERR_NOMEM, "auth.staticTokens: 5 entries, more than APP_MAX_STATIC_TOKENS=4", NULL},
+    /* auth.staticTokensEnabled */
+    {DOC_AUTH_R("\"staticTokensEnabled\":\"false\""), NULL, NULL, APP_ERR_INVAL, "auth.staticTokensEnabled: expected true or false", NULL},
+    {DOC_AUTH_R("\"staticTokensEnabled\":0"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokensEnabled: expected true or false", NULL},
+    {DOC_AUTH_R("\"staticTokensEnabled\":null"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokensEnabled: expected true or false", NULL},
+    {DOC_AUTH_R("\"staticTokensEnabled\":true,\"staticTokensEnabled\":false"), NULL, NULL, APP_ERR_INVAL, "auth.staticTokensEnabled: duplicate key", NULL},
+    {DOC_AUTH_R("\"statictokensEnabled\":true"), NULL, NULL, APP_ERR_INVAL, "auth.statictokensEnabled: unknown key", NULL},
+    /* auth.jwt */
+    {DOC_JWT("5"), NULL, NULL, APP_ERR_INVAL, "auth.jwt: expected an object", NULL},
+    {DOC_JWT("[" JWT_KEYS(KEY_EC("e")) "]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt: expected an object", NULL},
+    {DOC_JWT("{}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: missing (required)", NULL},
+    {DOC_JWT("{\"audience\":\"" AUD "\",\"keys\":[" KEY_EC("e") "]}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: missing (required)", NULL},
+    {DOC_JWT("{\"issuer\":\"" ISS "\",\"keys\":[" KEY_EC("e") "]}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: missing (required)", NULL},
+    {DOC_JWT("{" JWT_IA "}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys: missing (required)", NULL},
+    {DOC_JWT(JWT_WITH("\"keys\":[" KEY_EC("e") "],\"issuers\":[]")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuers: unknown key", NULL},
+    {DOC_JWT(JWT_WITH("\"keys\":[" KEY_EC("e") "],\"skew\":5")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skew: unknown key", NULL},
+    {DOC_JWT(JWT_WITH("\"keys\":[" KEY_EC("e") "],\"issuer\":\"" ISS "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: duplicate key", NULL},
+    {DOC_AUTH_R("\"jwt\":" JWT_KEYS(KEY_EC("e")) ",\"jwt\":" JWT_KEYS(KEY_EC("e"))), NULL, NULL, APP_ERR_INVAL, "auth.jwt: duplicate key", NULL},
+    /* issuer, audience */
+    {DOC_ISS("5"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: expected a string", NULL},
+    {DOC_ISS("[\"" ISS "\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: expected a string", NULL},
+    {DOC_ISS("\"\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: must not be empty", NULL},
+    {DOC_ISS("\"https://x/\\n\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: may only contain printable ASCII 0x20..0x7E", NULL},
+    {DOC_ISS("\"https://x/\\u007f\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: may only contain printable ASCII", NULL},
+    {DOC_ISS("\"https://caf\\u00e9/\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: may only contain printable ASCII", NULL},
+    {DOC_ISS("\"https://x/\\u0000\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.issuer: invalid string: NUL character", NULL},
+    {NULL, gen_long_issuer, NULL, APP_ERR_INVAL, "auth.jwt.issuer: longer than 128 bytes (CONFIG_ISSUER_MAX)", NULL},
+    {DOC_AUD("null"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: expected a string", NULL},
+    {DOC_AUD("\"\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: must not be empty", NULL},
+    {DOC_AUD("\"api://x\\t\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: may only contain printable ASCII 0x20..0x7E", NULL},
+    {DOC_AUD("\"api://\xc3\xa9\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: may only contain printable ASCII", NULL},
+    {DOC_AUD("\"api://\xff\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.audience: invalid string: invalid UTF-8", NULL},
+    {NULL, gen_long_audience, NULL, APP_ERR_INVAL, "auth.jwt.audience: longer than 128 bytes (CONFIG_ISSUER_MAX)", NULL},
+    /* skewSeconds */
+    {DOC_SKEW("-1"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600 (seconds)", NULL},
+    {DOC_SKEW("3601"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("1.5"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("3e2"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("\"300\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("true"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("null"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    {DOC_SKEW("18446744073709551916"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.skewSeconds: expected an integer 0..3600", NULL},
+    /* tenants */
+    {DOC_TENANTS("\"" TID1 "\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants: expected an array", NULL},
+    {DOC_TENANTS("{}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants: expected an array", NULL},
+    {DOC_TENANTS("[\"" TID1 "\",\"" TID2 "\",\"" TID1 "\",\"" TID2 "\",\"" TID1 "\"]"), NULL, NULL, APP_ERR_NOMEM, "auth.jwt.tenants: 5 entries, more than CONFIG_JWT_MAX_TENANTS=4", NULL},
+    {DOC_TENANTS("[\"72F988BF-86F1-41AF-91AB-2D7CD011DB47\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED " \"72f988bf-86f1-41af-91ab-2d7cd011db47\"", NULL},
+    {DOC_TENANTS("[\"" TID2 "\",\"72f988bf-86f1-41af-91ab-2d7cd011db4\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[1]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"72f988bf-86f1-41af-91ab-2d7cd011db477\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"{72f988bf-86f1-41af-91ab-2d7cd011db47}\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"72f988bf86f141af91ab2d7cd011db47\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"72f988bf-86f1-41af-91ab2-d7cd011db47\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"72f988bg-86f1-41af-91ab-2d7cd011db47\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"common\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[7]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[0]: " TID_EXPECTED, NULL},
+    {DOC_TENANTS("[\"" TID1 "\",\"" TID2 "\",\"" TID1 "\"]"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.tenants[2]: same tenant as tenants[0]", NULL},
+    /* keys */
+    {DOC_JWT(JWT_WITH("\"keys\":" KEY_EC("e"))), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys: expected an array", NULL},
+    {DOC_JWT(JWT_KEYS("")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys: must list at least one key", NULL},
+    {DOC_JWT(JWT_KEYS(KEY_EC("a") "," KEY_EC("b") "," KEY_EC("c") "," KEY_EC("d") "," KEY_EC("e"))), NULL, NULL, APP_ERR_NOMEM, "auth.jwt.keys: 5 entries, more than CONFIG_JWT_MAX_KEYS=4", NULL},
+    {DOC_KEY("5"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0]: expected an object", NULL},
+    {DOC_KEY1("\"" PEM_PUB "\""), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[1]: expected an object", NULL},
+    {DOC_KEY("{\"alg\":\"ES256\",\"pem\":\"" PEM_PUB "\"}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: missing (required)", NULL},
+    {DOC_KEY("{\"kid\":\"k\",\"pem\":\"" PEM_PUB "\"}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: missing (required)", NULL},
+    {DOC_KEY1(KEY_RAW(M_EC "," M_CXY ",\"use\":\"sig\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[1].use: unknown key", NULL},
+    {DOC_KEY(KEY_RAW(M_EC "," M_CXY ",\"d\":\"" B64X "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].d: unknown key", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"" PEM_PUB "\",\"pem\":\"" PEM_PUB "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: duplicate key", NULL},
+    /* kid */
+    {DOC_KEY("{\"kid\":5,\"alg\":\"ES256\",\"pem\":\"" PEM_PUB "\"}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: expected a string", NULL},
+    {DOC_KEY(KEY_PEM("", "ES256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: must not be empty", NULL},
+    {DOC_KEY(KEY_PEM("a\\u0001", "ES256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: may only contain printable ASCII 0x20..0x7E", NULL},
+    {DOC_KEY(KEY_PEM("caf\\u00e9", "ES256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: may only contain printable ASCII", NULL},
+    {NULL, gen_long_kid, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kid: longer than 64 bytes (CONFIG_KID_MAX)", NULL},
+    {DOC_JWT(JWT_KEYS(KEY_PEM("k1", "ES256") "," KEY_RSA("k1"))), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[1].kid: same kid as keys[0]", NULL},
+    {DOC_JWT(JWT_KEYS(KEY_EC("a") "," KEY_RSA("b") "," KEY_PEM("\\u0062", "RS256"))), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[2].kid: same kid as keys[1]", NULL},
+    /* alg */
+    {DOC_KEY(KEY_PEM("k", "HS256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "none")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "es256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "ES384")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "PS256")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "RS256 ")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY(KEY_PEM("k", "")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY("{\"kid\":\"k\",\"alg\":256,\"pem\":\"" PEM_PUB "\"}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    {DOC_KEY("{\"kid\":\"k\",\"alg\":[\"ES256\"],\"pem\":\"" PEM_PUB "\"}"), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].alg: expected \"ES256\" or \"RS256\"", NULL},
+    /* pem */
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: expected PEM text starting with \"-----BEGIN \"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"\\n" PEM_PUB "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: expected PEM text starting with", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":5")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: expected a string", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"-----BEGIN \\ud800\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].pem: invalid string: lone surrogate", NULL},
+    {NULL, gen_long_jwt_pem, NULL, APP_ERR_INVAL, "auth.jwt.keys[1].pem: longer than 4096 bytes (APP_TLS_PEM_MAX)", NULL},
+    /* PEM or JWK, not both, not neither */
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"pem\":\"" PEM_PUB "\",\"kty\":\"EC\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: not allowed with \"pem\" (a key is PEM or a JWK, not both)", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"RS256\",\"pem\":\"" PEM_PUB "\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].e: not allowed with \"pem\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"y\":\"" B64Y "\",\"pem\":\"" PEM_PUB "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].y: not allowed with \"pem\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0]: needs \"pem\" or the JWK members (\"kty\" and the key's)", NULL},
+    {DOC_KEY1(KEY_RAW("\"alg\":\"RS256\"," M_NE)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[1]: needs \"pem\" or the JWK members", NULL},
+    /* kty */
+    {DOC_KEY(KEY_RAW("\"alg\":\"RS256\",\"kty\":\"oct\"," M_NE)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: expected \"EC\" or \"RSA\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"RS256\",\"kty\":\"rsa\"," M_NE)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: expected \"EC\" or \"RSA\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"kty\":\"OKP\"," M_CXY)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: expected \"EC\" or \"RSA\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"kty\":1," M_CXY)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: expected \"EC\" or \"RSA\"", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"RS256\",\"kty\":\"EC\"," M_CXY)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: \"EC\" does not match alg \"RS256\" (which needs \"RSA\")", NULL},
+    {DOC_KEY(KEY_RAW("\"alg\":\"ES256\",\"kty\":\"RSA\"," M_NE)), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].kty: \"RSA\" does not match alg \"ES256\" (which needs \"EC\")", NULL},
+    /* RSA members */
+    {DOC_KEY(KEY_RAW(M_RSA ",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: missing (required for kty \"RSA\")", NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"" B64N "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].e: missing (required for kty \"RSA\")", NULL},
+    {DOC_KEY(KEY_RAW(M_RSA "," M_NE ",\"x\":\"" B64X "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].x: not a member of an RSA key (kty \"RSA\": n, e)", NULL},
+    {DOC_KEY(KEY_RAW(M_RSA "," M_NE ",\"crv\":\"P-256\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].crv: not a member of an RSA key", NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"" B64N "=\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"ab+c\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"ab/c\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"ab c\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"ab\\u0041\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"ab\\/c\",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":5,\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"" B64N "\",\"e\":\"\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].e: must not be empty", NULL},
+    {DOC_KEY(KEY_RAW(M_RSA ",\"n\":\"" B64N "\",\"e\":65537")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].e: " B64_EXPECTED, NULL},
+    {NULL, gen_long_n, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: longer than 4096 bytes (APP_TLS_PEM_MAX)", NULL},
+    /* EC members */
+    {DOC_KEY(KEY_RAW(M_EC ",\"x\":\"" B64X "\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].crv: missing (required for kty \"EC\")", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].x: missing (required for kty \"EC\")", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"x\":\"" B64X "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].y: missing (required for kty \"EC\")", NULL},
+    {DOC_KEY(KEY_RAW(M_EC "," M_CXY ",\"n\":\"" B64N "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].n: not a member of an EC key (kty \"EC\": crv, x, y)", NULL},
+    {DOC_KEY(KEY_RAW(M_EC "," M_CXY ",\"e\":\"AQAB\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].e: not a member of an EC key", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-384\",\"x\":\"" B64X "\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].crv: expected \"P-256\" (ES256)", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"p-256\",\"x\":\"" B64X "\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].crv: expected \"P-256\"", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":256,\"x\":\"" B64X "\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].crv: expected \"P-256\"", NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"x\":\"" B64X "=\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].x: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"x\":\"\",\"y\":\"" B64Y "\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].x: must not be empty", NULL},
+    {DOC_KEY1(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"x\":\"" B64X "\",\"y\":\"a.b\"")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[1].y: " B64_EXPECTED, NULL},
+    {DOC_KEY(KEY_RAW(M_EC ",\"crv\":\"P-256\",\"x\":\"" B64X "\",\"y\":null")), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0].y: " B64_EXPECTED, NULL},
+    /* A broken jwt is reported even after a valid staticTokens list. */
+    {DOC_AUTH_R("\"staticTokens\":[],\"staticTokensEnabled\":false,\"jwt\":" JWT_KEYS(KEY_RAW("\"alg\":\"ES256\""))), NULL, NULL, APP_ERR_INVAL, "auth.jwt.keys[0]: needs \"pem\"", NULL},
     /* tls */
     {DOC_TLS("5"), NULL, NULL, APP_ERR_INVAL, "tls: expected an object", NULL},
     {DOC_TLS("[" TLS_OK "]"), NULL, NULL, APP_ERR_INVAL, "tls: expected an object", NULL},
@@ -1180,6 +1390,154 @@ static void test_config_string(void **state)
     assert_int_equal(config_string(&none, buf, sizeof(buf)), APP_ERR_INVAL);
 }
 
+/* ---- auth.jwt, auth.staticTokensEnabled --------------------------------------------------- */
+
+static void assert_key_texts(const struct config_jwt_key *k, const char *pem, const char *n,
+                             const char *e, const char *x, const char *y)
+{
+    const struct config_text *t[5] = {&k->pem, &k->n, &k->e, &k->x, &k->y};
+    const char *want[5] = {pem, n, e, x, y};
+    for (int i = 0; i < 5; i++) {
+        if (want[i] == NULL) {
+            assert_null(t[i]->raw);
+            assert_int_equal(t[i]->raw_len, 0);
+        } else {
+            assert_text_in_part(t[i], want[i]);
+        }
+    }
+}
+
+/* Every form of key, tenants, skew, static tokens off; read back. */
+static void test_jwt_config(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        load_json(DOC_AUTH_R("\"staticTokensEnabled\":false,\"staticTokens\":[\"" HEX63 "0\"],"
+                             "\"jwt\":{\"keys\":[" KEY_PEM("dev-es256", "ES256") "," KEY_RSA("dev-rs256") ","
+                             KEY_EC("ec jwk") "," KEY_PEM("rsa pem", "RS256") "],"
+                             "\"tenants\":[\"" TID1 "\",\"" TID2 "\"],\"skewSeconds\":0," JWT_IA "}")),
+        APP_OK);
+    assert_string_equal(s_why, "");
+    assert_true(s_cfg.provisioned);
+    assert_false(s_cfg.static_tokens_enabled);
+    assert_int_equal(s_cfg.static_token_count, 1); /* listed, but switched off */
+    assert_true(s_cfg.has_jwt);
+    assert_string_equal(s_cfg.jwt_issuer, ISS);
+    assert_int_equal(s_cfg.jwt_issuer_len, strlen(ISS));
+    assert_string_equal(s_cfg.jwt_audience, AUD);
+    assert_int_equal(s_cfg.jwt_audience_len, strlen(AUD));
+    assert_true(s_cfg.jwt_skew_s == 0);
+    assert_int_equal(s_cfg.jwt_tenant_count, 2);
+    assert_string_equal(s_cfg.jwt_tenants[0], TID1);
+    assert_string_equal(s_cfg.jwt_tenants[1], TID2);
+    assert_int_equal(s_cfg.jwt_key_count, 4);
+
+    const struct config_jwt_key *k = s_cfg.jwt_keys;
+    assert_string_equal(k[0].kid, "dev-es256");
+    assert_int_equal(k[0].kid_len, 9);
+    assert_int_equal(k[0].alg, CONFIG_JWT_ES256);
+    assert_key_texts(&k[0], PEM_PUB, NULL, NULL, NULL, NULL);
+    assert_string_equal(k[1].kid, "dev-rs256");
+    assert_int_equal(k[1].alg, CONFIG_JWT_RS256);
+    assert_key_texts(&k[1], NULL, B64N, B64E, NULL, NULL);
+    assert_string_equal(k[2].kid, "ec jwk");
+    assert_int_equal(k[2].kid_len, 6);
+    assert_int_equal(k[2].alg, CONFIG_JWT_ES256);
+    assert_key_texts(&k[2], NULL, NULL, NULL, B64X, B64Y);
+    assert_string_equal(k[3].kid, "rsa pem");
+    assert_int_equal(k[3].alg, CONFIG_JWT_RS256);
+    assert_non_null(k[3].pem.raw);
+
+    /* The PEM decodes for the key parser. */
+    char buf[128];
+    assert_int_equal(config_string(&k[0].pem, buf, sizeof(buf)),
+                     (int)strlen("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"
+                                 "-----END PUBLIC KEY-----\n"));
+    assert_memory_equal(buf, "-----BEGIN PUBLIC KEY-----\nMFkw", 31);
+
+    /* Defaults: skew 300, no tenants, static tokens on; one key is enough. */
+    assert_int_equal(load_json(DOC_JWT(JWT_KEYS(KEY_RSA("only")))), APP_OK);
+    assert_true(s_cfg.has_jwt);
+    assert_true(s_cfg.static_tokens_enabled);
+    assert_true(s_cfg.jwt_skew_s == 300);
+    assert_int_equal(s_cfg.jwt_tenant_count, 0);
+    assert_int_equal(s_cfg.jwt_key_count, 1);
+    assert_key_texts(&s_cfg.jwt_keys[0], NULL, B64N, B64E, NULL, NULL);
+    assert_null(s_cfg.jwt_keys[1].n.raw); /* nothing left over from the load before */
+    assert_int_equal(s_cfg.jwt_keys[1].kid_len, 0);
+
+    /* An empty tenant list; the skew's upper bound; the EC key by itself. */
+    assert_int_equal(load_json(DOC_JWT(JWT_WITH("\"skewSeconds\":3600,\"tenants\":[],\"keys\":["
+                                                KEY_EC("e") "]"))),
+                     APP_OK);
+    assert_true(s_cfg.jwt_skew_s == 3600);
+    assert_int_equal(s_cfg.jwt_tenant_count, 0);
+    assert_key_texts(&s_cfg.jwt_keys[0], NULL, NULL, NULL, B64X, B64Y);
+
+    /* staticTokensEnabled alone, both ways; no jwt. */
+    assert_int_equal(load_json(DOC_AUTH_R("\"staticTokensEnabled\":true")), APP_OK);
+    assert_true(s_cfg.static_tokens_enabled);
+    assert_false(s_cfg.has_jwt);
+    assert_int_equal(load_json(DOC_AUTH_R("\"staticTokensEnabled\":false")), APP_OK);
+    assert_false(s_cfg.static_tokens_enabled);
+    assert_false(s_cfg.has_jwt);
+
+    /* Escapes in issuer, audience and kid are decoded; the issuer may hold a space. */
+    assert_int_equal(load_json(DOC_JWT("{\"issuer\":\"https:\\/\\/iss x\",\"audience\":\"\\u0061pi\","
+                                       "\"keys\":[" KEY_PEM("k\\u0031", "ES256") "]}")),
+                     APP_OK);
+    assert_string_equal(s_cfg.jwt_issuer, "https://iss x");
+    assert_int_equal(s_cfg.jwt_issuer_len, 13);
+    assert_string_equal(s_cfg.jwt_audience, "api");
+    assert_string_equal(s_cfg.jwt_keys[0].kid, "k1");
+    assert_int_equal(s_cfg.jwt_keys[0].kid_len, 2);
+
+    /* Nothing carries over to a config without them. */
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_true(s_cfg.static_tokens_enabled);
+    assert_false(s_cfg.has_jwt);
+    assert_int_equal(s_cfg.jwt_key_count, 0);
+    assert_int_equal(s_cfg.jwt_tenant_count, 0);
+    assert_int_equal(s_cfg.jwt_issuer_len, 0);
+    assert_string_equal(s_cfg.jwt_issuer, "");
+    assert_true(s_cfg.jwt_skew_s == 300);
+    assert_null(s_cfg.jwt_keys[0].pem.raw);
+}
+
+/* Every jwt limit, exactly. */
+static void test_jwt_limits(void **state)
+{
+    (void)state;
+    gen_jwt_sized(CONFIG_ISSUER_MAX, CONFIG_ISSUER_MAX, CONFIG_KID_MAX, APP_TLS_PEM_MAX,
+                  APP_TLS_PEM_MAX);
+    assert_int_equal(load_json(s_json), APP_OK);
+    assert_int_equal(s_cfg.jwt_issuer_len, CONFIG_ISSUER_MAX);
+    assert_int_equal(strlen(s_cfg.jwt_issuer), CONFIG_ISSUER_MAX);
+    assert_int_equal(s_cfg.jwt_audience_len, CONFIG_ISSUER_MAX);
+    assert_int_equal(s_cfg.jwt_keys[0].kid_len, CONFIG_KID_MAX);
+    assert_int_equal(strlen(s_cfg.jwt_keys[0].kid), CONFIG_KID_MAX);
+    assert_int_equal(s_cfg.jwt_keys[0].n.raw_len, APP_TLS_PEM_MAX);
+    assert_int_equal(s_cfg.jwt_keys[1].pem.raw_len, APP_TLS_PEM_MAX);
+    assert_int_equal(s_cfg.jwt_key_count, 2);
+
+    /* Four keys, four tenants; one-character base64url members. */
+    assert_int_equal(
+        load_json(DOC_JWT(JWT_WITH(
+            "\"tenants\":[\"" TID1 "\",\"" TID2 "\",\"ffffffff-ffff-ffff-ffff-ffffffffffff\","
+            "\"01234567-89ab-cdef-0123-456789abcdef\"],\"keys\":[" KEY_EC("a") "," KEY_RSA("b") ","
+            KEY_PEM("c", "ES256") ",{\"kid\":\"d\",\"alg\":\"RS256\",\"kty\":\"RSA\",\"n\":\"_\","
+            "\"e\":\"-\"}]"))),
+        APP_OK);
+    assert_string_equal(s_why, "");
+    assert_int_equal(s_cfg.jwt_key_count, CONFIG_JWT_MAX_KEYS);
+    assert_int_equal(s_cfg.jwt_tenant_count, CONFIG_JWT_MAX_TENANTS);
+    assert_string_equal(s_cfg.jwt_tenants[3], "01234567-89ab-cdef-0123-456789abcdef");
+    assert_string_equal(s_cfg.jwt_keys[3].kid, "d");
+    assert_int_equal(s_cfg.jwt_keys[3].n.raw_len, 1);
+    assert_memory_equal(s_cfg.jwt_keys[3].n.raw, "_", 1);
+    assert_memory_equal(s_cfg.jwt_keys[3].e.raw, "-", 1);
+}
+
 /* ---- limits that still load -------------------------------------------------------------- */
 
 static void test_limits_exactly(void **state)
@@ -1274,6 +1632,8 @@ int main(void)
         cmocka_unit_test_setup(test_tls_config, setup),
         cmocka_unit_test_setup(test_tls_pem_limit, setup),
         cmocka_unit_test_setup(test_config_string, setup),
+        cmocka_unit_test_setup(test_jwt_config, setup),
+        cmocka_unit_test_setup(test_jwt_limits, setup),
         cmocka_unit_test_setup(test_limits_exactly, setup),
         cmocka_unit_test_setup(test_why_buffer, setup),
     };
