@@ -26,7 +26,6 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "prof.h"
-#include "psa/crypto.h"
 #include "rng.h"
 #include "tls.h"
 #include "tls_port.h"
@@ -186,12 +185,10 @@ int main(void)
     }
 #if !APP_BENCH_SERVER
     if (s_config.has_jwt) {
-        /* ES256 verification goes through PSA (MBEDTLS_USE_PSA_CRYPTO). */
+        /* Issuer keys from PEM text: the idle HTTP pool is the scratch. */
         size_t scratch_len;
         void *scratch = http_server_boot_scratch(&scratch_len);
-        if (psa_crypto_init() != PSA_SUCCESS) {
-            log_printf("auth: psa_crypto_init failed: JWTs will be refused\r\n");
-        } else if (auth_jwt_setup(&s_config, scratch, scratch_len) != APP_OK) {
+        if (auth_jwt_setup(&s_config, scratch, scratch_len) != APP_OK) {
             log_printf("auth: no usable JWT key: JWTs will be refused\r\n");
         }
     }
