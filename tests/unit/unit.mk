@@ -52,7 +52,9 @@ UNIT_ETHIF_NOSAN := -fno-sanitize=alignment
 UNIT_ETHIF_SRCS := firmware/net/ethif.c firmware/net/lwip_port.c firmware/log/log.c \
 	$(UNIT_SRC)/fake_hal_eth.c $(UNIT_SRC)/fake_hal_board.c $(UNIT_SRC)/test_ethif.c
 UNIT_ETHIF_OBJS := $(call unit_obj,ethif,$(UNIT_ETHIF_SRCS))
-UNIT_LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(UNIT_OBJ)/lwip/%.o,$(LWIP_SRCS))
+# lwIP's core only: apps/sntp calls back into the firmware's clock glue.
+UNIT_LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(UNIT_OBJ)/lwip/%.o, \
+	$(filter-out $(LWIP_DIR)/src/apps/%,$(LWIP_SRCS)))
 
 $(UNIT_OBJ)/ethif/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
