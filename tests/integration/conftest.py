@@ -205,3 +205,18 @@ def token():
     path = os.environ.get("DEV_TOKEN_FILE", os.path.join(ROOT, "build/provision/dev-token"))
     with open(path) as f:
         return f.read().strip()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test shows the tail of the UART log of every device it
+    used: what the firmware said is usually the explanation."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in item.fixturenames:
+        dev = item.funcargs.get(name)
+        if isinstance(dev, Device) and os.path.exists(dev.log):
+            report.sections.append(("device log (%s), last 3000 bytes" % name,
+                                    dev.uart()[-3000:]))
