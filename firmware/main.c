@@ -154,6 +154,21 @@ static void config_start(void)
     api_init(s_config.provisioned, s_config.service_root, s_config.realm);
 }
 
+#if !APP_BENCH_SERVER
+/* lwIP's heap refusing segments for long is worth a line (rate-limited). */
+static void nomem_report(uint32_t now)
+{
+    static uint32_t seen;
+    static uint32_t t;
+    uint32_t n = http_tcp_write_nomem();
+    if (n != seen && now - t >= 2000u) {
+        log_printf("net: lwIP heap full, %u write(s) deferred so far\r\n", (unsigned)n);
+        seen = n;
+        t = now;
+    }
+}
+#endif
+
 static void idle_forever(const char *why, int err)
 {
     for (;;) {
@@ -273,6 +288,7 @@ int main(void)
 #if !APP_BENCH_SERVER
             http_server_poll();
             tls_poll();
+            nomem_report(now);
 #endif
             (void)clock_now_ms(); /* keeps the wide uptime counter current */
         }

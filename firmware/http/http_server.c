@@ -365,6 +365,21 @@ void http_server_reject(const struct http_io *io, void *ctx, bool tls)
 void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
+    /* Say so when the head pool has been short for a while: who holds it. */
+    static uint32_t s_waits_seen;
+    static uint32_t s_waits_t;
+    if (s_head_waits != s_waits_seen && now - s_waits_t >= 2000u) {
+        s_waits_seen = s_head_waits;
+        s_waits_t = now;
+        for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+            const struct http_conn *c = &s_pool.conns[i];
+            if (c->head != NULL) {
+                log_printf("http head buffer held: slot %u state %u len %u tls %u for %u ms\r\n",
+                           (unsigned)i, (unsigned)c->state, (unsigned)c->len, (unsigned)c->tls,
+                           (unsigned)(now - c->t_mark));
+            }
+        }
+    }
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
         uint32_t age = now - c->t_mark;

@@ -20,6 +20,12 @@ struct tcp_ctx {
 };
 
 static struct tcp_ctx s_ctx[APP_HTTP_MAX_CONNS];
+static uint32_t s_write_nomem; /* tcp_write() refused for want of lwIP heap */
+
+uint32_t http_tcp_write_nomem(void)
+{
+    return s_write_nomem;
+}
 /* Set when io_close() had to abort the PCB: the lwIP callback that led
  * there must then return ERR_ABRT and not touch the PCB again. */
 static bool s_aborted;
@@ -64,6 +70,7 @@ static int io_send(void *ctx, const void *buf, size_t len)
     }
     err_t e = tcp_write(t->pcb, buf, n, TCP_WRITE_FLAG_COPY);
     if (e == ERR_MEM) {
+        s_write_nomem++;
         return 0; /* lwIP's heap is full: retried on the sent/poll callback */
     }
     return e == ERR_OK ? (int)n : APP_ERR_IO;

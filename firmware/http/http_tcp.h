@@ -8,4 +8,7 @@
  * Returns APP_OK, APP_ERR_NOMEM (no PCB) or APP_ERR_BUSY (port in use). */
 int http_tcp_start(uint16_t port);
 
+/* Times tcp_write() found lwIP's heap full (the write is retried). */
+uint32_t http_tcp_write_nomem(void);
+
 #endif
