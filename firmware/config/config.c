@@ -392,6 +392,28 @@ static int check_array(int t, int max, const char *limit)
     return APP_OK;
 }
 
+/* Check that t is an array of at most max entries (limit names the
+ * macro) and call each(ctx, element, i) for every element, with the path
+ * extended by "[i]"; stops at the first error. */
+static int walk_array(int t, int max, const char *limit, int (*each)(void *ctx, int e, int i),
+                      void *ctx)
+{
+    int rc = check_array(t, max, limit);
+    int e = t + 1;
+    for (int i = 0; rc == APP_OK && i < tok(t)->size; i++) {
+        size_t saved = path_index(i);
+        rc = each(ctx, e, i);
+        path_pop(saved);
+        if (rc == APP_OK) {
+            e = json_tok_skip(s_toks, s_ld.ntok, e);
+            if (e < 0) {
+                rc = fail(APP_ERR_INVAL, "malformed array");
+            }
+        }
+    }
+    return rc;
+}
+
 /* Evaluate call with the path extended by field f's name; on an error
  * (a negative result) return it from the calling function. */
 #define WITH_KEY(f, call)                                                 \
@@ -556,28 +578,17 @@ static int parse_network(int t)
 
 static int get_port(int t, uint16_t *out);
 
+static int sntp_server(void *ctx, int e, int i)
+{
+    struct config *c = ctx;
+    int rc = get_ipv4(e, c->sntp_servers[i]);
+    c->sntp_count += rc == APP_OK;
+    return rc;
+}
+
 static int get_sntp_servers(int t)
 {
-    struct config *c = s_ld.cfg;
-    int rc = check_array(t, CONFIG_SNTP_MAX, "CONFIG_SNTP_MAX");
-    if (rc != APP_OK) {
-        return rc;
-    }
-    int e = t + 1;
-    for (int i = 0; i < tok(t)->size; i++) {
-        size_t saved = path_index(i);
-        rc = get_ipv4(e, c->sntp_servers[i]);
-        path_pop(saved);
-        if (rc != APP_OK) {
-            return rc;
-        }
-        c->sntp_count++;
-        e = json_tok_skip(s_toks, s_ld.ntok, e);
-        if (e < 0) {
-            return fail(APP_ERR_INVAL, "malformed array");
-        }
-    }
-    return APP_OK;
+    return walk_array(t, CONFIG_SNTP_MAX, "CONFIG_SNTP_MAX", sntp_server, s_ld.cfg);
 }
 
 static int parse_clock(int t)
@@ -619,50 +630,20 @@ static int get_realm(int t)
     return APP_OK;
 }
 
-static int get_digest(int t, uint8_t out[CONFIG_DIGEST_LEN])
+static int get_hex(int t, uint8_t *out, size_t len, const char *expected);
+
+static int static_token(void *ctx, int e, int i)
 {
-    char buf[2 * CONFIG_DIGEST_LEN + 1];
-    static const char expected[] = "expected 64 hex digits (a SHA-256 digest)";
-    int n = get_format(t, buf, sizeof(buf), expected);
-    if (n < 0) {
-        return n;
-    }
-    if (n != (int)(2 * CONFIG_DIGEST_LEN)) {
-        return fail(APP_ERR_INVAL, expected);
-    }
-    for (size_t i = 0; i < CONFIG_DIGEST_LEN; i++) {
-        int hi = hexdigit((unsigned char)buf[2 * i]);
-        int lo = hexdigit((unsigned char)buf[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return fail(APP_ERR_INVAL, expected);
-        }
-        out[i] = (uint8_t)((hi << 4) | lo);
-    }
-    return APP_OK;
+    struct config *c = ctx;
+    int rc = get_hex(e, c->static_tokens[i], CONFIG_DIGEST_LEN,
+                     "expected 64 hex digits (a SHA-256 digest)");
+    c->static_token_count += rc == APP_OK;
+    return rc;
 }
 
 static int get_tokens(int t)
 {
-    struct config *c = s_ld.cfg;
-    int rc = check_array(t, APP_MAX_STATIC_TOKENS, "APP_MAX_STATIC_TOKENS");
-    if (rc != APP_OK) {
-        return rc;
-    }
-    int e = t + 1;
-    for (int i = 0; i < tok(t)->size; i++) {
-        size_t saved = path_index(i);
-        rc = get_digest(e, c->static_tokens[i]);
-        path_pop(saved);
-        if (rc != APP_OK) {
-            return rc;
-        }
-        c->static_token_count++;
-        e = json_tok_skip(s_toks, s_ld.ntok, e);
-        if (e < 0) {
-            return fail(APP_ERR_INVAL, "malformed array");
-        }
-    }
-    return APP_OK;
+    return walk_array(t, APP_MAX_STATIC_TOKENS, "APP_MAX_STATIC_TOKENS", static_token, s_ld.cfg);
 }
 
 /* ---- auth.jwt ------------------------------------------------------------------ */
@@ -722,37 +703,26 @@ static int get_tenant(int t, char out[CONFIG_TID_LEN + 1])
     return APP_OK;
 }
 
+static int tenant(void *ctx, int e, int i)
+{
+    struct config *c = ctx;
+    int rc = get_tenant(e, c->jwt_tenants[i]);
+    for (int j = 0; rc == APP_OK && j < i; j++) {
+        if (memcmp(c->jwt_tenants[j], c->jwt_tenants[i], CONFIG_TID_LEN) == 0) {
+            why_begin();
+            why_str("same tenant as tenants[");
+            why_uint((uint64_t)j);
+            why_str("]");
+            rc = APP_ERR_INVAL;
+        }
+    }
+    c->jwt_tenant_count += rc == APP_OK;
+    return rc;
+}
+
 static int get_tenants(int t)
 {
-    struct config *c = s_ld.cfg;
-    int rc = check_array(t, CONFIG_JWT_MAX_TENANTS, "CONFIG_JWT_MAX_TENANTS");
-    if (rc != APP_OK) {
-        return rc;
-    }
-    int e = t + 1;
-    for (int i = 0; i < tok(t)->size; i++) {
-        size_t saved = path_index(i);
-        rc = get_tenant(e, c->jwt_tenants[i]);
-        for (int j = 0; rc == APP_OK && j < i; j++) {
-            if (memcmp(c->jwt_tenants[j], c->jwt_tenants[i], CONFIG_TID_LEN) == 0) {
-                why_begin();
-                why_str("same tenant as tenants[");
-                why_uint((uint64_t)j);
-                why_str("]");
-                rc = APP_ERR_INVAL;
-            }
-        }
-        path_pop(saved);
-        if (rc != APP_OK) {
-            return rc;
-        }
-        c->jwt_tenant_count++;
-        e = json_tok_skip(s_toks, s_ld.ntok, e);
-        if (e < 0) {
-            return fail(APP_ERR_INVAL, "malformed array");
-        }
-    }
-    return APP_OK;
+    return walk_array(t, CONFIG_JWT_MAX_TENANTS, "CONFIG_JWT_MAX_TENANTS", tenant, s_ld.cfg);
 }
 
 /* "ES256" or "RS256"; a format, so any other type is the same error. */
@@ -937,30 +907,20 @@ static int parse_jwt_key(int t, int index)
     return APP_OK;
 }
 
+static int jwt_key(void *ctx, int e, int i)
+{
+    struct config *c = ctx;
+    int rc = parse_jwt_key(e, i);
+    c->jwt_key_count += rc == APP_OK;
+    return rc;
+}
+
 static int get_jwt_keys(int t)
 {
-    int rc = check_array(t, CONFIG_JWT_MAX_KEYS, "CONFIG_JWT_MAX_KEYS");
-    if (rc != APP_OK) {
-        return rc;
-    }
-    if (tok(t)->size == 0) {
+    if (tok(t)->type == JSMN_ARRAY && tok(t)->size == 0) {
         return fail(APP_ERR_INVAL, "must list at least one key");
     }
-    int e = t + 1;
-    for (int i = 0; i < tok(t)->size; i++) {
-        size_t saved = path_index(i);
-        rc = parse_jwt_key(e, i);
-        path_pop(saved);
-        if (rc != APP_OK) {
-            return rc;
-        }
-        s_ld.cfg->jwt_key_count++;
-        e = json_tok_skip(s_toks, s_ld.ntok, e);
-        if (e < 0) {
-            return fail(APP_ERR_INVAL, "malformed array");
-        }
-    }
-    return APP_OK;
+    return walk_array(t, CONFIG_JWT_MAX_KEYS, "CONFIG_JWT_MAX_KEYS", jwt_key, s_ld.cfg);
 }
 
 static int parse_jwt(int t)
@@ -1110,6 +1070,12 @@ static int parse_file(int t, int session)
     return APP_OK;
 }
 
+static int file_entry(void *ctx, int e, int i)
+{
+    (void)i;
+    return parse_file(e, *(const int *)ctx);
+}
+
 static int parse_session(int t)
 {
     struct field f[] = {
@@ -1170,43 +1136,21 @@ static int parse_session(int t)
     }
 
     size_t saved = path_key(f[6].name, strlen(f[6].name));
-    rc = check_array(f[6].val, APP_MAX_FILES, "APP_MAX_FILES");
-    int e = f[6].val + 1;
-    for (int i = 0; rc == APP_OK && i < tok(f[6].val)->size; i++) {
-        size_t saved_i = path_index(i);
-        rc = parse_file(e, session);
-        path_pop(saved_i);
-        if (rc == APP_OK) {
-            e = json_tok_skip(s_toks, s_ld.ntok, e);
-            if (e < 0) {
-                rc = fail(APP_ERR_INVAL, "malformed array");
-            }
-        }
-    }
+    rc = walk_array(f[6].val, APP_MAX_FILES, "APP_MAX_FILES", file_entry, &session);
     path_pop(saved);
     return rc;
 }
 
+static int session_entry(void *ctx, int e, int i)
+{
+    (void)ctx;
+    (void)i;
+    return parse_session(e);
+}
+
 static int parse_sessions(int t)
 {
-    int rc = check_array(t, APP_MAX_SESSIONS, "APP_MAX_SESSIONS");
-    if (rc != APP_OK) {
-        return rc;
-    }
-    int e = t + 1;
-    for (int i = 0; i < tok(t)->size; i++) {
-        size_t saved = path_index(i);
-        rc = parse_session(e);
-        path_pop(saved);
-        if (rc != APP_OK) {
-            return rc;
-        }
-        e = json_tok_skip(s_toks, s_ld.ntok, e);
-        if (e < 0) {
-            return fail(APP_ERR_INVAL, "malformed array");
-        }
-    }
-    return APP_OK;
+    return walk_array(t, APP_MAX_SESSIONS, "APP_MAX_SESSIONS", session_entry, NULL);
 }
 
 /* ---- top level ------------------------------------------------------------------ */
@@ -1284,10 +1228,12 @@ static int get_plain(int t)
     return APP_OK;
 }
 
+/* Exactly len bytes as 2 * len hex digits (a SHA-256 digest, the NV
+ * seed: both 32 bytes). */
 static int get_hex(int t, uint8_t *out, size_t len, const char *expected)
 {
-    char buf[2 * CONFIG_NV_SEED_LEN + 2];
-    if (2u * len + 1u > sizeof(buf)) {
+    char buf[2 * 32 + 2];
+    if (2u * len + 1u >= sizeof(buf)) {
         return fail(APP_ERR_INVAL, expected);
     }
     int n = get_format(t, buf, 2u * len + 2u, expected);
@@ -1327,14 +1273,8 @@ int config_string(const struct config_text *t, char *buf, size_t cap)
     if (t->raw == NULL) {
         return APP_ERR_INVAL;
     }
-    int n = json_tok_string(t->raw, &k, buf, cap);
-    if (n >= 0 && (size_t)n >= cap) {
-        return APP_ERR_OVERFLOW;
-    }
-    if (n >= 0) {
-        buf[n] = '\0';
-    }
-    return n;
+    /* json_tok_string() NUL-terminates and reports APP_ERR_OVERFLOW. */
+    return json_tok_string(t->raw, &k, buf, cap);
 }
 
 static int get_version(int t)
