@@ -35,6 +35,7 @@ APP_SRCS := \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
 	firmware/net/net_listen.c \
+	firmware/net/net_conn.c \
 	firmware/net/net_sntp.c \
 	firmware/diag/echo.c \
 	firmware/clock/clock.c \

@@ -6,6 +6,7 @@
 #include "app_config.h"
 #include "app_err.h"
 #include "lwip/tcp.h"
+#include "net_conn.h"
 #include "net_listen.h"
 
 struct echo_conn {
@@ -34,18 +35,8 @@ static void conn_free(struct echo_conn *c)
 static err_t conn_close(struct echo_conn *c)
 {
     struct tcp_pcb *pcb = c->pcb;
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
-    tcp_poll(pcb, NULL, 0);
     conn_free(c);
-    if (tcp_close(pcb) != ERR_OK) {
-        /* Out of memory for the FIN: abort rather than leak the PCB. */
-        tcp_abort(pcb);
-        return ERR_ABRT;
-    }
-    return ERR_OK;
+    return net_close(pcb, 0) ? ERR_ABRT : ERR_OK;
 }
 
 /* Move queued bytes into the send buffer; open the window by as much. */

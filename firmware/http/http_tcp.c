@@ -10,6 +10,7 @@
 #include "app_err.h"
 #include "http_server.h"
 #include "lwip/tcp.h"
+#include "net_conn.h"
 #include "net_listen.h"
 
 struct tcp_ctx {
@@ -82,29 +83,14 @@ static void io_flush(void *ctx)
     (void)tcp_output(t->pcb);
 }
 
-static void detach(struct tcp_pcb *pcb)
-{
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
-    tcp_poll(pcb, NULL, 0);
-}
 
 static void io_close(void *ctx)
 {
     struct tcp_ctx *t = ctx;
     struct tcp_pcb *pcb = t->pcb;
-    /* Acknowledge what we will never read, so that lwIP closes with a FIN
-     * rather than a RST that could destroy the response in flight
-     * (tcp_close() resets when received data is unacknowledged). */
-    if (t->rx != NULL) {
-        tcp_recved(pcb, t->rx->tot_len);
-    }
-    detach(pcb);
+    u16_t unread = t->rx != NULL ? t->rx->tot_len : 0u;
     ctx_release(t);
-    if (tcp_close(pcb) != ERR_OK) {
-        tcp_abort(pcb);
+    if (net_close(pcb, unread)) {
         s_aborted = true;
     }
 }

@@ -1,5 +1,5 @@
 /* A listening TCP service on lwIP's raw API, the one way every service
- * here (HTTP, echo, bench counters) opens its port. */
+ * here (HTTP, HTTPS, echo, bench counters) opens its port. */
 #ifndef NET_LISTEN_H
 #define NET_LISTEN_H
 

@@ -23,6 +23,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_ticket.h"
 #include "mbedtls/x509_crt.h"
+#include "net_conn.h"
 #include "net_listen.h"
 #include "pem.h"
 #include "psa/crypto.h"
@@ -170,14 +171,6 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 
 /* ---- connection life ------------------------------------------------ */
 
-static void detach(struct tcp_pcb *pcb)
-{
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
-    tcp_poll(pcb, NULL, 0);
-}
 
 static void conn_release(struct tls_conn *t)
 {
@@ -201,7 +194,7 @@ static void conn_abort(struct tls_conn *t)
         http_server_gone(t->http);
     }
     if (pcb != NULL) {
-        detach(pcb);
+        net_detach(pcb);
         tcp_abort(pcb);
         s_aborted = true;
     }
@@ -212,15 +205,9 @@ static void conn_abort(struct tls_conn *t)
 static void conn_finish(struct tls_conn *t)
 {
     struct tcp_pcb *pcb = t->pcb;
-    /* Acknowledge what will never be read: lwIP answers a close with
-     * unacknowledged data by a RST, which could destroy what is in flight. */
-    if (t->rx != NULL) {
-        tcp_recved(pcb, t->rx->tot_len);
-    }
-    detach(pcb);
+    u16_t unread = t->rx != NULL ? t->rx->tot_len : 0u;
     conn_release(t);
-    if (tcp_close(pcb) != ERR_OK) {
-        tcp_abort(pcb);
+    if (net_close(pcb, unread)) {
         s_aborted = true;
     }
 }
