@@ -218,33 +218,32 @@ static bool looks_like_jwt(const char *tok, size_t n)
 
 enum auth_result auth_check(const char *authorization, size_t len)
 {
-    const char *tok = NULL;
-    size_t tok_n = 0;
-    if (!bearer_token(authorization, len, &tok, &tok_n)) {
-        return AUTH_EMPTY;
-    }
-    if (s_jwt_on && looks_like_jwt(tok, tok_n)) {
-        return check_jwt(tok, tok_n);
-    }
-    return check_static(tok, tok_n);
+    return auth_check_cached(authorization, len, NULL);
 }
 
+/* The header is parsed once and the token scanned once per request: this
+ * runs on every request. */
 enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache)
 {
     const char *tok = NULL;
     size_t tok_n = 0;
-    if (cache != NULL && cache->len != 0u && s_static_on &&
-        bearer_token(authorization, len, &tok, &tok_n) && tok_n == cache->len &&
+    if (!bearer_token(authorization, len, &tok, &tok_n)) {
+        if (cache != NULL) {
+            cache->len = 0;
+        }
+        return AUTH_EMPTY;
+    }
+    if (cache != NULL && cache->len != 0u && s_static_on && tok_n == cache->len &&
         mbedtls_ct_memcmp(tok, cache->token, tok_n) == 0) {
         return AUTH_OK;
     }
-    enum auth_result r = auth_check(authorization, len);
+    bool jwt = looks_like_jwt(tok, tok_n);
+    enum auth_result r = s_jwt_on && jwt ? check_jwt(tok, tok_n) : check_static(tok, tok_n);
     if (cache != NULL) {
         cache->len = 0;
         /* Only static tokens (JWTs are longer, and expire: they go
          * through the shared cache, which knows exp). */
-        if (r == AUTH_OK && bearer_token(authorization, len, &tok, &tok_n) &&
-            tok_n <= AUTH_CACHE_TOKEN_MAX && !looks_like_jwt(tok, tok_n)) {
+        if (r == AUTH_OK && !jwt && tok_n <= AUTH_CACHE_TOKEN_MAX) {
             memcpy(cache->token, tok, tok_n);
             cache->len = (uint8_t)tok_n;
         }
