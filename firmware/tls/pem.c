@@ -32,8 +32,16 @@ int pem_next(const char *text, size_t len, size_t *pos, char *label, unsigned ch
     size_t lab = b + sizeof(k_begin) - 1u;
     size_t lab_end = find(text, len, lab, k_dashes, sizeof(k_dashes) - 1u);
     size_t n = lab_end - lab;
-    if (lab_end == len || n == 0u || n > PEM_LABEL_MAX || memchr(text + lab, '\n', n) != NULL) {
+    if (lab_end == len || n == 0u || n > PEM_LABEL_MAX) {
         return APP_ERR_INVAL;
+    }
+    /* RFC 7468 3: a label is printable ASCII (labelchar, space, '-'); a
+     * NUL or line break inside it is a broken block, not a short label. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)text[lab + i];
+        if (ch < 0x20u || ch > 0x7Eu) {
+            return APP_ERR_INVAL;
+        }
     }
     memcpy(label, text + lab, n);
     label[n] = '\0';

@@ -49,6 +49,8 @@ static const struct pem_case k_cases[] = {
      APP_ERR_INVAL, {NULL}, {NULL}},
     {"BEGIN line broken", "-----BEGIN CERT\nIFICATE-----\nAAEC\n" E("CERTIFICATE"),
      APP_ERR_INVAL, {NULL}, {NULL}},
+    {"control byte in the label", B("CERT\tIFICATE") "AAEC\n" E("CERT\tIFICATE"), APP_ERR_INVAL,
+     {NULL}, {NULL}},
     {"empty body", B("CERTIFICATE") E("CERTIFICATE"), APP_ERR_INVAL, {NULL}, {NULL}},
     {"not base64", B("CERTIFICATE") "AA*C\n" E("CERTIFICATE"), APP_ERR_INVAL, {NULL}, {NULL}},
     {"bad padding", B("CERTIFICATE") "A===\n" E("CERTIFICATE"), APP_ERR_INVAL, {NULL}, {NULL}},
@@ -103,6 +105,19 @@ static void test_table(void **state)
     }
 }
 
+/* A NUL inside the label (found by fuzz_pem) is a broken block, not a
+ * label that reads as empty. */
+static void test_nul_in_label(void **state)
+{
+    (void)state;
+    static const char k_text[] = "-----BEGIN \0ERT-----\nAAEC\n-----END \0ERT-----\n";
+    char label[PEM_LABEL_MAX + 1];
+    unsigned char der[16];
+    size_t pos = 0;
+    assert_int_equal(pem_next(k_text, sizeof(k_text) - 1u, &pos, label, der, sizeof(der)),
+                     APP_ERR_INVAL);
+}
+
 /* A DER buffer one byte short is an overflow, never a truncated key. */
 static void test_overflow(void **state)
 {
@@ -122,6 +137,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_nul_in_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
