@@ -49,7 +49,7 @@ APP_SRCS := \
 	firmware/auth/auth.c \
 	firmware/auth/jwt.c \
 	firmware/api/route.c \
-	firmware/api/api.c \
+	firmware/api/api.c firmware/api/resp.c \
 	firmware/http/http_parser.c \
 	firmware/http/http_server.c \
 	firmware/http/http_tcp.c \

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "datetime.h"
 #include "json.h"
+#include "resp.h"
 #include "route.h"
 #include "store.h"
 
@@ -21,37 +22,24 @@ static uint16_t s_redirect_port; /* 0: plain HTTP is served */
 static bool s_provisioned;
 static const char *s_service_root = "";
 static const char *s_realm = "";
+static size_t s_root_len; /* service root and its escaped length */
+static size_t s_root_esc;
 
 void api_init(bool provisioned, const char *service_root, const char *realm)
 {
     s_provisioned = provisioned;
     s_service_root = service_root != NULL ? service_root : "";
     s_realm = realm != NULL ? realm : "";
+    s_root_len = strlen(s_service_root);
+    s_root_esc = json_escaped_len(s_service_root, s_root_len);
+    if (s_root_esc == JSON_LEN_INVALID) {
+        s_root_len = s_root_esc = 0; /* config validated it; never a bad document */
+    }
 }
 
 void api_set_redirect(uint16_t https_port)
 {
     s_redirect_port = https_port;
-}
-
-static const char *reason_phrase(uint16_t status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Internal Server Error";
-    }
 }
 
 static const char *method_name(const struct http_request *req)
@@ -88,6 +76,15 @@ static void set_message(struct api_response *r, const char *a, const char *b, co
         }
     }
     r->message[n] = '\0';
+    r->msg_len = (uint8_t)n;
+    size_t esc = json_escaped_len(r->message, n);
+    /* A message cut inside a UTF-8 sequence: keep the valid prefix. */
+    while (esc == JSON_LEN_INVALID && n > 0u) {
+        r->message[--n] = '\0';
+        esc = json_escaped_len(r->message, n);
+    }
+    r->msg_len = (uint8_t)n;
+    r->msg_esc_len = (uint16_t)esc;
 }
 
 static void error(struct api_response *r, uint16_t status, const char *code)
@@ -96,245 +93,318 @@ static void error(struct api_response *r, uint16_t status, const char *code)
     r->code = code;
 }
 
-/* Render the body: the session entity or the error object. */
-static void render_body(const struct api_response *r, struct json_out *o)
+/* ---- rendering ----------------------------------------------------------
+ * Every response is a program of pieces (resp.h): constant text is one
+ * literal per run, values come from get() below. */
+
+enum field {
+    /* head */
+    F_STATUS_LINE, F_HAS_CT, F_CT, F_CLEN, F_RID, F_CRID, F_HAS_DATE, F_DATE, F_TLS, F_ALLOW,
+    F_WWW, F_WWW_ERR, F_WWW_PLAIN, F_REALM, F_RETRY, F_CLOSE, F_REDIRECT, F_LOC_HOST,
+    F_LOC_HAS_PORT, F_LOC_PORT, F_LOC_TARGET,
+    /* session entity */
+    F_ROOT, F_CAT, F_RES, F_SID, F_STATUS, F_DONE, F_NFILES, F_TOTAL, F_FILES, F_FNAME, F_FSIZE,
+    F_FTIME, F_CREATED, F_EXPIRES,
+    /* error object */
+    F_CODE, F_MSG, F_IDATE, F_CRID_JSON,
+};
+
+#define LIT(s) {RESP_LIT, 0, sizeof(s) - 1u, s}
+#define VAL(kind, f) {kind, f, 0, NULL}
+#define IF(f, n) {RESP_IF, f, n, NULL}
+#define END {RESP_END, 0, 0, NULL}
+
+static const struct resp_op k_head[] = {
+    VAL(RESP_RAW, F_STATUS_LINE),
+    IF(F_HAS_CT, 2), LIT("\r\nContent-Type: "), VAL(RESP_RAW, F_CT),
+    LIT("\r\nContent-Length: "), VAL(RESP_U64, F_CLEN),
+    IF(F_REDIRECT, 6), LIT("\r\nLocation: https://"), VAL(RESP_RAW, F_LOC_HOST),
+        IF(F_LOC_HAS_PORT, 2), LIT(":"), VAL(RESP_U64, F_LOC_PORT),
+        VAL(RESP_RAW, F_LOC_TARGET),
+    LIT("\r\nrequest-id: "), VAL(RESP_RAW, F_RID),
+    LIT("\r\nclient-request-id: "), VAL(RESP_RAW, F_CRID),
+    IF(F_HAS_DATE, 2), LIT("\r\nDate: "), VAL(RESP_RAW, F_DATE),
+    LIT("\r\nCache-Control: no-store"),
+    IF(F_TLS, 1), LIT("\r\nStrict-Transport-Security: max-age=31536000"),
+    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD"),
+    /* RFC 6750 3: error only when a token was presented. */
+    IF(F_WWW, 6), LIT("\r\nWWW-Authenticate: Bearer realm=\""), VAL(RESP_RAW, F_REALM),
+        IF(F_WWW_ERR, 1), LIT("\", error=\"invalid_token\""),
+        IF(F_WWW_PLAIN, 1), LIT("\""),
+    IF(F_RETRY, 2), LIT("\r\nRetry-After: "), VAL(RESP_U64, F_RETRY),
+    IF(F_CLOSE, 1), LIT("\r\nConnection: close"),
+    LIT("\r\n\r\n"),
+    END,
+};
+
+/* Contract "Success response": the seed's object plus @odata.context,
+ * <serviceRoot>/$metadata#...('<c>')/...('<r>')/uploadSessions/$entity. */
+static const struct resp_op k_session[] = {
+    LIT("{\"@odata.context\":\""), VAL(RESP_STR, F_ROOT),
+    LIT("/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs('"),
+    VAL(RESP_STR, F_CAT), LIT("')/accessPackageResources('"), VAL(RESP_STR, F_RES),
+    LIT("')/uploadSessions/$entity\",\"id\":\""), VAL(RESP_STR, F_SID),
+    LIT("\",\"status\":\""), VAL(RESP_RAW, F_STATUS),
+    LIT("\",\"isUploadDone\":"), VAL(RESP_BOOL, F_DONE),
+    LIT(",\"stats\":{\"filesUploaded\":"), VAL(RESP_U64, F_NFILES),
+    LIT(",\"totalBytesUploaded\":"), VAL(RESP_U64, F_TOTAL),
+    LIT("},\"files\":["),
+    {RESP_EACH, F_FILES, 8, NULL},
+        {RESP_SEP, 0, 0, NULL}, LIT("{\"name\":\""), VAL(RESP_STR, F_FNAME),
+        LIT("\",\"size\":"), VAL(RESP_U64, F_FSIZE),
+        LIT(",\"uploadedDateTime\":"), VAL(RESP_TIME, F_FTIME), LIT("}"),
+    {RESP_NEXT, 0, 8, NULL},
+    LIT("],\"createdDateTime\":"), VAL(RESP_TIME, F_CREATED),
+    LIT(",\"expirationDateTime\":"), VAL(RESP_TIME, F_EXPIRES), LIT("}"),
+    END,
+};
+
+/* Contract "Error response": Graph's error object. */
+static const struct resp_op k_error[] = {
+    LIT("{\"error\":{\"code\":\""), VAL(RESP_STR, F_CODE),
+    LIT("\",\"message\":\""), VAL(RESP_STR, F_MSG),
+    LIT("\",\"innerError\":{\"date\":\""), VAL(RESP_RAW, F_IDATE),
+    LIT("\",\"request-id\":\""), VAL(RESP_RAW, F_RID),
+    LIT("\",\"client-request-id\":\""), VAL(RESP_STR, F_CRID_JSON),
+    LIT("\"}}}"),
+    END,
+};
+
+/* Date texts change once a second: kept per second, not made per request.
+ * A later slice of an older response puts its own second back, so a
+ * response's bytes never depend on when its slices are rendered. */
+struct date_cache {
+    int64_t lo;  /* first ms of the second the text is for; -1: none */
+    uint8_t n;   /* text length, 0 when the time cannot be shown */
+    char text[DATETIME_IMF_FIXDATE_LEN + 1];
+};
+static struct date_cache s_imf = {-1, 0, {0}};
+static struct date_cache s_iso = {-1, 0, {0}};
+
+static const struct date_cache *date_text(struct date_cache *dc, int64_t ms, bool imf)
 {
+    if (ms < dc->lo || ms - dc->lo >= 1000 || dc->lo < 0) {
+        int64_t lo = ms - ms % 1000;
+        int n = imf ? datetime_imf_fixdate(lo, dc->text, sizeof(dc->text))
+                    : datetime_iso8601(lo, dc->text, sizeof(dc->text), 0);
+        dc->n = (uint8_t)(n > 0 ? n : 0);
+        dc->lo = lo;
+    }
+    return dc;
+}
+
+static const char *status_line(uint16_t status, size_t *n)
+{
+    static const char *const lines[] = {
+        "HTTP/1.1 200 OK", "HTTP/1.1 308 Permanent Redirect", "HTTP/1.1 400 Bad Request",
+        "HTTP/1.1 401 Unauthorized", "HTTP/1.1 403 Forbidden", "HTTP/1.1 404 Not Found",
+        "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 408 Request Timeout",
+        "HTTP/1.1 413 Content Too Large", "HTTP/1.1 414 URI Too Long",
+        "HTTP/1.1 431 Request Header Fields Too Large", "HTTP/1.1 503 Service Unavailable",
+        "HTTP/1.1 505 HTTP Version Not Supported", "HTTP/1.1 500 Internal Server Error",
+    };
+    static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408, 413, 414, 431, 503, 505};
+    size_t i = 0;
+    while (i < sizeof(codes) / sizeof(codes[0]) && codes[i] != status) {
+        i++;
+    }
+    *n = strlen(lines[i]);
+    return lines[i];
+}
+
+static void set_str(struct resp_val *v, const char *p, size_t n)
+{
+    v->p = p;
+    v->n = n;
+    v->esc_n = n;
+}
+
+/* A string that may need JSON escaping: the scan is skipped for the
+ * plain strings the store vouches for. */
+static void set_json(struct resp_val *v, const char *p, size_t n, size_t esc_n)
+{
+    v->p = p;
+    v->n = n;
+    v->esc_n = esc_n;
+}
+
+static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t depth,
+                struct resp_val *v)
+{
+    const struct api_response *r = ctx;
+    const struct store_session *s = r->session;
+    struct store_file_info f;
+    size_t n;
+    (void)depth;
+    switch ((enum field)field) {
+    case F_STATUS_LINE: v->p = status_line(r->status, &v->n); break;
+    case F_HAS_CT: v->v = !r->redirect; break;
+    case F_CT:
+        if (r->code == NULL) {
+            set_str(v, k_ct_odata, sizeof(k_ct_odata) - 1u);
+        } else {
+            set_str(v, k_ct_error, sizeof(k_ct_error) - 1u);
+        }
+        break;
+    case F_CLEN: v->v = r->body_len; break;
+    case F_RID: set_str(v, r->request_id, UUID_STR_LEN); break;
+    case F_CRID:
+        if (r->crid_len > 0u) {
+            set_str(v, r->client_request_id, r->crid_len);
+        } else {
+            set_str(v, r->request_id, UUID_STR_LEN);
+        }
+        break;
+    case F_CRID_JSON:
+        if (r->crid_len > 0u) {
+            set_json(v, r->client_request_id, r->crid_len, r->crid_esc_len);
+        } else {
+            set_str(v, r->request_id, UUID_STR_LEN);
+        }
+        break;
+    case F_HAS_DATE: v->v = date_text(&s_imf, r->now_ms, true)->n > 0u; break;
+    case F_DATE: {
+        const struct date_cache *dc = date_text(&s_imf, r->now_ms, true);
+        set_str(v, dc->text, dc->n);
+        break;
+    }
+    case F_IDATE: {
+        const struct date_cache *dc = date_text(&s_iso, r->now_ms, false);
+        set_str(v, dc->text, dc->n);
+        break;
+    }
+    case F_TLS: v->v = r->tls; break;
+    case F_ALLOW: v->v = r->allow; break;
+    case F_WWW: v->v = r->www_auth; break;
+    case F_WWW_ERR: v->v = r->www_auth == 2u; break;
+    case F_WWW_PLAIN: v->v = r->www_auth != 2u; break;
+    case F_REALM: set_str(v, s_realm, strlen(s_realm)); break;
+    case F_RETRY: v->v = r->retry_after; break;
+    case F_CLOSE: v->v = r->close; break;
+    case F_REDIRECT: v->v = r->redirect; break;
+    case F_LOC_HOST: set_str(v, r->loc_host.p, r->loc_host.n); break;
+    case F_LOC_HAS_PORT: v->v = s_redirect_port != 443u; break;
+    case F_LOC_PORT: v->v = s_redirect_port; break;
+    case F_LOC_TARGET: set_str(v, r->loc_target.p, r->loc_target.n); break;
+    case F_ROOT: set_json(v, s_service_root, s_root_len, s_root_esc); break;
+    case F_CAT:
+        v->p = store_session_catalog_id(s, &n);
+        set_json(v, v->p, n, store_session_catalog_id_esc(s));
+        break;
+    case F_RES:
+        v->p = store_session_resource_id(s, &n);
+        set_json(v, v->p, n, store_session_resource_id_esc(s));
+        break;
+    case F_SID:
+        v->p = store_session_id(s, &n);
+        set_json(v, v->p, n, store_session_id_esc(s));
+        break;
+    case F_STATUS: {
+        const char *st = store_status_name(store_status(s, r->now_ms));
+        set_str(v, st, strlen(st));
+        break;
+    }
+    case F_DONE: v->v = store_session_upload_done(s); break;
+    case F_NFILES: v->v = (uint64_t)store_files_uploaded(s); break;
+    case F_TOTAL: v->v = (uint64_t)store_total_bytes(s); break;
+    case F_FILES: v->v = (uint64_t)store_session_file_count(s); break;
+    case F_FNAME:
+    case F_FSIZE:
+    case F_FTIME:
+        if (store_session_file(s, item[0], &f) != APP_OK) {
+            set_str(v, "", 0); /* cannot happen: the count came from the store */
+            break;
+        }
+        if (field == F_FNAME) {
+            set_json(v, f.name, f.name_len, f.name_esc_len);
+        } else {
+            v->v = (uint64_t)(field == F_FSIZE ? f.size : f.uploaded_ms);
+        }
+        break;
+    case F_CREATED: v->v = (uint64_t)store_session_created_ms(s); break;
+    case F_EXPIRES: v->v = (uint64_t)store_session_expiration_ms(s); break;
+    case F_CODE: set_str(v, r->code, strlen(r->code)); break;
+    case F_MSG: set_json(v, r->message, r->msg_len, r->msg_esc_len); break;
+    default: set_str(v, "", 0); break;
+    }
+}
+
+/* Body length of each session without its status text (which follows
+ * the clock), kept until the store changes: computed when the data
+ * changes, not per request. */
+static struct {
+    uint32_t gen; /* store_generation() it was computed at; 0: never */
+    uint32_t len;
+} s_body_len[APP_MAX_SESSIONS];
+
+static size_t session_body_len(const struct api_response *r)
+{
+    int i = store_session_index(r->session);
+    if (i < 0) {
+        return SIZE_MAX;
+    }
+    size_t status = strlen(store_status_name(store_status(r->session, r->now_ms)));
+    uint32_t gen = store_generation();
+    if (s_body_len[i].gen != gen) {
+        size_t n = resp_length(k_session, get, r);
+        if (n == SIZE_MAX || n - status > UINT32_MAX - 64u) {
+            return SIZE_MAX;
+        }
+        s_body_len[i].len = (uint32_t)(n - status);
+        s_body_len[i].gen = gen;
+    }
+    return s_body_len[i].len + status;
+}
+
+static void doc_of(const struct api_response *r, struct resp_doc *d)
+{
+    d->parts[0] = k_head;
+    d->parts[1] = (r->head_only || r->redirect) ? NULL : r->code == NULL ? k_session : k_error;
+    d->parts[2] = NULL;
+    d->get = get;
+    d->ctx = r;
+}
+
+void api_prepare(struct api_response *r)
+{
+    size_t n = 0;
     if (r->redirect) {
-        return; /* no body (RFC 9110 15.4.9 allows none) */
-    }
-    if (r->code == NULL) {
-        const struct store_session *s = r->session;
-        size_t n;
-        const char *cat = store_session_catalog_id(s, &n);
-        size_t cat_n = n;
-        const char *res = store_session_resource_id(s, &n);
-        size_t res_n = n;
-        const char *id = store_session_id(s, &n);
-        size_t id_n = n;
-
-        json_obj_begin(o);
-        /* @odata.context: <serviceRoot>/$metadata#...('<c>')/...('<r>')/uploadSessions/$entity.
-         * Ids are printable ASCII without '/', '"' or '\\' is still escaped. */
-        json_key(o, "@odata.context");
-        {
-            /* Build the URL as one string value through a small buffer. */
-            char ctx[APP_SERVICE_ROOT_MAX + 2 * APP_ID_MAX + 200];
-            size_t k = 0;
-            const char *segs[] = {s_service_root,
-                                  "/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs('",
-                                  NULL, "')/accessPackageResources('", NULL,
-                                  "')/uploadSessions/$entity"};
-            for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
-                const char *p = segs[i];
-                size_t pn;
-                if (i == 2u) {
-                    p = cat;
-                    pn = cat_n;
-                } else if (i == 4u) {
-                    p = res;
-                    pn = res_n;
-                } else {
-                    pn = strlen(p);
-                }
-                if (k + pn > sizeof(ctx)) {
-                    pn = 0; /* cannot happen: sizes are bounded by config limits */
-                }
-                memcpy(ctx + k, p, pn);
-                k += pn;
-            }
-            json_strn(o, ctx, k);
+        n = 0; /* no body (RFC 9110 15.4.9 allows none) */
+    } else if (r->code == NULL) {
+        n = session_body_len(r);
+        if (n == SIZE_MAX) {
+            /* Cannot happen with a validated store; never send a bad document. */
+            r->session = NULL;
+            r->status = 500;
+            r->close = 1;
+            r->code = "generalException";
+            set_message(r, "An internal error occurred.", NULL, NULL);
+            n = resp_length(k_error, get, r);
         }
-        json_key(o, "id");
-        json_strn(o, id, id_n);
-        json_key(o, "status");
-        json_str(o, store_status_name(store_status(s, r->now_ms)));
-        json_key(o, "isUploadDone");
-        json_bool(o, store_session_upload_done(s));
-        json_key(o, "stats");
-        json_obj_begin(o);
-        json_key(o, "filesUploaded");
-        json_i64(o, store_files_uploaded(s));
-        json_key(o, "totalBytesUploaded");
-        json_i64(o, store_total_bytes(s));
-        json_obj_end(o);
-        json_key(o, "files");
-        json_arr_begin(o);
-        int nfiles = store_session_file_count(s);
-        for (int i = 0; i < nfiles; i++) {
-            struct store_file_info f;
-            if (store_session_file(s, i, &f) != APP_OK) {
-                json_null(o); /* cannot happen; makes the render fail loudly */
-                continue;
-            }
-            json_obj_begin(o);
-            json_key(o, "name");
-            json_strn(o, f.name, f.name_len);
-            json_key(o, "size");
-            json_i64(o, f.size);
-            json_key(o, "uploadedDateTime");
-            json_time_ms(o, f.uploaded_ms);
-            json_obj_end(o);
-        }
-        json_arr_end(o);
-        json_key(o, "createdDateTime");
-        json_time_ms(o, store_session_created_ms(s));
-        json_key(o, "expirationDateTime");
-        json_time_ms(o, store_session_expiration_ms(s));
-        json_obj_end(o);
-        return;
-    }
-    char date[24];
-    if (datetime_iso8601(r->now_ms, date, sizeof(date), 0) < 0) {
-        date[0] = '\0';
-    }
-    json_obj_begin(o);
-    json_key(o, "error");
-    json_obj_begin(o);
-    json_key(o, "code");
-    json_str(o, r->code);
-    json_key(o, "message");
-    json_str(o, r->message);
-    json_key(o, "innerError");
-    json_obj_begin(o);
-    json_key(o, "date");
-    json_str(o, date);
-    json_key(o, "request-id");
-    json_str(o, r->request_id);
-    json_key(o, "client-request-id");
-    if (r->crid_len > 0u) {
-        json_strn(o, r->client_request_id, r->crid_len);
     } else {
-        json_str(o, r->request_id);
+        n = resp_length(k_error, get, r);
     }
-    json_obj_end(o);
-    json_obj_end(o);
-    json_obj_end(o);
+    r->body_len = (uint32_t)n;
 }
 
-static void render_head(const struct api_response *r, struct json_out *o)
+size_t api_fill(const struct api_response *r, struct resp_cursor *c, char *buf, size_t cap)
 {
-    char date[40];
-    json_raw_str(o, "HTTP/1.1 ");
-    json_raw_u64(o, r->status);
-    json_raw(o, " ", 1);
-    json_raw_str(o, reason_phrase(r->status));
-    if (!r->redirect) {
-        json_raw_str(o, "\r\nContent-Type: ");
-        json_raw_str(o, r->code == NULL ? k_ct_odata : k_ct_error);
-    }
-    json_raw_str(o, "\r\nContent-Length: ");
-    json_raw_u64(o, r->body_len);
-    if (r->redirect) {
-        json_raw_str(o, "\r\nLocation: https://");
-        json_raw(o, r->loc_host.p, r->loc_host.n);
-        if (s_redirect_port != 443u) {
-            json_raw(o, ":", 1);
-            json_raw_u64(o, s_redirect_port);
-        }
-        json_raw(o, r->loc_target.p, r->loc_target.n);
-    }
-    json_raw_str(o, "\r\nrequest-id: ");
-    json_raw_str(o, r->request_id);
-    json_raw_str(o, "\r\nclient-request-id: ");
-    if (r->crid_len > 0u) {
-        json_raw(o, r->client_request_id, r->crid_len);
-    } else {
-        json_raw_str(o, r->request_id);
-    }
-    if (datetime_imf_fixdate(r->now_ms, date, sizeof(date)) > 0) {
-        json_raw_str(o, "\r\nDate: ");
-        json_raw_str(o, date);
-    }
-    json_raw_str(o, "\r\nCache-Control: no-store");
-    if (r->tls) {
-        json_raw_str(o, "\r\nStrict-Transport-Security: max-age=31536000");
-    }
-    if (r->allow) {
-        json_raw_str(o, "\r\nAllow: GET, HEAD");
-    }
-    if (r->www_auth) {
-        /* RFC 6750 3: error only when a token was presented. */
-        json_raw_str(o, "\r\nWWW-Authenticate: Bearer realm=\"");
-        json_raw_str(o, s_realm);
-        json_raw_str(o, r->www_auth == 2u ? "\", error=\"invalid_token\"" : "\"");
-    }
-    if (r->retry_after) {
-        json_raw_str(o, "\r\nRetry-After: ");
-        json_raw_u64(o, r->retry_after);
-    }
-    if (r->close) {
-        json_raw_str(o, "\r\nConnection: close");
-    }
-    json_raw_str(o, "\r\n\r\n");
+    struct resp_doc d;
+    doc_of(r, &d);
+    return resp_fill(&d, c, buf, cap);
 }
 
-/* Room kept in front of the body for the head when preparing: the longest
- * head (every optional field, 64-byte ids, a 64-byte realm) is < 512. */
-#define API_HEAD_ROOM 512u
-
-size_t api_prepare(struct api_response *r, char *buf, size_t cap, bool *ready)
+bool api_done(const struct api_response *r, const struct resp_cursor *c)
 {
-    struct json_out o;
-    *ready = false;
-    /* One pass over the body: it lands behind the head's room when it
-     * fits, and is counted in any case (the writer keeps counting past
-     * its window). */
-    bool room = cap > API_HEAD_ROOM;
-    if (room) {
-        json_init(&o, buf + API_HEAD_ROOM, cap - API_HEAD_ROOM);
-    } else {
-        json_init_count(&o);
-    }
-    render_body(r, &o);
-    int n = json_result(&o);
-    if (n < 0 && !json_more(&o)) {
-        /* Cannot happen with a validated config; never send a bad document. */
-        r->session = NULL;
-        r->code = "generalException";
-        r->status = 500;
-        r->close = 1;
-        set_message(r, "An internal error occurred.", NULL, NULL);
-        return api_prepare(r, buf, cap, ready);
-    }
-    r->body_len = (uint32_t)json_total(&o);
-    bool body_here = room && n >= 0;
-
-    struct json_out h;
-    json_init(&h, buf, room ? API_HEAD_ROOM : cap);
-    render_head(r, &h);
-    int hn = json_result(&h);
-    size_t head_len = json_total(&h);
-    size_t total = head_len + (r->head_only ? 0u : r->body_len);
-    if (hn >= 0 && (r->head_only || body_here)) {
-        if (!r->head_only) {
-            memmove(buf + head_len, buf + API_HEAD_ROOM, r->body_len);
-        }
-        *ready = true;
-    }
-    return total;
+    struct resp_doc d;
+    doc_of(r, &d);
+    return resp_done(&d, c);
 }
 
-size_t api_response_length(const struct api_response *r)
+bool api_length_ok(const struct api_response *r, const struct resp_cursor *c)
 {
-    struct json_out o;
-    json_init_count(&o);
-    render_head(r, &o);
-    return json_total(&o) + (r->head_only ? 0u : r->body_len);
-}
-
-size_t api_render(const struct api_response *r, char *buf, size_t cap, size_t skip)
-{
-    struct json_out o;
-    json_init_window(&o, buf, cap, skip);
-    render_head(r, &o);
-    if (!r->head_only && !json_more(&o)) {
-        render_body(r, &o);
-    }
-    int n = json_result(&o);
-    if (n >= 0) {
-        return (size_t)n;
-    }
-    return json_more(&o) ? cap : 0u;
+    uint32_t body = c->done - c->mark;
+    return body == ((r->head_only || r->redirect) ? 0u : r->body_len);
 }
 
 /* For the log: the target, shortened to its start and its end (the ids)
@@ -376,6 +446,7 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     }
     memcpy(r->client_request_id, req->client_request_id.p, n);
     r->crid_len = (uint8_t)n;
+    r->crid_esc_len = (uint8_t)json_escaped_len(r->client_request_id, n);
     return true;
 }
 

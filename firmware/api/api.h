@@ -11,6 +11,7 @@
 
 #include "app_config.h"
 #include "http_parser.h"
+#include "resp.h"
 #include "uuid.h"
 
 struct store_session;
@@ -20,7 +21,7 @@ struct auth_cache;
 #define APP_API_MSG_MAX 160
 #endif
 
-/* Everything needed to render one response again and again, identically:
+/* Everything needed to render one response, slice by slice, identically:
  * a snapshot taken when the request was answered (the request buffer may
  * be reused meanwhile). */
 struct api_response {
@@ -32,14 +33,17 @@ struct api_response {
     uint8_t allow;          /* Allow: GET, HEAD */
     uint8_t retry_after;    /* seconds, 0 none */
     uint8_t redirect;       /* 308 to HTTPS: Location, no body */
+    uint8_t crid_len;
+    uint8_t crid_esc_len;   /* its JSON-escaped length */
+    uint8_t msg_len;
+    uint16_t msg_esc_len;
     /* Location pieces, pointing into the request head (valid until the
      * response is sent: the server keeps the head until then). */
     struct http_slice loc_host, loc_target;
     const char *code;       /* error code; NULL for a success */
     const struct store_session *session;
     int64_t now_ms;
-    uint32_t body_len;
-    uint8_t crid_len;
+    uint32_t body_len;      /* Content-Length, fixed by api_prepare() */
     char request_id[UUID_STR_LEN + 1];
     char client_request_id[APP_ID_MAX + 1];
     char message[APP_API_MSG_MAX];
@@ -71,19 +75,24 @@ void api_timeout(bool tls, struct api_response *out);
 /* 503 + Retry-After for a connection that found no free slot; closes. */
 void api_busy(bool tls, struct api_response *out);
 
-/* Fix the body length and render the response once into buf when it
- * fits (then *ready is true and buf[0..total) holds it). Must be called
- * once per response before api_render()/api_response_length().
- * Returns the total bytes of the response (head + body, or head only for
- * HEAD). */
-size_t api_prepare(struct api_response *r, char *buf, size_t cap, bool *ready);
+/* Fix the body length (from lengths kept since the store last changed,
+ * or summed from the error's pieces; never by rendering). Call once per
+ * response, then api_fill() until api_done(). A session that cannot be
+ * rendered becomes a 500 here, before any byte is sent. */
+void api_prepare(struct api_response *r);
 
-/* Total bytes of the response; valid after api_prepare(). */
-size_t api_response_length(const struct api_response *r);
+/* Render the next bytes of the response at cursor c (resp_cursor_init()
+ * for a new response) into buf[0..cap) and advance c: one pass over the
+ * response in all, however it is sliced. Returns the bytes written: cap,
+ * or fewer at the end. */
+size_t api_fill(const struct api_response *r, struct resp_cursor *c, char *buf, size_t cap);
 
-/* Render bytes [skip, skip + cap) of the response into buf.
- * Returns the bytes written (cap, or less at the end), or 0 when skip is
- * past the end or rendering failed (a bug: the caller closes). */
-size_t api_render(const struct api_response *r, char *buf, size_t cap, size_t skip);
+/* True once every byte of the response has been rendered at c. */
+bool api_done(const struct api_response *r, const struct resp_cursor *c);
+
+/* True when the rendered body has exactly the Content-Length promised
+ * (call once api_done()); false is a bug, and the caller closes rather
+ * than leave the client with a wrong framing. */
+bool api_length_ok(const struct api_response *r, const struct resp_cursor *c);
 
 #endif

@@ -31,9 +31,7 @@ struct http_conn {
     uint16_t consumed;          /* bytes of head[] the current response answers */
     uint32_t t_mark;            /* head start, idle start, or last write progress */
     uint32_t t_req;             /* request complete (for the log) */
-    uint32_t resp_total;
-    uint32_t resp_sent;
-    uint8_t resp_ready;         /* s_scratch holds this response, unsent */
+    struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct http_parser parser;
     struct auth_cache auth;     /* last token that validated here */
     struct api_response resp;
@@ -172,7 +170,7 @@ static void log_request(const struct http_conn *c)
     line[n++] = ' ';
     n += put_u32(line + n, r->status);
     line[n++] = ' ';
-    n += put_u32(line + n, c->resp_total);
+    n += put_u32(line + n, c->cur.done);
     line[n++] = 'B';
     line[n++] = ' ';
     n += put_u32(line + n, hal_time_ms() - c->t_req);
@@ -182,66 +180,63 @@ static void log_request(const struct http_conn *c)
     log_write(line, n);
 }
 
-/* Move the response out as far as the transport's room allows.
- * Returns 1 when done, 0 when waiting for room, APP_ERR_IO when broken. */
+/* Move the response out as far as the transport's room allows, rendering
+ * each slice once, where the cursor stopped (no slice is rendered twice,
+ * none from byte 0 again). Returns 1 when done, 0 when waiting for room,
+ * APP_ERR_IO when broken. */
 static int write_some(struct http_conn *c)
 {
     int progress = 0;
-    /* The prepared bytes are good for this call only: any other connection
-     * may render into s_scratch before the next one. */
-    bool ready = c->resp_ready != 0u;
-    c->resp_ready = 0;
-    while (c->resp_sent < c->resp_total) {
+    while (!api_done(&c->resp, &c->cur)) {
         size_t room = c->io->room(c->ctx);
         if (room == 0u) {
             break;
         }
         size_t cap = room < sizeof(s_scratch) ? room : sizeof(s_scratch);
-        size_t n;
-        if (ready) {
-            /* Rendered by api_prepare() just now: send straight away. */
-            n = c->resp_total < cap ? c->resp_total : cap;
-        } else {
-            /* Later slices are rendered again into the shared window. */
-            PROF_APP_BEGIN();
-            n = api_render(&c->resp, s_scratch, cap, c->resp_sent);
-            PROF_APP_END();
-        }
-        ready = false;
+        struct resp_cursor before = c->cur;
+        PROF_APP_BEGIN();
+        size_t n = api_fill(&c->resp, &c->cur, s_scratch, cap);
+        PROF_APP_END();
         if (n == 0u) {
-            return APP_ERR_IO; /* render bug: never send a wrong length */
+            break; /* the end came with this call */
         }
         int k = c->io->send(c->ctx, s_scratch, n);
         if (k < 0) {
             return APP_ERR_IO;
         }
-        c->resp_sent += (uint32_t)k;
-        /* Only bytes taken count as progress: a transport that keeps
-         * taking nothing must still reach the stalled-write deadline. */
-        if (k > 0) {
-            progress = 1;
-        }
         if ((size_t)k < n) {
+            /* Taken only in part (lwIP's heap ran short): step the cursor
+             * over what went, the rest is rendered again next time. */
+            c->cur = before;
+            if (k > 0) {
+                (void)api_fill(&c->resp, &c->cur, s_scratch, (size_t)k);
+                progress = 1;
+            }
             break;
         }
+        /* Only bytes taken count as progress: a transport that keeps
+         * taking nothing must still reach the stalled-write deadline. */
+        progress = 1;
     }
     if (progress) {
         c->io->flush(c->ctx);
         c->t_mark = hal_time_ms();
     }
-    return c->resp_sent == c->resp_total ? 1 : 0;
+    if (!api_done(&c->resp, &c->cur)) {
+        return 0;
+    }
+    /* A body of another length than promised is a bug: never leave the
+     * client with a wrong framing. */
+    return api_length_ok(&c->resp, &c->cur) ? 1 : APP_ERR_IO;
 }
 
-/* Callers go on to write_some() before anything else can use s_scratch. */
 static void start_response(struct http_conn *c, uint16_t consumed)
 {
-    bool ready;
     c->consumed = consumed;
     PROF_APP_BEGIN();
-    c->resp_total = (uint32_t)api_prepare(&c->resp, s_scratch, sizeof(s_scratch), &ready);
+    api_prepare(&c->resp);
     PROF_APP_END();
-    c->resp_ready = ready;
-    c->resp_sent = 0;
+    resp_cursor_init(&c->cur);
     c->state = CONN_WRITE;
     c->t_mark = hal_time_ms();
 }
@@ -349,15 +344,16 @@ void http_server_gone(struct http_conn *c)
 void http_server_reject(const struct http_io *io, void *ctx, bool tls)
 {
     struct api_response resp;
-    bool ready;
+    struct resp_cursor cur;
     api_busy(tls, &resp);
-    size_t n = api_prepare(&resp, s_scratch, sizeof(s_scratch), &ready);
-    /* A fresh connection has its whole send buffer free; if not, the
-     * client gets a cut response and the close tells it so. */
-    if (ready) {
-        (void)io->send(ctx, s_scratch, n);
-        io->flush(ctx);
-    }
+    api_prepare(&resp);
+    resp_cursor_init(&cur);
+    /* A fresh connection has its whole send buffer free, and the 503 is
+     * far smaller than the window; if not, the client gets a cut
+     * response and the close tells it so. */
+    size_t n = api_fill(&resp, &cur, s_scratch, sizeof(s_scratch));
+    (void)io->send(ctx, s_scratch, n);
+    io->flush(ctx);
     log_printf("http 503 no free connection (%u in use) rid=%s\r\n", s_active, resp.request_id);
     io->close(ctx);
 }

@@ -2,8 +2,9 @@
  * request-head buffer, written against a small transport interface so that
  * plain TCP (http_tcp) and TLS plug in alike. Keep-alive, pipelining (in
  * order), HTTP/1.0 close semantics, HEAD, head and idle deadlines, 503 when
- * the pool is full. Responses are rendered in windows into one shared
- * scratch buffer and handed to the transport as its send room allows. */
+ * the pool is full. Responses are rendered slice by slice into one shared
+ * scratch buffer, each slice resuming where the last stopped (a cursor),
+ * and handed to the transport as its send room allows. */
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H
 

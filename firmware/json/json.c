@@ -179,6 +179,49 @@ static size_t escape_into(char *d, const unsigned char *s, size_t n)
     return (size_t)(d - d0);
 }
 
+size_t json_escaped_len(const char *s, size_t n)
+{
+    if (s == NULL) {
+        return n == 0u ? 0u : JSON_LEN_INVALID;
+    }
+    return escaped_len((const unsigned char *)s, n);
+}
+
+size_t json_escape_window(char *d, size_t cap, const char *s, size_t n, size_t skip)
+{
+    static const char s_hex[16] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t out = 0; /* escaped bytes before u[i] */
+    size_t w = 0;   /* bytes written to d */
+    size_t i = 0;
+    while (i < n && w < cap) {
+        size_t run = scan_noesc(u + i, n - i);
+        if (run > 0u) {
+            /* The part of [out, out + run) inside [skip + w, skip + cap). */
+            size_t at = skip + w;
+            if (out + run > at) {
+                size_t from = at > out ? at - out : 0u;
+                size_t k = run - from < cap - w ? run - from : cap - w;
+                memcpy(d + w, u + i + from, k);
+                w += k;
+            }
+            out += run;
+            i += run;
+            continue;
+        }
+        unsigned c = u[i++];
+        unsigned k = s_class[c];
+        char e[6] = {'\\', (char)k, '0', '0', s_hex[c >> 4], s_hex[c & 0xFu]};
+        size_t en = k == 'u' ? 6u : 2u;
+        for (size_t j = 0; j < en && w < cap; j++, out++) {
+            if (out >= skip + w) {
+                d[w++] = e[j];
+            }
+        }
+    }
+    return w;
+}
+
 /* ---- output window ---------------------------------------------------- */
 
 /* Count n bytes that lie outside the window [skip, skip + cap). */

@@ -120,6 +120,24 @@ void json_null(struct json_out *o);
  */
 void json_time_ms(struct json_out *o, int64_t unix_ms);
 
+/** json_escaped_len() of a string that is not valid UTF-8. */
+#define JSON_LEN_INVALID ((size_t)-1)
+
+/**
+ * Length of the escaped form of s[0..n) as json_str() writes it, without
+ * the quotes; JSON_LEN_INVALID when s is not valid UTF-8 (or NULL with
+ * n > 0). One scan, a machine word of plain ASCII at a time.
+ */
+size_t json_escaped_len(const char *s, size_t n);
+
+/**
+ * Write bytes [skip, skip + cap) of the escaped form of s[0..n) to d, for
+ * a renderer that sends a long string in slices. s must be valid
+ * (json_escaped_len() != JSON_LEN_INVALID).
+ * @return the bytes written (less than cap only at the end of the form).
+ */
+size_t json_escape_window(char *d, size_t cap, const char *s, size_t n, size_t skip);
+
 /**
  * Outcome of the rendering so far.
  * @return the number of bytes stored in the window (0..cap; 0 in count

@@ -33,6 +33,9 @@ struct store_session {
     uint8_t cat_len;
     uint8_t res_len;
     uint8_t id_len;
+    uint8_t cat_sp; /* '"' and '\\' bytes (store_session_id_esc()) */
+    uint8_t res_sp;
+    uint8_t id_sp;
     uint8_t nfiles;
     bool done;
     int64_t created_ms;
@@ -43,6 +46,7 @@ struct store_session {
 struct store_file {
     const char *name;
     uint16_t name_len;
+    uint16_t name_sp;
     int64_t size;
     int64_t uploaded_ms;
 };
@@ -53,6 +57,30 @@ static struct store_file s_files[APP_STORE_FILES > 0 ? APP_STORE_FILES : 1];
 static int s_nfiles;
 static char s_arena[APP_STORE_ARENA];
 static size_t s_arena_used;
+static uint32_t s_gen = 1;
+
+/* Every change: lengths kept by readers are stale. Never 0. */
+static void changed(void)
+{
+    if (++s_gen == 0u) {
+        s_gen = 1;
+    }
+}
+
+/* Bytes that a backslash escapes in JSON strings and HTTP quoted-strings. */
+static size_t specials(const char *p, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        k += (size_t)(p[i] == '"' || p[i] == '\\');
+    }
+    return k;
+}
+
+uint32_t store_generation(void)
+{
+    return s_gen;
+}
 
 void store_reset(void)
 {
@@ -61,6 +89,7 @@ void store_reset(void)
     s_nsessions = 0;
     s_nfiles = 0;
     s_arena_used = 0;
+    changed();
 }
 
 /* ---- validity of what goes in -------------------------------------------- */
@@ -174,6 +203,9 @@ int store_session_add(const struct store_session_in *in, int *index_out)
     s->cat_len = (uint8_t)in->catalog_id_len;
     s->res_len = (uint8_t)in->resource_id_len;
     s->id_len = (uint8_t)in->id_len;
+    s->cat_sp = (uint8_t)specials(s->cat, s->cat_len);
+    s->res_sp = (uint8_t)specials(s->res, s->res_len);
+    s->id_sp = (uint8_t)specials(s->id, s->id_len);
     s->done = in->upload_done;
     s->created_ms = in->created_ms;
     s->expiration_ms = in->expiration_ms;
@@ -181,6 +213,7 @@ int store_session_add(const struct store_session_in *in, int *index_out)
         *index_out = s_nsessions;
     }
     s_nsessions++;
+    changed();
     return APP_OK;
 }
 
@@ -199,10 +232,12 @@ int store_file_add(int session, const char *name, size_t name_len, int64_t size,
     struct store_file *f = &s_files[s_nfiles];
     f->name = arena_put(name, name_len);
     f->name_len = (uint16_t)name_len;
+    f->name_sp = (uint16_t)specials(name, name_len);
     f->size = size;
     f->uploaded_ms = uploaded_ms;
     s->files[s->nfiles++] = (uint16_t)s_nfiles;
     s_nfiles++;
+    changed();
     return APP_OK;
 }
 
@@ -293,6 +328,21 @@ const char *store_session_id(const struct store_session *s, size_t *len)
     return s->id;
 }
 
+size_t store_session_catalog_id_esc(const struct store_session *s)
+{
+    return (size_t)s->cat_len + s->cat_sp;
+}
+
+size_t store_session_resource_id_esc(const struct store_session *s)
+{
+    return (size_t)s->res_len + s->res_sp;
+}
+
+size_t store_session_id_esc(const struct store_session *s)
+{
+    return (size_t)s->id_len + s->id_sp;
+}
+
 bool store_session_upload_done(const struct store_session *s)
 {
     return s->done;
@@ -324,6 +374,7 @@ int store_session_file(const struct store_session *s, int i, struct store_file_i
     const struct store_file *f = &s_files[s->files[i]];
     out->name = f->name;
     out->name_len = f->name_len;
+    out->name_esc_len = (size_t)f->name_len + f->name_sp;
     out->size = f->size;
     out->uploaded_ms = f->uploaded_ms;
     return APP_OK;

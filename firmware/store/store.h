@@ -33,6 +33,7 @@ struct store_session_in {
 struct store_file_info {
     const char *name; /**< name_len bytes of UTF-8, not NUL-terminated */
     size_t name_len;
+    size_t name_esc_len; /**< name_len plus one per '"' and '\\' (see store_session_id_esc()) */
     int64_t size;        /**< bytes, >= 0 */
     int64_t uploaded_ms; /**< Unix ms */
 };
@@ -126,6 +127,23 @@ int store_session_index(const struct store_session *s);
 const char *store_session_catalog_id(const struct store_session *s, size_t *len);
 const char *store_session_resource_id(const struct store_session *s, size_t *len);
 const char *store_session_id(const struct store_session *s, size_t *len);
+
+/**
+ * Length of an id once '"' and '\\' are escaped with a backslash, as a
+ * JSON string (RFC 8259 7) or an HTTP quoted-string (RFC 9110 5.6.4)
+ * writes it: the only bytes of a valid id or name that need escaping
+ * (ids are printable ASCII, names have no control bytes). Counted when
+ * the string is stored, so that responses need not scan it.
+ */
+size_t store_session_catalog_id_esc(const struct store_session *s);
+size_t store_session_resource_id_esc(const struct store_session *s);
+size_t store_session_id_esc(const struct store_session *s);
+
+/**
+ * A number that changes whenever anything stored changes (never 0), so
+ * that lengths derived from the store can be kept until then.
+ */
+uint32_t store_generation(void);
 
 bool store_session_upload_done(const struct store_session *s);
 int64_t store_session_created_ms(const struct store_session *s);

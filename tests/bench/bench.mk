@@ -31,7 +31,7 @@ BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/u
 # counted functions on a first call.
 BENCH_LDFLAGS := -Wl,-z,now -Wl,--gc-sections
 
-BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c \
+BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c firmware/api/resp.c \
 	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
 	firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c $(HOST_CRYPTO_SRCS)

@@ -12,8 +12,8 @@
  * Default mode: parse, then route (route_match + store_find), then encode:
  * the api_response of a 200 built the way api_handle() builds it, without
  * api_handle() (which runs auth), then rendered the way http_server.c does
- * it: api_prepare() (body length, and the whole response when it fits the
- * buffer), api_render() only when it did not fit. --fw: parse, then
+ * it: api_prepare() (the body length, from lengths the store keeps), then
+ * api_fill() from a fresh cursor: one pass. --fw: parse, then
  * host_request_fw = the firmware's own api_handle() (auth included; the
  * placeholder token's digest is made the accepted one so that the answer
  * is the 200) + the same rendering, to cross-check the default mode.
@@ -21,7 +21,7 @@
  * Every response is checked, outside the counted functions: same length
  * every time, body equal to the seed JSON, head as the contract says, bytes
  * identical from request to request apart from the request-id, and equal
- * to what api_response_length() and api_render() give for it. Any
+ * to what the same rendering gives when cut into 97-byte slices. Any
  * difference exits with status 1. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -112,17 +112,15 @@ BENCH_STAGE int host_request_route(const struct http_request *req, const struct 
 }
 
 /* The server's start_response() + write_some() for a response that it
- * answers in one piece: api_prepare() renders it into out when it fits,
- * else api_render() renders the first window. Returns its length, 0 on
- * failure. */
+ * answers in one piece: api_prepare() fixes the body length, api_fill()
+ * renders from a fresh cursor. Returns its length, 0 on failure. */
 static inline size_t render(struct api_response *r, char *out, size_t cap)
 {
-    bool ready = false;
-    size_t total = api_prepare(r, out, cap, &ready);
-    if (total == 0u || total > cap) {
-        return 0;
-    }
-    if (!ready && api_render(r, out, cap, 0) != total) {
+    struct resp_cursor c;
+    api_prepare(r);
+    resp_cursor_init(&c);
+    size_t total = api_fill(r, &c, out, cap);
+    if (!api_done(r, &c) || !api_length_ok(r, &c)) {
         return 0;
     }
     return total;
@@ -253,11 +251,17 @@ static void check_response(const struct http_request *req, const struct api_resp
     }
     memcpy(s_prev_rid, r->request_id, sizeof(s_prev_rid));
 
-    /* The other two ways to get the same response agree. */
+    /* The same response cut into slices agrees. */
     char again[sizeof(s_out)];
-    if (api_response_length(r) != n || api_render(r, again, sizeof(again), 0) != n ||
-        memcmp(again, out, n) != 0) {
-        die("api_response_length()/api_render() disagree with the prepared response", i);
+    struct resp_cursor c;
+    size_t got = 0;
+    resp_cursor_init(&c);
+    while (got < sizeof(again) && !api_done(r, &c)) {
+        size_t cap = sizeof(again) - got < 97u ? sizeof(again) - got : 97u;
+        got += api_fill(r, &c, again + got, cap);
+    }
+    if (got != n || memcmp(again, out, n) != 0) {
+        die("the response rendered in slices differs", i);
     }
 
     /* Everything else byte-identical to the first response. */

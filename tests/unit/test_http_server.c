@@ -492,8 +492,8 @@ static void test_send_room_seed(void **state)
     check_rooms(SEED_PATH, k_seed_body, sizeof(k_seed_body) - 1u, 0);
 }
 
-/* Bigger than the render window: later slices are rendered again by
- * api_render() into the shared scratch. */
+/* Bigger than the render window: later slices resume at the cursor in
+ * the shared scratch. */
 static void test_send_room_big(void **state)
 {
     (void)state;
