@@ -6,18 +6,41 @@
 
 #include "app_err.h"
 #include "hexdigit.h"
+#include "wordscan.h"
 
 /* Longest segment we decode: names are short, ids <= APP_ID_MAX, and a key
  * segment is name + "('" + id + "')". */
 #define SEG_MAX (APP_ID_MAX * 3 + 48)
+
+/* What next_seg() saw in a segment's raw bytes. */
+#define SEG_PCT 0x01u   /* a '%' escape */
+#define SEG_CTL 0x02u   /* a control byte or DEL: never valid */
+#define SEG_NONID 0x04u /* a byte outside 0x21..0x7E: not in an id */
+#define SEG_END 0x08u   /* '/': ends the segment */
 
 struct seg {
     const char *s;       /* decoded bytes: raw itself, or buf */
     size_t n;
     const char *raw;
     size_t raw_n;
+    unsigned flags;      /* SEG_* of the raw bytes */
     char buf[SEG_MAX];
 };
+
+/* SEG_* class of each byte. */
+static uint8_t seg_class(unsigned char c)
+{
+    if (c == '/') {
+        return SEG_END;
+    }
+    if (c == '%') {
+        return SEG_PCT;
+    }
+    if (c < 0x20u || c == 0x7Fu) {
+        return SEG_CTL | SEG_NONID;
+    }
+    return (c == 0x20u || c > 0x7Eu) ? SEG_NONID : 0u;
+}
 
 /* Percent-decode (RFC 3986 2.1) into out; rejects bad escapes and any
  * decoded byte that is a control, DEL, or NUL. */
@@ -52,13 +75,20 @@ static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *o
 
 /* Case-insensitive compare with a literal made of ASCII letters only: for
  * those, (c | 0x20) matches exactly the upper and lower case of the letter
- * and no other byte. */
+ * and no other byte; a word of four (eight) bytes is compared at once. */
 static bool name_eq_n(const char *s, size_t n, const char *lit, size_t ln)
 {
+    const size_t lower = WORDSCAN_ONES * 0x20u;
+    size_t i = 0;
     if (n != ln) {
         return false;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
+        if ((wordscan_load(s + i) | lower) != (wordscan_load(lit + i) | lower)) {
+            return false;
+        }
+    }
+    for (; i < n; i++) {
         if ((unsigned char)(s[i] | 0x20) != (unsigned char)(lit[i] | 0x20)) {
             return false;
         }
@@ -73,22 +103,15 @@ static bool name_eq(const char *s, size_t n, const char *lit)
 
 #define NAME_EQ(s, n, lit) name_eq_n((s), (n), (lit), sizeof(lit) - 1u)
 
-/* Decode a segment. Most carry no escape: they are used in place after a
- * check for control bytes, with the same answers pct_decode() gives. */
+/* Decode a segment. Most carry no escape: they are used in place, with
+ * the same answers pct_decode() gives (next_seg() already classified the
+ * bytes). */
 static int seg_decode(struct seg *sg)
 {
-    bool escaped = false;
-    for (size_t i = 0; i < sg->raw_n; i++) {
-        unsigned char c = (unsigned char)sg->raw[i];
-        if (c == '%') {
-            escaped = true;
-            break;
-        }
-        if (c < 0x20u || c == 0x7Fu) {
-            return APP_ERR_INVAL;
-        }
+    if (sg->flags & SEG_CTL) {
+        return APP_ERR_INVAL;
     }
-    if (!escaped) {
+    if (!(sg->flags & SEG_PCT)) {
         if (sg->raw_n > SEG_MAX) {
             return APP_ERR_OVERFLOW;
         }
@@ -139,6 +162,15 @@ static bool id_ok(const char *s, size_t n)
     return true;
 }
 
+/* id_ok() for a segment, from next_seg()'s classes when it is used raw. */
+static bool seg_id_ok(const struct seg *sg)
+{
+    if (sg->s == sg->raw) {
+        return sg->n != 0u && sg->n <= APP_ID_MAX && !(sg->flags & SEG_NONID);
+    }
+    return id_ok(sg->s, sg->n);
+}
+
 static void id_set(struct route_id *id, const char *s, size_t n)
 {
     memcpy(id->s, s, n);
@@ -146,19 +178,38 @@ static void id_set(struct route_id *id, const char *s, size_t n)
     id->n = (uint8_t)n;
 }
 
-/* Split the next segment off *p (raw, before decoding). */
+/* Split the next segment off *p (raw, before decoding) and classify its
+ * bytes in the same pass: whole words of plain id bytes at a time, and
+ * from a word that holds something straight to that byte. */
 static bool next_seg(const char **p, const char *end, struct seg *sg)
 {
     if (*p >= end) {
         return false;
     }
     const char *s = *p;
-    const char *q = memchr(s, '/', (size_t)(end - s));
-    if (q == NULL) {
-        q = end;
+    const char *q = s;
+    unsigned flags = 0;
+    while (q < end) {
+        if ((size_t)(end - q) >= sizeof(size_t)) {
+            size_t w = wordscan_load(q);
+            size_t m = wordscan_less(w, 0x21u) | wordscan_more(w, 0x7Eu) | wordscan_byte(w, '/') |
+                       wordscan_byte(w, '%');
+            if (m == 0u) {
+                q += sizeof(size_t);
+                continue;
+            }
+            q += wordscan_first(m); /* the first byte of interest */
+        }
+        unsigned k = seg_class((unsigned char)*q);
+        if (k & SEG_END) {
+            break;
+        }
+        flags |= k;
+        q++;
     }
     sg->raw = s;
     sg->raw_n = (size_t)(q - s);
+    sg->flags = flags;
     *p = q < end ? q + 1 : end;
     return true;
 }
@@ -264,7 +315,7 @@ static int want_n(const char **p, const char *end, const char *name, size_t name
         if (!next_seg(p, end, &kg)) {
             return fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
         }
-        if (seg_decode(&kg) != APP_OK || !id_ok(kg.s, kg.n)) {
+        if (seg_decode(&kg) != APP_OK || !seg_id_ok(&kg)) {
             return fail(out, ROUTE_BAD_REQUEST, kg.raw, kg.raw_n);
         }
         id_set(key, kg.s, kg.n);
@@ -291,8 +342,12 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     struct seg sg;
     int err;
 
-    memset(out, 0, sizeof(*out));
+    /* Only what a caller may read (a full memset is ~300 bytes a request). */
     out->kind = ROUTE_BAD_SEGMENT;
+    out->catalog.n = out->resource.n = out->session.n = 0;
+    out->catalog.s[0] = out->resource.s[0] = out->session.s[0] = '\0';
+    out->detail[0] = '\0';
+    out->detail_len = 0;
     if (path_len == 0u || path[0] != '/') {
         return fail(out, ROUTE_BAD_REQUEST, path, path_len);
     }

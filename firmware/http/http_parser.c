@@ -7,6 +7,7 @@
 
 #include "app_config.h"
 #include "app_err.h"
+#include "wordscan.h"
 
 #if APP_HTTP_LINE_MAX < 16 || APP_HTTP_LINE_MAX > APP_HTTP_HEAD_MAX
 #error "APP_HTTP_LINE_MAX must be 16..APP_HTTP_HEAD_MAX"
@@ -87,27 +88,20 @@ static bool in_request_line(unsigned st)
     return st >= ST_METHOD && st <= ST_RL_LF;
 }
 
-/* Word-at-a-time byte tests ("Bit Twiddling Hacks", S. E. Anderson): each
- * is non-zero iff some byte of w is < n (n <= 128), > n (n <= 127), or == n. */
-#define ONES ((size_t)-1 / 255u)
-#define HIGHS (ONES * 0x80u)
-#define HAS_LESS(w, n) (((w) - ONES * (n)) & ~(w) & HIGHS)
-#define HAS_MORE(w, n) ((((w) + ONES * (127u - (n))) | (w)) & HIGHS)
-#define HAS_BYTE(w, n) HAS_LESS((w) ^ (ONES * (n)), 1u)
-
-/* Whether every byte of w is in class c, for the classes of long runs
- * (paths, queries, field values); false may also mean "check bytewise". */
-static bool word_in(size_t w, unsigned c)
+/* For the classes of long runs (paths, queries, field values): zero when
+ * every byte of w is in class c, else a word whose first flagged byte
+ * (wordscan_first) is the first that may not be. */
+static size_t word_out(size_t w, unsigned c)
 {
     switch (c) {
-    case C_VALUE: /* HTAB takes the bytewise path */
-        return (HAS_LESS(w, 0x20u) | HAS_BYTE(w, 0x7fu)) == 0;
+    case C_VALUE: /* HTAB is flagged and then checked bytewise */
+        return wordscan_less(w, 0x20u) | wordscan_byte(w, 0x7fu);
     case C_PATH:
-        return (HAS_LESS(w, 0x21u) | HAS_MORE(w, 0x7eu) | HAS_BYTE(w, (unsigned)'?')) == 0;
+        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu) | wordscan_byte(w, '?');
     case C_VCHAR:
-        return (HAS_LESS(w, 0x21u) | HAS_MORE(w, 0x7eu)) == 0;
+        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu);
     default:
-        return false;
+        return 1u;
     }
 }
 
@@ -117,19 +111,18 @@ static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
 {
     if (c & (C_VALUE | C_PATH | C_VCHAR)) {
         while (end - i >= sizeof(size_t)) {
-            size_t w;
-            /* One unaligned load, also under -ffreestanding (which turns
-             * plain memcpy into a call). */
-            __builtin_memcpy(&w, b + i, sizeof(w));
-            if (word_in(w, c)) {
-                i += sizeof(w);
+            size_t m = word_out(wordscan_load(b + i), c);
+            if (m == 0u) {
+                i += sizeof(size_t);
                 continue;
             }
-            for (size_t stop = i + sizeof(w); i < stop; i++) {
-                if (!(k_cls[b[i]] & c)) {
-                    return i;
-                }
+            /* Straight to the first byte the word test flagged; it may
+             * still be in the class (HTAB in a field value). */
+            i += wordscan_first(m);
+            if (!(k_cls[b[i]] & c)) {
+                return i;
             }
+            i++;
         }
     }
     while (i < end && (k_cls[b[i]] & c)) {

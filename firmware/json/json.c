@@ -11,12 +11,8 @@
 #include "app_err.h"
 #include "datetime.h"
 #include "utf8.h"
+#include "wordscan.h"
 
-#if defined(__GNUC__)
-#define JSON_LOAD(dst, src) __builtin_memcpy((dst), (src), sizeof(*(dst)))
-#else
-#define JSON_LOAD(dst, src) memcpy((dst), (src), sizeof(*(dst)))
-#endif
 
 /* Byte classes inside a string (RFC 8259 section 7, RFC 3629 section 4).
  * Values below ESC_MIN are copied as they are (the UTF-8 classes after
@@ -56,18 +52,10 @@ static const uint8_t s_class[256] = {
 
 #define JSON_INVALID_LEN ((size_t)-1)
 
-/* ---- word-at-a-time tests ("Bit Twiddling Hacks": haszero / hasless;
- * exact as "is there any such byte", which is all that is asked) ---- */
-
-#define W_ONES ((size_t)-1 / 0xFFu)
-#define W_HIGHS (W_ONES * 0x80u)
-
 /* Non-zero when x holds a byte < 0x20, '"' or '\\'. */
 static inline size_t word_has_esc(size_t x)
 {
-    size_t q = x ^ (W_ONES * (size_t)'"');
-    size_t b = x ^ (W_ONES * (size_t)'\\');
-    return ((x - W_ONES * 0x20u) & ~x) | ((q - W_ONES) & ~q) | ((b - W_ONES) & ~b);
+    return wordscan_less(x, 0x20u) | wordscan_byte(x, '"') | wordscan_byte(x, '\\');
 }
 
 /* Length of the leading run that is plain ASCII (class C_OK). Whole words
@@ -78,14 +66,14 @@ static size_t scan_plain(const unsigned char *s, size_t n)
     size_t i = 0;
     size_t x;
     for (; n - i >= sizeof x; i += sizeof x) {
-        JSON_LOAD(&x, s + i);
-        if ((word_has_esc(x) | x) & W_HIGHS) {
+        x = wordscan_load(s + i);
+        if (word_has_esc(x) | (x & WORDSCAN_HIGHS)) {
             goto bytes;
         }
     }
     if (i < n && n >= sizeof x) {
-        JSON_LOAD(&x, s + n - sizeof x);
-        if (((word_has_esc(x) | x) & W_HIGHS) == 0u) {
+        x = wordscan_load(s + n - sizeof x);
+        if ((word_has_esc(x) | (x & WORDSCAN_HIGHS)) == 0u) {
             return n;
         }
     }
@@ -103,14 +91,14 @@ static size_t scan_noesc(const unsigned char *s, size_t n)
     size_t i = 0;
     size_t x;
     for (; n - i >= sizeof x; i += sizeof x) {
-        JSON_LOAD(&x, s + i);
-        if (word_has_esc(x) & W_HIGHS) {
+        x = wordscan_load(s + i);
+        if (word_has_esc(x)) {
             goto bytes;
         }
     }
     if (i < n && n >= sizeof x) {
-        JSON_LOAD(&x, s + n - sizeof x);
-        if ((word_has_esc(x) & W_HIGHS) == 0u) {
+        x = wordscan_load(s + n - sizeof x);
+        if ((word_has_esc(x)) == 0u) {
             return n;
         }
     }
