@@ -1,5 +1,6 @@
-/* Request ids: RFC 9562 version-4 UUIDs from the device DRBG (util/rng.h:
- * mbedTLS's CTR-DRBG, NIST SP 800-90A, AES-256). */
+/* Request ids: RFC 9562 version-4 UUIDs from a ChaCha20 keystream keyed
+ * from the device DRBG (util/rng.h: mbedTLS's CTR-DRBG, NIST SP 800-90A,
+ * AES-256). */
 #ifndef UUID_H
 #define UUID_H
 

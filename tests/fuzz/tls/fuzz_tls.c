@@ -134,8 +134,9 @@ static uint32_t s_elapsed;
  * util/rng.c's DRBG would carry its state from input to input: a crash
  * would not replay alone, and a recorded client's Finished (which depends
  * on the server's key share) would not match. Each request length has a
- * stream of its own, so that request ids (uuid.c draws 256 bytes at a time
- * into a pool that outlives inputs) do not shift the handshake's draws. */
+ * stream of its own, so that request ids (uuid.c draws a 44-byte ChaCha20
+ * key and nonce every 256 ids, a state that outlives inputs) do not shift
+ * the handshake's draws. */
 
 #define RNG_STREAMS 16u
 static struct {
