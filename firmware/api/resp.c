@@ -168,6 +168,14 @@ size_t resp_fill(const struct resp_doc *doc, struct resp_cursor *c, char *buf, s
     const struct resp_op *prog;
     size_t w = 0;
     while (w < cap && (prog = part_of(doc, c->part)) != NULL) {
+        const struct resp_op *op = &prog[c->pc];
+        if (op->kind == RESP_LIT && c->off == 0u && op->n <= cap - w) {
+            /* Most pieces: a whole literal that fits. */
+            memcpy(buf + w, op->lit, op->n);
+            w += op->n;
+            c->pc++;
+            continue;
+        }
         if (!piece_at(prog, doc->get, doc->ctx, c, &pc, tmp)) {
             next_part(c, c->done + (uint32_t)w);
             continue;
