@@ -430,11 +430,12 @@ static void copy_log_path(struct api_response *r, const struct http_request *req
     /* The parser lets only visible ASCII into a target (RFC 9112 3.2), so
      * this finds nothing on the way from the network: a word at a time. */
     for (size_t i = 0; i < o; i += sizeof(size_t)) {
-        size_t w = 0;
         size_t k = o - i < sizeof(size_t) ? o - i : sizeof(size_t);
-        memcpy(&w, d + i, k);
-        if (k == sizeof(size_t) && (wordscan_less(w, 0x21u) | wordscan_more(w, 0x7Eu)) == 0u) {
-            continue;
+        if (k == sizeof(size_t)) {
+            size_t w = wordscan_load(d + i);
+            if ((wordscan_less(w, 0x21u) | wordscan_more(w, 0x7Eu)) == 0u) {
+                continue;
+            }
         }
         for (size_t j = i; j < i + k; j++) {
             unsigned char c = (unsigned char)d[j];

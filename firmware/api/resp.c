@@ -54,8 +54,13 @@ static bool piece_at(const struct resp_op *prog, resp_get_fn get, const void *ct
     out->bad = false;
     for (;;) {
         const struct resp_op *op = &prog[c->pc];
-        struct resp_val v = {0};
+        struct resp_val v;
         uint8_t d = c->depth;
+        /* Field by field: "= {0}" is a memset call at -Os, per piece. */
+        v.p = NULL;
+        v.n = 0;
+        v.esc_n = 0;
+        v.v = 0;
         switch (op->kind) {
         case RESP_END:
             return false;

@@ -73,27 +73,11 @@ static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *o
     return APP_OK;
 }
 
-/* Case-insensitive compare with a literal made of ASCII letters only: for
- * those, (c | 0x20) matches exactly the upper and lower case of the letter
- * and no other byte; a word of four (eight) bytes is compared at once. */
+/* Case-insensitive compare with a literal made of ASCII letters only (a
+ * segment reaches it without control bytes: seg_decode() refuses them). */
 static bool name_eq_n(const char *s, size_t n, const char *lit, size_t ln)
 {
-    const size_t lower = WORDSCAN_ONES * 0x20u;
-    size_t i = 0;
-    if (n != ln) {
-        return false;
-    }
-    for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
-        if ((wordscan_load(s + i) | lower) != (wordscan_load(lit + i) | lower)) {
-            return false;
-        }
-    }
-    for (; i < n; i++) {
-        if ((unsigned char)(s[i] | 0x20) != (unsigned char)(lit[i] | 0x20)) {
-            return false;
-        }
-    }
-    return true;
+    return n == ln && wordscan_caseeq(s, lit, n);
 }
 
 static bool name_eq(const char *s, size_t n, const char *lit)

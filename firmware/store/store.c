@@ -6,6 +6,7 @@
 
 #include "app_err.h"
 #include "utf8.h"
+#include "wordscan.h"
 
 #if APP_MAX_SESSIONS < 1 || APP_MAX_SESSIONS > 255
 #error "APP_MAX_SESSIONS must be 1..255"
@@ -138,9 +139,25 @@ const char *store_name_problem(const char *p, size_t n)
 
 /* ---- adding ---------------------------------------------------------------- */
 
+/* Ids are compared on every request (three per session looked up): a
+ * word at a time, where newlib-nano's memcmp goes byte by byte. */
 static int same(const char *a, size_t an, const char *b, size_t bn)
 {
-    return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+    size_t i = 0;
+    if (an != bn) {
+        return 0;
+    }
+    for (; an - i >= sizeof(size_t); i += sizeof(size_t)) {
+        if (wordscan_load(a + i) != wordscan_load(b + i)) {
+            return 0;
+        }
+    }
+    for (; i < an; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* An already stored copy of p[0..n) in the given field, for sharing. */
