@@ -276,6 +276,7 @@ int main(void)
             (void)*(volatile uint32_t *)0xF0000000u;
         }
 #endif
+        PROF_PASS_BEGIN();
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
 #if !APP_BENCH_SERVER
@@ -296,6 +297,7 @@ int main(void)
             last_link = now;
             ethif_link_poll(&s_netif);
         }
+        PROF_PASS_END();
         /* Sleep until the next interrupt (SysTick every 1 ms, or the NIC)
          * unless the NIC signalled while we were busy. */
         uint32_t key = hal_board_irq_save();
