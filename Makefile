@@ -60,7 +60,7 @@ APP_SRCS := \
 	firmware/diag/prof.c \
 	firmware/bench/floor.c \
 	firmware/bench/httpd_fs.c \
-	firmware/bench/seed_body.c
+	firmware/bench/bench_resp.c
 APP_SRCS += $(EXTRA_APP_SRCS)
 
 # mbedTLS modules in use (configuration: firmware/config/mbedtls_config.h).
@@ -309,7 +309,7 @@ bench: all bench-images provision bench-host
 	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR) \
 		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
 		--app-elf $(BENCH_APP)/firmware.elf --floor-elf $(BENCH_FLOOR)/firmware.elf \
-		--httpd-elf $(BENCH_HTTPD)/firmware.elf
+		--httpd-elf $(BENCH_HTTPD)/firmware.elf --out $(BUILD)/bench.json
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

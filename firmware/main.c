@@ -29,10 +29,11 @@
 #include "rng.h"
 #include "tls.h"
 #include "tls_port.h"
+#if APP_BENCH_SERVER
+#include "bench_resp.h"
+#endif
 #if APP_BENCH_SERVER == 1
 #include "floor.h"
-extern const char bench_floor_response[];
-extern const unsigned bench_floor_response_len;
 #elif APP_BENCH_SERVER == 2
 #include "lwip/apps/httpd.h"
 #endif
@@ -125,6 +126,7 @@ static int net_start(const struct config_network *cfg)
     return APP_OK;
 }
 
+#if !APP_BENCH_SERVER
 /* Load the configuration partition. A bad or missing one never stops the
  * device: it logs why and answers every request 503. */
 static void config_start(void)
@@ -153,6 +155,7 @@ static void config_start(void)
     auth_static_enable(s_config.static_tokens_enabled);
     api_init(s_config.provisioned, s_config.service_root, s_config.realm);
 }
+#endif
 
 #if !APP_BENCH_SERVER
 /* lwIP's heap refusing segments for long is worth a line (rate-limited). */
@@ -192,7 +195,18 @@ int main(void)
     s_boot_ms = hal_time_ms();
     log_printf("\r\nboot %s firmware %s\r\n", hal_board_name(), APP_VERSION);
 
+#if APP_BENCH_SERVER
+    /* The reference images serve what `make bench` put in the config
+     * partition (bench_resp.h), and need no configuration. */
+    clock_init(0);
+    size_t part_len = 0;
+    const uint8_t *part = hal_board_config(&part_len);
+    err = bench_resp_load(part, part_len);
+    log_printf("bench: %d response(s) in the config partition%s\r\n", err < 0 ? 0 : err,
+               err < 0 ? " (none provisioned: nothing to serve)" : "");
+#else
     config_start();
+#endif
     tls_port_init(); /* mbedTLS's heap, which the entropy pool needs too */
     if (rng_init(s_config.has_nv_seed ? s_config.nv_seed : NULL) != APP_OK) {
         log_printf("rng: no entropy (no NV seed provisioned, no TRNG): no HTTPS, and request "
@@ -223,8 +237,13 @@ int main(void)
         idle_forever("net: no interface", err);
     }
 #if APP_BENCH_SERVER == 1
-    err = floor_start(80, bench_floor_response, bench_floor_response_len);
-    log_printf("bench: fixed-bytes responder on port 80 %s\r\n", app_err_name(err));
+    /* Response i on port 80 + i: the port picks it, nothing is parsed. */
+    const struct bench_resp *resp;
+    for (unsigned i = 0; (resp = bench_resp_get(i)) != NULL; i++) {
+        err = floor_start((uint16_t)(80u + i), resp->data, resp->len);
+        log_printf("bench: fixed-bytes responder on port %u (%u bytes) %s\r\n", 80u + i,
+                   (unsigned)resp->len, app_err_name(err));
+    }
 #elif APP_BENCH_SERVER == 2
     httpd_init();
     log_printf("bench: lwIP httpd on port 80\r\n");
@@ -276,6 +295,7 @@ int main(void)
             (void)*(volatile uint32_t *)0xF0000000u;
         }
 #endif
+        PROF_PASS_BEGIN();
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
 #if !APP_BENCH_SERVER
@@ -296,6 +316,7 @@ int main(void)
             last_link = now;
             ethif_link_poll(&s_netif);
         }
+        PROF_PASS_END();
         /* Sleep until the next interrupt (SysTick every 1 ms, or the NIC)
          * unless the NIC signalled while we were busy. */
         uint32_t key = hal_board_irq_save();

@@ -116,10 +116,12 @@
 #define LINK_STATS 1
 
 /* ---- lwIP httpd, only in the bench reference image (APP_BENCH_SERVER 2):
- * keep-alive with generated headers, every file from the custom hook. */
+ * every file from the custom hook, each a whole response with its head
+ * (Content-Length included, as makefsdata's files carry theirs), so no
+ * generated headers; keep-alive when the request asks for it. */
 #if APP_BENCH_SERVER == 2
 #define LWIP_HTTPD_CUSTOM_FILES 1
-#define LWIP_HTTPD_DYNAMIC_HEADERS 1
+#define LWIP_HTTPD_DYNAMIC_HEADERS 0
 #define LWIP_HTTPD_SUPPORT_11_KEEPALIVE 1
 #define LWIP_HTTPD_CGI 0
 #define LWIP_HTTPD_SSI 0

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
+#include "lwip/timeouts.h"
 #include "net_listen.h"
 
 static uint32_t s_busy;
@@ -26,24 +27,37 @@ void prof_app_end(void)
     s_app += hal_time_cycles() - s_app_t0;
 }
 
-void prof_busy_add(uint32_t cycles)
+static uint32_t s_pass_t0;
+static uint32_t s_pass_rx;
+static uint32_t s_pass_tx;
+static uint32_t s_pass_app;
+static uint8_t s_pass_work;
+static uint32_t s_timer; /* cycles of busy passes that only ran timeouts */
+
+void prof_work(void)
 {
-    s_busy += cycles;
+    s_pass_work = 1;
 }
 
-static uint32_t s_frame_t0;
-static uint32_t s_frame_x0;
-
-void prof_frame_begin(void)
+void prof_pass_begin(void)
 {
-    s_frame_x0 = lwip_stats.link.xmit;
-    s_frame_t0 = hal_time_cycles();
+    s_pass_rx = lwip_stats.link.recv;
+    s_pass_tx = lwip_stats.link.xmit;
+    s_pass_app = s_app;
+    /* A due timeout runs in this pass's sys_check_timeouts(). */
+    s_pass_work = sys_timeouts_sleeptime() == 0u ? 2u : 0u;
+    s_pass_t0 = hal_time_cycles();
 }
 
-void prof_frame_end(void)
+void prof_pass_end(void)
 {
-    if (lwip_stats.link.xmit != s_frame_x0) {
-        s_busy += hal_time_cycles() - s_frame_t0;
+    uint32_t dt = hal_time_cycles() - s_pass_t0;
+    int net = lwip_stats.link.recv != s_pass_rx || lwip_stats.link.xmit != s_pass_tx;
+    if (net || s_app != s_pass_app || s_pass_work != 0u) {
+        s_busy += dt;
+        if (!net && s_app == s_pass_app && s_pass_work == 2u) {
+            s_timer += dt;
+        }
     }
 }
 
@@ -56,8 +70,9 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
     (void)arg;
     (void)err;
-    log_printf("prof busy=%u app=%u requests=%u hz=%u stack_peak=%u\r\n", (unsigned)s_busy,
-               (unsigned)s_app, (unsigned)s_requests, (unsigned)hal_time_cycle_hz(),
+    log_printf("prof busy=%u app=%u requests=%u timer=%u hz=%u stack_peak=%u\r\n",
+               (unsigned)s_busy, (unsigned)s_app, (unsigned)s_requests, (unsigned)s_timer,
+               (unsigned)hal_time_cycle_hz(),
                (unsigned)hal_board_stack_peak());
     if (pcb != NULL) {
         tcp_abort(pcb);

@@ -6,6 +6,7 @@
 
 #include "app_err.h"
 #include "hal_console.h"
+#include "prof.h"
 
 struct out {
     char *buf;
@@ -172,10 +173,12 @@ void log_printf(const char *fmt, ...)
         memcpy(line + len - 5u, "...\r\n", 5u);
         n = (int)len;
     }
+    PROF_WORK();
     hal_console_write(line, (size_t)n);
 }
 
 void log_write(const char *s, size_t len)
 {
+    PROF_WORK();
     hal_console_write(s, len);
 }

@@ -11,7 +11,6 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
-#include "prof.h"
 
 #define ETHIF_MAX_SEGS 16u
 
@@ -114,7 +113,6 @@ unsigned ethif_poll(struct netif *netif)
 
     /* Drain completely: the chip's RX FIFO is small and drops silently. */
     while ((len = hal_eth_rx_next()) > 0) {
-        PROF_FRAME_BEGIN();
         size_t need = hal_eth_rx_size((size_t)len);
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
         if (p == NULL || p->next != NULL || p->len < need) {
@@ -151,7 +149,6 @@ unsigned ethif_poll(struct netif *netif)
         if (netif->input(p, netif) != ERR_OK) {
             pbuf_free(p);
         }
-        PROF_FRAME_END();
         delivered++;
     }
     return delivered;

@@ -24,7 +24,7 @@ BENCH_HARNESS_WARN := -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wconver
 	-Wno-sign-conversion
 # mbedTLS builds with its own quiet flags, as in the firmware.
 BENCH_MBEDTLS_CFLAGS := -std=gnu11 $(BENCH_OPT) -g -w -MMD -MP -ffunction-sections -fdata-sections
-BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
+BENCH_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/diag -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/auth -Ifirmware/clock -Ifirmware/tls \
 	-I$(JSMN_DIR) -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # Bind every symbol at load time: no lazy PLT resolution inside the
