@@ -19,7 +19,8 @@ struct piece {
 /* Room for the longest formatted value: '"' + 24 + '"', or 20 digits. */
 #define RESP_TMP 32u
 
-static size_t u64_text(char *tmp, uint64_t v)
+/* v in decimal at the end of tmp; returns where it starts (no move). */
+static const char *u64_text(char *tmp, uint64_t v, size_t *n)
 {
     char *end = tmp + RESP_TMP;
     char *p = end;
@@ -38,16 +39,68 @@ static size_t u64_text(char *tmp, uint64_t v)
         *--p = (char)('0' + w % 10u);
         w /= 10u;
     } while (w != 0u);
-    size_t n = (size_t)(end - p);
-    memmove(tmp, p, n);
-    return n;
+    *n = (size_t)(end - p);
+    return p;
 }
 
-/* Run the control ops at c->pc (conditions, loops) until an op that
- * produces bytes; describe its piece. False at the end of the program.
- * Control ops change only the cursor, so stopping before or after them
- * renders the same bytes. */
-static bool piece_at(const struct resp_op *prog, resp_get_fn get, const void *ctx,
+static void get_val(const struct resp_doc *doc, const struct resp_op *op,
+                    const struct resp_cursor *c, struct resp_val *v)
+{
+    /* Field by field: "= {0}" is a memset call at -Os, per piece. */
+    v->p = NULL;
+    v->n = 0;
+    v->esc_n = 0;
+    v->v = 0;
+    doc->get(doc->ctx, op->field, c->item, c->depth, v);
+}
+
+/* Step over the control op at c->pc (IF, EACH, NEXT); false when it is
+ * not one. Control ops change only the cursor, so stopping before or
+ * after them renders the same bytes. */
+static bool control(const struct resp_doc *doc, const struct resp_op *op, struct resp_cursor *c)
+{
+    struct resp_val v;
+    uint8_t d = c->depth;
+    switch (op->kind) {
+    case RESP_IF:
+        get_val(doc, op, c, &v);
+        c->pc = (uint16_t)(c->pc + (v.v != 0u ? 1u : 1u + op->n));
+        return true;
+    case RESP_EACH:
+        get_val(doc, op, c, &v);
+        if (v.v == 0u || d >= RESP_MAX_DEPTH) {
+            c->pc = (uint16_t)(c->pc + op->n + 2u); /* past the body and its NEXT */
+        } else {
+            c->item[d] = 0;
+            c->count[d] = (uint16_t)(v.v > UINT16_MAX ? UINT16_MAX : v.v);
+            c->depth++;
+            c->pc++;
+        }
+        return true;
+    case RESP_NEXT:
+        if (d == 0u) {
+            c->pc++; /* unbalanced program: end the loop */
+        } else if (++c->item[d - 1u] < c->count[d - 1u]) {
+            c->pc = (uint16_t)(c->pc - op->n);
+        } else {
+            c->depth--;
+            c->pc++;
+        }
+        return true;
+    case RESP_SEP:
+        if (d > 0u && c->item[d - 1u] > 0u) {
+            return false; /* a ',' to produce */
+        }
+        c->pc++;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Run the control ops at c->pc until an op that produces bytes; describe
+ * its piece. False at the end of the program. */
+static bool piece_at(const struct resp_doc *doc, const struct resp_op *prog,
                      struct resp_cursor *c, struct piece *out, char *tmp)
 {
     out->esc = false;
@@ -55,12 +108,9 @@ static bool piece_at(const struct resp_op *prog, resp_get_fn get, const void *ct
     for (;;) {
         const struct resp_op *op = &prog[c->pc];
         struct resp_val v;
-        uint8_t d = c->depth;
-        /* Field by field: "= {0}" is a memset call at -Os, per piece. */
-        v.p = NULL;
-        v.n = 0;
-        v.esc_n = 0;
-        v.v = 0;
+        if (control(doc, op, c)) {
+            continue;
+        }
         switch (op->kind) {
         case RESP_END:
             return false;
@@ -68,30 +118,33 @@ static bool piece_at(const struct resp_op *prog, resp_get_fn get, const void *ct
             out->p = op->lit;
             out->n = op->n;
             return true;
+        case RESP_SEP:
+            out->p = ",";
+            out->n = 1;
+            return true;
         case RESP_RAW:
-            get(ctx, op->field, c->item, d, &v);
+            get_val(doc, op, c, &v);
             out->p = v.p;
             out->n = v.n;
             return true;
         case RESP_STR:
-            get(ctx, op->field, c->item, d, &v);
+            get_val(doc, op, c, &v);
             out->p = v.p;
             out->n = v.esc_n;
             out->src_n = v.n;
             out->esc = v.esc_n != v.n;
             return true;
         case RESP_U64:
-            get(ctx, op->field, c->item, d, &v);
-            out->p = tmp;
-            out->n = u64_text(tmp, v.v);
+            get_val(doc, op, c, &v);
+            out->p = u64_text(tmp, v.v, &out->n);
             return true;
         case RESP_BOOL:
-            get(ctx, op->field, c->item, d, &v);
+            get_val(doc, op, c, &v);
             out->p = v.v != 0u ? "true" : "false";
             out->n = v.v != 0u ? 4u : 5u;
             return true;
         case RESP_TIME:
-            get(ctx, op->field, c->item, d, &v);
+            get_val(doc, op, c, &v);
             out->p = tmp;
             out->n = 0;
             tmp[0] = '"';
@@ -103,44 +156,73 @@ static bool piece_at(const struct resp_op *prog, resp_get_fn get, const void *ct
                 out->bad = true;
             }
             return true;
-        case RESP_SEP:
-            if (d > 0u && c->item[d - 1u] > 0u) {
-                out->p = ",";
-                out->n = 1;
-                return true;
-            }
-            c->pc++;
-            break;
-        case RESP_IF:
-            get(ctx, op->field, c->item, d, &v);
-            c->pc = (uint16_t)(c->pc + (v.v != 0u ? 1u : 1u + op->n));
-            break;
-        case RESP_EACH:
-            get(ctx, op->field, c->item, d, &v);
-            if (v.v == 0u || d >= RESP_MAX_DEPTH) {
-                c->pc = (uint16_t)(c->pc + op->n + 2u); /* past the body and its NEXT */
-            } else {
-                c->item[d] = 0;
-                c->count[d] = (uint16_t)(v.v > UINT16_MAX ? UINT16_MAX : v.v);
-                c->depth++;
-                c->pc++;
-            }
-            break;
-        case RESP_NEXT:
-            if (d == 0u) {
-                c->pc++; /* unbalanced program: end the loop */
-                break;
-            }
-            if (++c->item[d - 1u] < c->count[d - 1u]) {
-                c->pc = (uint16_t)(c->pc - op->n);
-            } else {
-                c->depth--;
-                c->pc++;
-            }
-            break;
         default:
             return false;
         }
+    }
+}
+
+/* The op at c->pc written whole into d[0..room) when it fits there:
+ * returns its length, or SIZE_MAX for "take the general path" (it does
+ * not fit, or it is not a simple piece). Most pieces go this way: no
+ * piece description, no copy through tmp. */
+static size_t fast_piece(const struct resp_doc *doc, const struct resp_op *op,
+                         struct resp_cursor *c, char *d, size_t room)
+{
+    struct resp_val v;
+    switch (op->kind) {
+    case RESP_LIT:
+        if (op->n > room) {
+            return SIZE_MAX;
+        }
+        memcpy(d, op->lit, op->n);
+        return op->n;
+    case RESP_RAW:
+    case RESP_STR:
+        get_val(doc, op, c, &v);
+        if (op->kind == RESP_RAW) {
+            v.esc_n = v.n;
+        }
+        if (v.esc_n > room) {
+            return SIZE_MAX;
+        }
+        if (v.esc_n == v.n) {
+            memcpy(d, v.p, v.n);
+            return v.n;
+        }
+        return json_escape_window(d, room, v.p, v.n, 0) == v.esc_n ? v.esc_n : SIZE_MAX;
+    case RESP_U64: {
+        char tmp[RESP_TMP];
+        size_t n;
+        get_val(doc, op, c, &v);
+        const char *p = u64_text(tmp, v.v, &n);
+        if (n > room) {
+            return SIZE_MAX;
+        }
+        memcpy(d, p, n);
+        return n;
+    }
+    case RESP_TIME:
+        /* '"', 24 characters, '"'; datetime_iso8601 also writes a NUL. */
+        if (room < DATETIME_ISO8601_MS_LEN + 3u) {
+            return SIZE_MAX;
+        }
+        get_val(doc, op, c, &v);
+        if (v.v > (uint64_t)DATETIME_MAX_MS ||
+            datetime_iso8601((int64_t)v.v, d + 1, room - 1u, 1) <= 0) {
+            return SIZE_MAX; /* the general path marks it bad */
+        }
+        d[0] = '"';
+        d[1u + DATETIME_ISO8601_MS_LEN] = '"';
+        return DATETIME_ISO8601_MS_LEN + 2u;
+    case RESP_SEP:
+        if (room == 0u) {
+            return SIZE_MAX;
+        }
+        d[0] = ',';
+        return 1;
+    default:
+        return SIZE_MAX;
     }
 }
 
@@ -174,14 +256,20 @@ size_t resp_fill(const struct resp_doc *doc, struct resp_cursor *c, char *buf, s
     size_t w = 0;
     while (w < cap && (prog = part_of(doc, c->part)) != NULL) {
         const struct resp_op *op = &prog[c->pc];
-        if (op->kind == RESP_LIT && c->off == 0u && op->n <= cap - w) {
-            /* Most pieces: a whole literal that fits. */
-            memcpy(buf + w, op->lit, op->n);
-            w += op->n;
-            c->pc++;
+        if (control(doc, op, c)) {
             continue;
         }
-        if (!piece_at(prog, doc->get, doc->ctx, c, &pc, tmp)) {
+        if (c->off == 0u) {
+            size_t k = fast_piece(doc, op, c, buf + w, cap - w);
+            if (k != SIZE_MAX) {
+                w += k;
+                c->pc++;
+                continue;
+            }
+        }
+        /* The general path: a piece cut by the end of buf, or one that
+         * resumes where the last slice cut it. */
+        if (!piece_at(doc, prog, c, &pc, tmp)) {
             next_part(c, c->done + (uint32_t)w);
             continue;
         }
@@ -206,7 +294,7 @@ size_t resp_fill(const struct resp_doc *doc, struct resp_cursor *c, char *buf, s
     /* A response that ended exactly at the end of buf is done now, not
      * one call later (a call that may wait for send room). */
     while (c->off == 0u && (prog = part_of(doc, c->part)) != NULL &&
-           !piece_at(prog, doc->get, doc->ctx, c, &pc, tmp)) {
+           !piece_at(doc, prog, c, &pc, tmp)) {
         next_part(c, c->done);
     }
     return w;
@@ -219,12 +307,13 @@ bool resp_done(const struct resp_doc *doc, const struct resp_cursor *c)
 
 size_t resp_length(const struct resp_op *prog, resp_get_fn get, const void *ctx)
 {
+    const struct resp_doc doc = {{prog, NULL, NULL}, get, ctx};
     struct resp_cursor c;
     struct piece pc;
     char tmp[RESP_TMP];
     size_t total = 0;
     resp_cursor_init(&c);
-    while (piece_at(prog, get, ctx, &c, &pc, tmp)) {
+    while (piece_at(&doc, prog, &c, &pc, tmp)) {
         if (pc.bad) {
             return SIZE_MAX;
         }
