@@ -32,6 +32,7 @@ GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 APP_SRCS := \
 	firmware/main.c \
 	firmware/log/log.c \
+	firmware/log/log_ring.c \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
 	firmware/net/net_listen.c \

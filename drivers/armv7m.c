@@ -7,6 +7,7 @@
 #define SYST_RVR 0x014u
 #define SYST_CVR 0x018u
 #define NVIC_ISER0 0x100u
+#define NVIC_IPR0 0x400u
 #define SCB_AIRCR 0xD0Cu
 #define SCB_SHCSR 0xD24u
 #define SCB_CFSR 0xD28u
@@ -26,6 +27,12 @@ void armv7m_systick_start(uint32_t ticks)
 void armv7m_irq_enable(unsigned irq)
 {
     SCS(NVIC_ISER0 + 4u * (irq / 32u)) = 1u << (irq % 32u);
+}
+
+void armv7m_irq_priority(unsigned irq, uint8_t prio)
+{
+    /* NVIC_IPRn are byte-accessible, one byte per interrupt (B3.4.9). */
+    *(volatile uint8_t *)(0xE000E000u + NVIC_IPR0 + irq) = prio;
 }
 
 void armv7m_faults_enable(void)

@@ -18,6 +18,10 @@ void armv7m_systick_start(uint32_t ticks);
 /* Enable external interrupt irq (0-based) in the NVIC. */
 void armv7m_irq_enable(unsigned irq);
 
+/* Set external interrupt irq's priority (0 highest; the core implements
+ * only the top bits of the byte, B3.4.9). */
+void armv7m_irq_priority(unsigned irq, uint8_t prio);
+
 /* Enable the separate usage/bus/memory-management fault handlers so that
  * CFSR tells what went wrong instead of everything escalating. */
 void armv7m_faults_enable(void);

@@ -1,14 +1,32 @@
-/* ARM CMSDK APB UART: polled transmit for the console. */
+/* ARM CMSDK APB UART: console transmit, polled (boot, faults) or driven
+ * by the TX interrupt from a byte source the caller provides. */
 #ifndef CMSDK_UART_H
 #define CMSDK_UART_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Enable TX at baud for a UART at base clocked at pclk_hz. */
+/* Next byte to send (0..255, removed from the source) or -1: none. */
+typedef int (*cmsdk_uart_next_fn)(void);
+
+/* Enable TX at baud for a UART at base clocked at pclk_hz; TX interrupt off. */
 void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud);
 
 /* Write len bytes, waiting (bounded) for room before each. */
 void cmsdk_uart_write(uintptr_t base, const char *data, size_t len);
+
+/* Start interrupt-driven TX if it is not running: enable TXINTEN, then
+ * hand the transmitter one byte from next if it has room. Never waits.
+ * Call with the UART's interrupt masked. */
+void cmsdk_uart_tx_start(uintptr_t base, cmsdk_uart_next_fn next);
+
+/* The TX interrupt handler's body: acknowledge the TX interrupt, write
+ * bytes from next while the transmitter is not full, and disable TXINTEN
+ * once next has nothing more. */
+void cmsdk_uart_tx_isr(uintptr_t base, cmsdk_uart_next_fn next);
+
+/* Stop interrupt-driven TX and write everything next still holds with
+ * cmsdk_uart_write's bounded waits (fault and panic paths). */
+void cmsdk_uart_tx_drain(uintptr_t base, cmsdk_uart_next_fn next);
 
 #endif

@@ -192,6 +192,7 @@ int main(void)
     uint32_t last_http = 0;
 
     hal_board_init();
+    log_init(); /* from here the log never waits for the UART */
     s_boot_ms = hal_time_ms();
     log_printf("\r\nboot %s firmware %s\r\n", hal_board_name(), APP_VERSION);
 

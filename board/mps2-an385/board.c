@@ -16,8 +16,10 @@
 
 void SysTick_Handler(void);
 void board_eth_irq(void);
+void board_uart0_tx_irq(void);
 
 static volatile uint32_t s_ms;
+static hal_console_next_fn s_tx_next;
 
 /* Filled by tools/qemu-run before reset (see linker script .seed). */
 extern volatile uint32_t _board_seed[8];
@@ -49,9 +51,41 @@ uint32_t hal_time_cycle_hz(void)
     return BOARD_SYSCLK_HZ;
 }
 
+void board_uart0_tx_irq(void)
+{
+    cmsdk_uart_tx_isr(BOARD_UART0_BASE, s_tx_next);
+}
+
 void hal_console_write(const char *data, size_t len)
 {
     cmsdk_uart_write(BOARD_UART0_BASE, data, len);
+}
+
+void hal_console_tx_attach(hal_console_next_fn next)
+{
+    s_tx_next = next;
+    armv7m_irq_priority(BOARD_UART0_TX_IRQ, BOARD_UART0_TX_PRIO);
+    armv7m_irq_enable(BOARD_UART0_TX_IRQ);
+}
+
+void hal_console_tx_kick(void)
+{
+    if (s_tx_next == NULL) {
+        return;
+    }
+    uint32_t key = armv7m_irq_save();
+    cmsdk_uart_tx_start(BOARD_UART0_BASE, s_tx_next);
+    armv7m_irq_restore(key);
+}
+
+void hal_console_tx_flush(void)
+{
+    if (s_tx_next == NULL) {
+        return;
+    }
+    uint32_t key = armv7m_irq_save();
+    cmsdk_uart_tx_drain(BOARD_UART0_BASE, s_tx_next);
+    armv7m_irq_restore(key);
 }
 
 static uint64_t splitmix64(uint64_t *x)
@@ -143,5 +177,6 @@ void hal_board_sleep(void)
 
 void hal_board_reset(void)
 {
+    hal_console_tx_flush(); /* the last lines before the reset */
     armv7m_reset();
 }

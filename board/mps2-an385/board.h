@@ -11,6 +11,12 @@
 #define BOARD_TIMER0_BASE 0x40000000u /* CMSDK APB timer 0: profiling counter */
 #define BOARD_UART0_BASE 0x40004000u  /* CMSDK APB UART0: the console */
 #define BOARD_CONSOLE_BAUD 115200u
+/* AN385 interrupt map: UART0 RX 0, TX 1 (QEMU hw/arm/mps2.c wires the
+ * same); the overrun interrupts share 12, unused. */
+#define BOARD_UART0_TX_IRQ 1u
+/* NVIC priority (top 3 bits on the AN385): the console's TX interrupt
+ * below SysTick and the NIC (both 0), which may preempt it. */
+#define BOARD_UART0_TX_PRIO 0xE0u
 
 #define BOARD_ETH_BASE 0x40200000u    /* LAN9220 (LAN9118-compatible) */
 #define BOARD_ETH_IRQ 13u             /* AN385 interrupt map: Ethernet */

@@ -17,6 +17,10 @@ void Default_Handler(void);
 void HardFault_Handler(void);
 void SysTick_Handler(void);
 void board_eth_irq(void);
+void board_uart0_tx_irq(void);
+
+_Static_assert(BOARD_UART0_TX_IRQ > 0u && BOARD_UART0_TX_IRQ < BOARD_ETH_IRQ,
+               "vector table layout below");
 
 /* Exceptions 0..15, then the AN385 external interrupts up to Ethernet. */
 __attribute__((section(".isr_vector"), used))
@@ -34,7 +38,9 @@ static void (*const s_vectors[16 + BOARD_ETH_IRQ + 1])(void) = {
     [13] = Default_Handler,
     [14] = Default_Handler,  /* PendSV */
     [15] = SysTick_Handler,
-    [16 ... 16 + BOARD_ETH_IRQ - 1] = Default_Handler,
+    [16 ... 16 + BOARD_UART0_TX_IRQ - 1] = Default_Handler,
+    [16 + BOARD_UART0_TX_IRQ] = board_uart0_tx_irq,
+    [16 + BOARD_UART0_TX_IRQ + 1 ... 16 + BOARD_ETH_IRQ - 1] = Default_Handler,
     [16 + BOARD_ETH_IRQ] = board_eth_irq,
 };
 
@@ -87,6 +93,8 @@ __attribute__((used, noreturn)) static void fault_report(uint32_t *frame)
 {
     struct armv7m_fault f;
     armv7m_fault_read(frame, &f);
+    /* What the log ring still holds first, then the fault (in order). */
+    hal_console_tx_flush();
     hal_console_write("\r\nFAULT ", 8);
     put_hex("exc", f.exc);
     put_hex("pc", f.pc);
@@ -115,6 +123,7 @@ __attribute__((naked)) void HardFault_Handler(void)
 void Default_Handler(void)
 {
     uint32_t frame[8] = {0};
+    hal_console_tx_flush();
     hal_console_write("\r\nFAULT unexpected exception\r\n", 30);
     fault_report(frame);
 }

@@ -1,4 +1,5 @@
-/* Minimal printf subset for the console log. */
+/* Minimal printf subset for the console log, and the ring that keeps
+ * the superloop from waiting for the UART. */
 #include "log.h"
 
 #include <stdint.h>
@@ -6,7 +7,12 @@
 
 #include "app_err.h"
 #include "hal_console.h"
+#include "log_ring.h"
 #include "prof.h"
+
+static char s_ring_buf[LOG_RING_SIZE] __attribute__((aligned(4), section(".pool.log.ring")));
+static struct log_ring s_ring;
+static uint8_t s_async; /* 1 once the ring is attached to the console */
 
 struct out {
     char *buf;
@@ -173,12 +179,38 @@ void log_printf(const char *fmt, ...)
         memcpy(line + len - 5u, "...\r\n", 5u);
         n = (int)len;
     }
-    PROF_WORK();
-    hal_console_write(line, (size_t)n);
+    log_write(line, (size_t)n);
+}
+
+/* hal_console_next_fn, called from the console's TX interrupt. */
+static int log_next(void)
+{
+    return log_ring_get(&s_ring);
+}
+
+void log_init(void)
+{
+    (void)log_ring_init(&s_ring, s_ring_buf, sizeof(s_ring_buf));
+    hal_console_tx_attach(log_next);
+    s_async = 1;
+}
+
+void log_sync(void)
+{
+    if (s_async) {
+        s_async = 0;
+        hal_console_tx_flush();
+    }
 }
 
 void log_write(const char *s, size_t len)
 {
     PROF_WORK();
-    hal_console_write(s, len);
+    if (!s_async) {
+        hal_console_write(s, len);
+        return;
+    }
+    /* A full ring drops and counts the line (log_ring.h). */
+    (void)log_ring_put(&s_ring, s, len);
+    hal_console_tx_kick();
 }

@@ -24,6 +24,7 @@ uint32_t lwip_port_rand(void)
  * rather than run on with corrupt state. Network bytes never reach one. */
 void lwip_port_assert(const char *msg, const char *file, int line)
 {
+    log_sync(); /* never dropped, never left in the ring */
     log_printf("ASSERT lwip: %s at %s:%d\r\n", msg, file, line);
     hal_board_reset();
 }

@@ -67,6 +67,7 @@ int tls_port_fprintf(void *f, const char *fmt, ...)
  * corrupted. Nothing in mbedTLS can be trusted after that. */
 void tls_port_exit(int status)
 {
+    log_sync(); /* never dropped, never left in the ring */
     log_printf("tls: mbedTLS heap corrupted (exit %d), resetting\r\n", status);
     hal_board_reset();
 }

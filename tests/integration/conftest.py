@@ -41,6 +41,10 @@ class Device:
         self.config_addr = os.environ.get("QEMU_CONFIG_ADDR", "0x003C0000")
         self.pidfile = os.path.join(workdir, "qemu.pid")
         self.log = os.path.join(workdir, "qemu.log")
+        # serial_pipe=True: the UART goes to a small FIFO that nobody reads
+        # after boot (the guest's UART stalls) until resume_serial().
+        self.serial_pipe = os.path.join(workdir, "serial") if ports.get("serial_pipe") else None
+        self._serial_fd = None
 
     def runner(self, command, check=True):
         cmd = [RUNNER, "--machine", self.machine, "--elf", self.elf,
@@ -50,6 +54,8 @@ class Device:
                "--pidfile", self.pidfile, "--log", self.log]
         if self.config:
             cmd += ["--config", self.config, "--config-addr", self.config_addr]
+        if self.serial_pipe:
+            cmd += ["--serial-pipe", self.serial_pipe]
         cmd.append(command)
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
         if check and r.returncode != 0:
@@ -62,9 +68,29 @@ class Device:
         self.start_seconds = time.monotonic() - t0
 
     def stop(self):
+        if self._serial_fd is not None:
+            self.uart()  # the last bytes, for the failure report
         self.runner("stop", check=False)
+        if self._serial_fd is not None:
+            os.close(self._serial_fd)
+            self._serial_fd = None
+
+    def resume_serial(self):
+        """serial_pipe devices: start reading the UART again; from now on
+        uart() moves what the FIFO holds into the log file first."""
+        self._serial_fd = os.open(self.serial_pipe + ".out", os.O_RDONLY | os.O_NONBLOCK)
 
     def uart(self):
+        if self._serial_fd is not None:
+            with open(self.log, "ab") as f:
+                while True:
+                    try:
+                        chunk = os.read(self._serial_fd, 65536)
+                    except BlockingIOError:
+                        break
+                    if not chunk:
+                        break
+                    f.write(chunk)
         with open(self.log, "rb") as f:
             return f.read().decode("latin-1")
 

@@ -103,3 +103,26 @@ void hal_console_write(const char *data, size_t len)
     s_last[n] = '\0';
     s_lines++;
 }
+
+/* Interrupt-driven console: the host sends at once, so a kick drains the
+ * source. (Host tests never call log_init(): the log writes through
+ * hal_console_write() above.) */
+static hal_console_next_fn s_tx_next;
+
+void hal_console_tx_attach(hal_console_next_fn next)
+{
+    s_tx_next = next;
+}
+
+void hal_console_tx_kick(void)
+{
+    for (int c; s_tx_next != NULL && (c = s_tx_next()) >= 0;) {
+        char b = (char)c;
+        hal_console_write(&b, 1);
+    }
+}
+
+void hal_console_tx_flush(void)
+{
+    hal_console_tx_kick();
+}

@@ -10,7 +10,7 @@ JWT_UNIT_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, aes.c asn1parse.c 
 	memory_buffer_alloc.c platform.c platform_util.c sha256.c)
 test_jwt_SRCS := tests/unit/test_jwt.c tests/unit/fake_server_hal.c firmware/auth/jwt.c \
 	firmware/json/json_tok.c firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c \
-	firmware/clock/clock.c firmware/log/log.c $(JWT_UNIT_MBEDTLS_SRCS)
+	firmware/clock/clock.c firmware/log/log.c firmware/log/log_ring.c $(JWT_UNIT_MBEDTLS_SRCS)
 
 JWT_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_jwt_SRCS))
 $(JWT_UNIT_OBJS): UNIT_MOD_INC += -Ifirmware/auth -Ifirmware/tls -Ifirmware/clock -Itests/unit \
