@@ -42,20 +42,39 @@ void cmsdk_uart_write(uintptr_t base, const char *data, size_t len)
     }
 }
 
+/* Write bytes from next while the transmitter has room. Returns 1 when
+ * the source ran dry, 0 when the transmitter filled first. */
+static int pump(uintptr_t base, cmsdk_uart_next_fn next)
+{
+    size_t taken = 0;
+    for (;;) {
+        const char *p;
+        size_t n = next(taken, &p);
+        if (n == 0u) {
+            return 1;
+        }
+        for (taken = 0; taken < n && !tx_full(base); taken++) {
+            CMSDK_UART_WR(base, CMSDK_UART_DATA, (uint8_t)p[taken]);
+        }
+        if (taken < n) {
+            (void)next(taken, &p); /* hand back the rest of the run */
+            return 0;
+        }
+    }
+}
+
 void cmsdk_uart_tx_start(uintptr_t base, cmsdk_uart_next_fn next)
 {
     if ((CMSDK_UART_RD(base, CMSDK_UART_CTRL) & CMSDK_UART_CTRL_TXINTEN) != 0u) {
         return; /* running: the byte in flight will raise the interrupt */
     }
-    /* TXINTEN before the byte, so that its completion raises the interrupt. */
+    /* TXINTEN before the first byte, so that its completion raises the
+     * interrupt. */
     tx_int(base, 1);
-    if (!tx_full(base)) {
-        int c = next();
-        if (c < 0) {
-            tx_int(base, 0);
-            return;
-        }
-        CMSDK_UART_WR(base, CMSDK_UART_DATA, (uint32_t)c);
+    if (!tx_full(base) && pump(base, next)) {
+        tx_int(base, 0);
+        /* The last byte's completion may have raised it already. */
+        CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
     }
 }
 
@@ -63,15 +82,10 @@ void cmsdk_uart_tx_isr(uintptr_t base, cmsdk_uart_next_fn next)
 {
     /* Acknowledge first: a byte finishing while we fill raises it again. */
     CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
-    while (!tx_full(base)) {
-        int c = next();
-        if (c < 0) {
-            tx_int(base, 0);
-            /* The last byte's completion may have raised it again. */
-            CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
-            return;
-        }
-        CMSDK_UART_WR(base, CMSDK_UART_DATA, (uint32_t)c);
+    if (pump(base, next)) {
+        tx_int(base, 0);
+        /* The last byte's completion may have raised it again. */
+        CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
     }
 }
 
@@ -79,8 +93,8 @@ void cmsdk_uart_tx_drain(uintptr_t base, cmsdk_uart_next_fn next)
 {
     tx_int(base, 0);
     CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
-    for (int c = next(); c >= 0; c = next()) {
-        char b = (char)c;
-        cmsdk_uart_write(base, &b, 1);
+    const char *p;
+    for (size_t n = next(0, &p); n > 0u; n = next(n, &p)) {
+        cmsdk_uart_write(base, p, n);
     }
 }

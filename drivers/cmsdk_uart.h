@@ -6,8 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Next byte to send (0..255, removed from the source) or -1: none. */
-typedef int (*cmsdk_uart_next_fn)(void);
+/* The byte source: drop the first `taken` bytes of the run returned last,
+ * then the next run (*p, length; 0: none). Runs, not bytes, so that a
+ * chunk costs one call (hal_console_next_fn has the same shape). */
+typedef size_t (*cmsdk_uart_next_fn)(size_t taken, const char **p);
 
 /* Enable TX at baud for a UART at base clocked at pclk_hz; TX interrupt off. */
 void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud);
@@ -16,7 +18,7 @@ void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud);
 void cmsdk_uart_write(uintptr_t base, const char *data, size_t len);
 
 /* Start interrupt-driven TX if it is not running: enable TXINTEN, then
- * hand the transmitter one byte from next if it has room. Never waits.
+ * hand the transmitter bytes from next while it has room. Never waits.
  * Call with the UART's interrupt masked. */
 void cmsdk_uart_tx_start(uintptr_t base, cmsdk_uart_next_fn next);
 

@@ -14,11 +14,12 @@
  * everything else goes through the source below. */
 void hal_console_write(const char *data, size_t len);
 
-/* A source of pending bytes: removes and returns the next byte (0..255),
- * or -1 when nothing is pending. The port calls it from its TX interrupt
- * (and from hal_console_tx_kick/flush with interrupts masked); it must
- * not block. */
-typedef int (*hal_console_next_fn)(void);
+/* A source of pending bytes, read in contiguous runs: drops the first
+ * `taken` bytes of the run it returned last (they are on their way),
+ * then sets *p to the next run and returns its length (0: nothing
+ * pending). The port calls it from its TX interrupt (and from
+ * hal_console_tx_kick/flush with interrupts masked); it must not block. */
+typedef size_t (*hal_console_next_fn)(size_t taken, const char **p);
 
 /* Attach the source and enable the console's TX interrupt in the
  * interrupt controller. Called once, from the superloop, before the first

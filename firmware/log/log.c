@@ -183,9 +183,9 @@ void log_printf(const char *fmt, ...)
 }
 
 /* hal_console_next_fn, called from the console's TX interrupt. */
-static int log_next(void)
+static size_t log_next(size_t taken, const char **p)
 {
-    return log_ring_get(&s_ring);
+    return log_ring_run(&s_ring, taken, p);
 }
 
 void log_init(void)

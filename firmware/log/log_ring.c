@@ -35,14 +35,16 @@ uint32_t log_ring_used(const struct log_ring *r)
     return r->head - r->tail;
 }
 
-/* Copy at head + off without publishing it. */
+/* Copy at head + off without publishing it: one memcpy, two where the
+ * buffer wraps. */
 static void copy_in(struct log_ring *r, uint32_t off, const char *s, size_t len)
 {
-    uint32_t mask = r->size - 1u;
-    for (size_t i = 0; i < len; i++) {
-        r->buf[(r->head + off + (uint32_t)i) & mask] = s[i];
-        LOG_RING_HOOK(r);
-    }
+    uint32_t at = (r->head + off) & (r->size - 1u);
+    size_t first = len < r->size - at ? len : r->size - at;
+    memcpy(r->buf + at, s, first);
+    LOG_RING_HOOK(r);
+    memcpy(r->buf, s + first, len - first);
+    LOG_RING_HOOK(r);
 }
 
 /* "log: N line(s) dropped\r\n" into buf (at least 40 bytes); its length. */
@@ -88,17 +90,17 @@ int log_ring_put(struct log_ring *r, const char *line, size_t len)
     return APP_OK;
 }
 
-int log_ring_get(struct log_ring *r)
+size_t log_ring_run(struct log_ring *r, size_t taken, const char **p)
 {
-    uint32_t t = r->tail;
-    if (t == r->head) {
-        return -1;
-    }
-    /* Read the byte only after seeing the head that published it, and
-     * before tail hands its slot back to the producer. */
-    atomic_signal_fence(memory_order_acquire);
-    int c = (unsigned char)r->buf[t & (r->size - 1u)];
+    /* The caller is done reading the taken bytes: only now does tail hand
+     * their slots back to the producer. */
     atomic_signal_fence(memory_order_release);
-    r->tail = t + 1u;
-    return c;
+    uint32_t t = r->tail + (uint32_t)taken;
+    r->tail = t;
+    uint32_t used = r->head - t;
+    /* Read the bytes only after seeing the head that published them. */
+    atomic_signal_fence(memory_order_acquire);
+    uint32_t at = t & (r->size - 1u);
+    *p = r->buf + at;
+    return used < r->size - at ? used : r->size - at;
 }

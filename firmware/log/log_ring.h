@@ -27,10 +27,12 @@ int log_ring_init(struct log_ring *r, char *buf, size_t size);
  * was dropped whole and counted. len 0 is APP_OK and adds nothing. */
 int log_ring_put(struct log_ring *r, const char *line, size_t len);
 
-/* Consumer: remove and return the oldest byte (0..255), or -1 when the
- * ring is empty. Safe against a concurrent log_ring_put() on the same
- * core (an interrupt consumer, a main-loop producer). */
-int log_ring_get(struct log_ring *r);
+/* Consumer: drop the first `taken` bytes of the run returned last (they
+ * were sent), then set *p to the oldest pending bytes that are contiguous
+ * in the buffer and return how many (0: the ring is empty). Safe against
+ * a concurrent log_ring_put() on the same core (an interrupt consumer, a
+ * main-loop producer). The shape of hal_console_next_fn. */
+size_t log_ring_run(struct log_ring *r, size_t taken, const char **p);
 
 /* Bytes waiting to be taken. */
 uint32_t log_ring_used(const struct log_ring *r);

@@ -71,9 +71,9 @@ void hal_console_tx_attach(hal_console_next_fn next)
 
 void hal_console_tx_kick(void)
 {
-    for (int c; s_tx_next != NULL && (c = s_tx_next()) >= 0;) {
-        char b = (char)c;
-        hal_console_write(&b, 1);
+    const char *p;
+    for (size_t n = s_tx_next != NULL ? s_tx_next(0, &p) : 0u; n > 0u; n = s_tx_next(n, &p)) {
+        hal_console_write(p, n);
     }
 }
 
