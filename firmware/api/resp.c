@@ -43,7 +43,7 @@ static const char *u64_text(char *tmp, uint64_t v, size_t *n)
     return p;
 }
 
-static void get_val(const struct resp_doc *doc, const struct resp_op *op,
+static inline __attribute__((always_inline)) void get_val(const struct resp_doc *doc, const struct resp_op *op,
                     const struct resp_cursor *c, struct resp_val *v)
 {
     /* Field by field: "= {0}" is a memset call at -Os, per piece. */
@@ -256,7 +256,7 @@ size_t resp_fill(const struct resp_doc *doc, struct resp_cursor *c, char *buf, s
     size_t w = 0;
     while (w < cap && (prog = part_of(doc, c->part)) != NULL) {
         const struct resp_op *op = &prog[c->pc];
-        if (control(doc, op, c)) {
+        if (op->kind >= RESP_IF && control(doc, op, c)) {
             continue;
         }
         if (c->off == 0u) {

@@ -24,6 +24,7 @@ enum resp_kind {
     RESP_U64,     /**< the field's number in decimal */
     RESP_BOOL,    /**< true / false */
     RESP_TIME,    /**< "YYYY-MM-DDTHH:MM:SS.mmmZ" with its quotes */
+    /* Control ops from here on (resp.c tests kind >= RESP_IF). */
     RESP_IF,      /**< skip the next n ops unless the field is non-zero */
     RESP_EACH,    /**< repeat the next n ops for items 0..field-1 (none: skip them) */
     RESP_NEXT,    /**< closes the loop body n ops long */
