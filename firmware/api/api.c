@@ -11,7 +11,6 @@
 #include "resp.h"
 #include "route.h"
 #include "store.h"
-#include "wordscan.h"
 
 /* Content-Type of a Graph entity response (contract "Success response"). */
 static const char k_ct_odata[] =
@@ -251,14 +250,14 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     case F_RID: set_str(v, r->request_id, UUID_STR_LEN); break;
     case F_CRID:
         if (r->crid_len > 0u) {
-            set_str(v, r->client_request_id, r->crid_len);
+            set_str(v, r->crid, r->crid_len);
         } else {
             set_str(v, r->request_id, UUID_STR_LEN);
         }
         break;
     case F_CRID_JSON:
         if (r->crid_len > 0u) {
-            set_json(v, r->client_request_id, r->crid_len, r->crid_esc_len);
+            set_json(v, r->crid, r->crid_len, r->crid_esc_len);
         } else {
             set_str(v, r->request_id, UUID_STR_LEN);
         }
@@ -408,43 +407,10 @@ bool api_length_ok(const struct api_response *r, const struct resp_cursor *c)
     return body == ((r->head_only || r->redirect) ? 0u : r->body_len);
 }
 
-/* For the log: the target, shortened to its start and its end (the ids)
- * when long, with anything unprintable shown as '?'. */
-static void copy_log_path(struct api_response *r, const struct http_request *req)
+/* For the log line: the method and the target (a slice of the head). */
+static void note_log(struct api_response *r, const struct http_request *req)
 {
-    enum { HEAD_KEEP = 24, TAIL_KEEP = 44 };
-    const char *p = req->target.p;
-    size_t n = req->target.n;
-    char *d = r->log_path;
-    size_t o;
-    _Static_assert(HEAD_KEEP + 3 + TAIL_KEEP <= sizeof(r->log_path), "log_path holds a cut path");
-    if (n > HEAD_KEEP + TAIL_KEEP + 3) {
-        memcpy(d, p, HEAD_KEEP);
-        memcpy(d + HEAD_KEEP, "...", 3);
-        memcpy(d + HEAD_KEEP + 3, p + n - TAIL_KEEP, TAIL_KEEP);
-        o = HEAD_KEEP + 3 + TAIL_KEEP;
-    } else {
-        memcpy(d, p, n);
-        o = n;
-    }
-    /* The parser lets only visible ASCII into a target (RFC 9112 3.2), so
-     * this finds nothing on the way from the network: a word at a time. */
-    for (size_t i = 0; i < o; i += sizeof(size_t)) {
-        size_t k = o - i < sizeof(size_t) ? o - i : sizeof(size_t);
-        if (k == sizeof(size_t)) {
-            size_t w = wordscan_load(d + i);
-            if ((wordscan_less(w, 0x21u) | wordscan_more(w, 0x7Eu)) == 0u) {
-                continue;
-            }
-        }
-        for (size_t j = i; j < i + k; j++) {
-            unsigned char c = (unsigned char)d[j];
-            if (c < 0x21u || c > 0x7Eu) {
-                d[j] = '?';
-            }
-        }
-    }
-    r->log_path_len = (uint8_t)o;
+    r->log_target = req->target;
     r->log_method = method_name(req);
 }
 
@@ -464,9 +430,9 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
             return false;
         }
     }
-    memcpy(r->client_request_id, req->client_request_id.p, n);
+    r->crid = req->client_request_id.p;
     r->crid_len = (uint8_t)n;
-    r->crid_esc_len = (uint8_t)json_escaped_len(r->client_request_id, n);
+    r->crid_esc_len = (uint8_t)json_escaped_len(r->crid, n);
     return true;
 }
 
@@ -560,7 +526,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
 {
     struct route_result route;
     base(r, tls);
-    copy_log_path(r, req);
+    note_log(r, req);
     r->head_only = req->method == HTTP_METHOD_HEAD;
     /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse. */
     r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive);
@@ -643,7 +609,7 @@ void api_parse_error(const struct http_request *req, bool tls, struct api_respon
     error(r, st, "BadRequest");
     set_message(r, req->reason != NULL ? req->reason : "Malformed request.", NULL, NULL);
     if (req->target.p != NULL) {
-        copy_log_path(r, req);
+        note_log(r, req);
     }
 }
 

@@ -37,20 +37,20 @@ struct api_response {
     uint8_t crid_esc_len;   /* its JSON-escaped length */
     uint8_t msg_len;
     uint16_t msg_esc_len;
-    /* Location pieces, pointing into the request head (valid until the
-     * response is sent: the server keeps the head until then). */
+    /* Location pieces, the client-request-id and the target for the log
+     * line point into the request head (valid until the response is sent
+     * and logged: the server keeps the head until then). */
     struct http_slice loc_host, loc_target;
+    const char *crid;       /* client-request-id, crid_len bytes */
+    struct http_slice log_target; /* empty: none (408, 503) */
     const char *code;       /* error code; NULL for a success */
     const struct store_session *session;
     int64_t now_ms;
     uint32_t body_len;      /* Content-Length, fixed by api_prepare() */
     char request_id[UUID_STR_LEN + 1];
-    char client_request_id[APP_ID_MAX + 1];
     char message[APP_API_MSG_MAX];
     /* For the log line only. */
     const char *log_method;
-    char log_path[96];
-    uint8_t log_path_len;
 };
 
 /* Service settings from the configuration. service_root and realm must

@@ -237,7 +237,7 @@ static size_t oracle_body(const struct api_response *r, char *o)
         json_str(&j, r->request_id);
         json_key(&j, "client-request-id");
         if (r->crid_len > 0u) {
-            json_strn(&j, r->client_request_id, r->crid_len);
+            json_strn(&j, r->crid, r->crid_len);
         } else {
             json_str(&j, r->request_id);
         }
@@ -273,7 +273,7 @@ static size_t oracle(const struct api_response *r, uint16_t redirect_port)
     }
     n = put(s_oracle, n, "\r\nrequest-id: %s\r\nclient-request-id: %.*s", r->request_id,
             r->crid_len > 0u ? (int)r->crid_len : UUID_STR_LEN,
-            r->crid_len > 0u ? r->client_request_id : r->request_id);
+            r->crid_len > 0u ? r->crid : r->request_id);
     assert_int_equal(datetime_imf_fixdate(r->now_ms, date, sizeof(date)), 29);
     n = put(s_oracle, n, "\r\nDate: %s\r\nCache-Control: no-store", date);
     if (r->tls) {
