@@ -885,7 +885,7 @@ int jwt_key_from_pem(struct jwt_key *k, enum jwt_alg alg, const char *kid, size_
     if (n <= 0) {
         return fail(k, why, APP_ERR_INVAL, n == 0 ? "no PEM block" : "PEM block broken");
     }
-    if (strcmp(label, "PUBLIC KEY") != 0) {
+    if (!pem_label_is(label, "PUBLIC KEY")) {
         return fail(k, why, APP_ERR_INVAL, "PEM block is not a PUBLIC KEY");
     }
     int rc = spki_set(k, alg, scratch, (size_t)n, why);

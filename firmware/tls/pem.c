@@ -68,3 +68,11 @@ int pem_next(const char *text, size_t len, size_t *pos, char *label, unsigned ch
     *pos = el + n + sizeof(k_dashes) - 1u;
     return (int)olen;
 }
+
+int pem_label_is(const char *label, const char *want)
+{
+    size_t i = 0;
+    for (; label[i] != '\0' && label[i] == want[i]; i++) {
+    }
+    return label[i] == want[i];
+}

@@ -24,4 +24,9 @@
 int pem_next(const char *text, size_t len, size_t *pos, char *label, unsigned char *der,
              size_t der_cap);
 
+/* 1 when a label from pem_next() is want (exact, case-sensitive as
+ * RFC 7468 labels are), else 0. Our own compare: libc's strcmp for
+ * Armv7-M is ~440 bytes of flash for these three calls. */
+int pem_label_is(const char *label, const char *want);
+
 #endif

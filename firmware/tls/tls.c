@@ -658,7 +658,7 @@ static int load_cert(const struct config_text *text, char *buf, size_t cap)
         if (k < 0) {
             return bad_pem("tls.cert", k);
         }
-        if (strcmp(label, "CERTIFICATE") != 0) {
+        if (!pem_label_is(label, "CERTIFICATE")) {
             log_printf("tls: config tls.cert: unexpected PEM block \"%s\"\r\n", label);
             return APP_ERR_INVAL;
         }
@@ -689,7 +689,7 @@ static int load_key(const struct config_text *text, char *buf, size_t cap)
     if (k <= 0) {
         return k == 0 ? bad_pem("tls.key", APP_ERR_INVAL) : bad_pem("tls.key", k);
     }
-    if (strcmp(label, "PRIVATE KEY") != 0 && strcmp(label, "EC PRIVATE KEY") != 0) {
+    if (!pem_label_is(label, "PRIVATE KEY") && !pem_label_is(label, "EC PRIVATE KEY")) {
         log_printf("tls: config tls.key: \"%s\" is not supported (an unencrypted PKCS#8 or "
                    "SEC1 key is)\r\n",
                    label);

@@ -105,6 +105,17 @@ static void test_table(void **state)
     }
 }
 
+static void test_label_is(void **state)
+{
+    (void)state;
+    assert_true(pem_label_is("CERTIFICATE", "CERTIFICATE"));
+    assert_true(pem_label_is("", ""));
+    assert_false(pem_label_is("CERTIFICATE", "CERTIFICATES"));
+    assert_false(pem_label_is("CERTIFICATES", "CERTIFICATE"));
+    assert_false(pem_label_is("certificate", "CERTIFICATE"));
+    assert_false(pem_label_is("PRIVATE KEY", "EC PRIVATE KEY"));
+}
+
 /* A NUL inside the label (found by fuzz_pem) is a broken block, not a
  * label that reads as empty. */
 static void test_nul_in_label(void **state)
@@ -138,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_nul_in_label),
+        cmocka_unit_test(test_label_is),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
 #define LWIP_NO_STDINT_H 0
 #define LWIP_NO_INTTYPES_H 0
 #define LWIP_TIMEVAL_PRIVATE 0
+/* lwIP's own isdigit/isxdigit/... macros (arch.h) instead of libc's
+ * <ctype.h>, whose 257-byte table only ip4addr_aton would use. */
+#define LWIP_NO_CTYPE_H 1
 
 void lwip_port_diag(const char *msg);
 void lwip_port_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
