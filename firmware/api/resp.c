@@ -43,7 +43,7 @@ static const char *u64_text(char *tmp, uint64_t v, size_t *n)
     return p;
 }
 
-static inline __attribute__((always_inline)) void get_val(const struct resp_doc *doc, const struct resp_op *op,
+static void get_val(const struct resp_doc *doc, const struct resp_op *op,
                     const struct resp_cursor *c, struct resp_val *v)
 {
     /* Field by field: "= {0}" is a memset call at -Os, per piece. */
@@ -95,70 +95,6 @@ static bool control(const struct resp_doc *doc, const struct resp_op *op, struct
         return true;
     default:
         return false;
-    }
-}
-
-/* Run the control ops at c->pc until an op that produces bytes; describe
- * its piece. False at the end of the program. */
-static bool piece_at(const struct resp_doc *doc, const struct resp_op *prog,
-                     struct resp_cursor *c, struct piece *out, char *tmp)
-{
-    out->esc = false;
-    out->bad = false;
-    for (;;) {
-        const struct resp_op *op = &prog[c->pc];
-        struct resp_val v;
-        if (control(doc, op, c)) {
-            continue;
-        }
-        switch (op->kind) {
-        case RESP_END:
-            return false;
-        case RESP_LIT:
-            out->p = op->lit;
-            out->n = op->n;
-            return true;
-        case RESP_SEP:
-            out->p = ",";
-            out->n = 1;
-            return true;
-        case RESP_RAW:
-            get_val(doc, op, c, &v);
-            out->p = v.p;
-            out->n = v.n;
-            return true;
-        case RESP_STR:
-            get_val(doc, op, c, &v);
-            out->p = v.p;
-            out->n = v.esc_n;
-            out->src_n = v.n;
-            out->esc = v.esc_n != v.n;
-            return true;
-        case RESP_U64:
-            get_val(doc, op, c, &v);
-            out->p = u64_text(tmp, v.v, &out->n);
-            return true;
-        case RESP_BOOL:
-            get_val(doc, op, c, &v);
-            out->p = v.v != 0u ? "true" : "false";
-            out->n = v.v != 0u ? 4u : 5u;
-            return true;
-        case RESP_TIME:
-            get_val(doc, op, c, &v);
-            out->p = tmp;
-            out->n = 0;
-            tmp[0] = '"';
-            if (v.v <= (uint64_t)DATETIME_MAX_MS &&
-                datetime_iso8601((int64_t)v.v, tmp + 1, RESP_TMP - 1u, 1) > 0) {
-                tmp[1u + DATETIME_ISO8601_MS_LEN] = '"';
-                out->n = DATETIME_ISO8601_MS_LEN + 2u;
-            } else {
-                out->bad = true;
-            }
-            return true;
-        default:
-            return false;
-        }
     }
 }
 
@@ -215,6 +151,13 @@ static size_t fast_piece(const struct resp_doc *doc, const struct resp_op *op,
         d[0] = '"';
         d[1u + DATETIME_ISO8601_MS_LEN] = '"';
         return DATETIME_ISO8601_MS_LEN + 2u;
+    case RESP_BOOL:
+        get_val(doc, op, c, &v);
+        if (room < 5u) {
+            return SIZE_MAX;
+        }
+        memcpy(d, v.v != 0u ? "true" : "false", v.v != 0u ? 4u : 5u);
+        return v.v != 0u ? 4u : 5u;
     case RESP_SEP:
         if (room == 0u) {
             return SIZE_MAX;
@@ -223,6 +166,58 @@ static size_t fast_piece(const struct resp_doc *doc, const struct resp_op *op,
         return 1;
     default:
         return SIZE_MAX;
+    }
+}
+
+/* Run the control ops at c->pc until an op that produces bytes; describe
+ * its piece. False at the end of the program. */
+static bool piece_at(const struct resp_doc *doc, const struct resp_op *prog,
+                     struct resp_cursor *c, struct piece *out, char *tmp)
+{
+    out->esc = false;
+    out->bad = false;
+    for (;;) {
+        const struct resp_op *op = &prog[c->pc];
+        struct resp_val v;
+        if (control(doc, op, c)) {
+            continue;
+        }
+        switch (op->kind) {
+        case RESP_END:
+            return false;
+        case RESP_LIT:
+            out->p = op->lit;
+            out->n = op->n;
+            return true;
+        case RESP_SEP:
+            out->p = ",";
+            out->n = 1;
+            return true;
+        case RESP_RAW:
+            get_val(doc, op, c, &v);
+            out->p = v.p;
+            out->n = v.n;
+            return true;
+        case RESP_STR:
+            get_val(doc, op, c, &v);
+            out->p = v.p;
+            out->n = v.esc_n;
+            out->src_n = v.n;
+            out->esc = v.esc_n != v.n;
+            return true;
+        case RESP_U64:
+        case RESP_BOOL:
+        case RESP_TIME: {
+            /* Short values: rendered whole into tmp, then cut like text. */
+            size_t k = fast_piece(doc, op, c, tmp, RESP_TMP);
+            out->p = tmp;
+            out->n = k == SIZE_MAX ? 0u : k;
+            out->bad = k == SIZE_MAX;
+            return true;
+        }
+        default:
+            return false;
+        }
     }
 }
 
