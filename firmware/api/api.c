@@ -332,10 +332,8 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
 /* Body length of each session without its status text (which follows
  * the clock), kept until the store changes: computed when the data
  * changes, not per request. */
-static struct {
-    uint32_t gen; /* store_generation() it was computed at; 0: never */
-    uint32_t len;
-} s_body_len[APP_MAX_SESSIONS];
+static uint32_t s_body_gen[APP_MAX_SESSIONS]; /* store_generation() then; 0: never */
+static uint16_t s_body_len[APP_MAX_SESSIONS];  /* a session body is < 64 KiB */
 
 static size_t session_body_len(const struct api_response *r)
 {
@@ -345,15 +343,18 @@ static size_t session_body_len(const struct api_response *r)
     }
     size_t status = strlen(store_status_name(store_status(r->session, r->now_ms)));
     uint32_t gen = store_generation();
-    if (s_body_len[i].gen != gen) {
+    if (s_body_gen[i] != gen) {
         size_t n = resp_length(k_session, get, r);
-        if (n == SIZE_MAX || n - status > UINT32_MAX - 64u) {
+        if (n == SIZE_MAX) {
             return SIZE_MAX;
         }
-        s_body_len[i].len = (uint32_t)(n - status);
-        s_body_len[i].gen = gen;
+        if (n - status > UINT16_MAX) {
+            return n; /* too long to keep (not with today's limits): every time */
+        }
+        s_body_len[i] = (uint16_t)(n - status);
+        s_body_gen[i] = gen;
     }
-    return s_body_len[i].len + status;
+    return s_body_len[i] + status;
 }
 
 static void doc_of(const struct api_response *r, struct resp_doc *d)
