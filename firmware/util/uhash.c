@@ -12,16 +12,15 @@
  *
  * Bound, for M != M' under 4 GiB, n <= 2^25 coefficients: if the lengths
  * differ, the polynomials differ (last coefficient) and each lane collides
- * with probability <= n/p. Else some block differs in the same bytes; NH
- * is 2^-32-almost-universal per lane, and lane 1's key is lane 0's shifted
- * by four words (the UMAC paper's Toeplitz construction; RFC 4418's
+ * with probability <= n/2^60 (below). Else some block differs in the
+ * same bytes; NH is 2^-32-almost-universal per lane, and lane 1's key is
+ * lane 0's shifted by four words (the UMAC paper's Toeplitz construction; RFC 4418's
  * UHASH takes each iteration's L1 key 16 bytes further on), which makes
  * the pair 2^-64-almost-universal. The polynomial over distinct
- * coefficient strings collides with probability <= n/p (n roots at most),
- * its keys independent of NH's and of each other. So
- *   Pr[tag(M) = tag(M')] <= 2^-64 + 2 * 2^-32 * n/p + (n/p)^2 < 2^-63.
- * The one key value K = p drawn from 61 random bits is taken as 0, which
- * adds 2^-61 per lane to n/p (still under the bound).
+ * coefficient strings collides for at most n of the key values (roots),
+ * its keys independent of NH's and of each other. K is drawn uniform
+ * below 2^60 (not p: no rejection step), which makes that n/2^60. So
+ *   Pr[tag(M) = tag(M')] <= 2^-64 + 2 * 2^-32 * n/2^60 + (n/2^60)^2 < 2^-63.
  *
  * Cost: per 8 bytes two loads of the message, four of the key, four adds
  * and two multiply-accumulates (UMLAL on the Cortex-M3), 17 instructions
@@ -29,6 +28,7 @@
  * (y*K^2 + c1*K + c0, six 32x32 multiplications). */
 #include "uhash.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "app_err.h"
@@ -78,10 +78,7 @@ int uhash_key_init(struct uhash_key *key, int (*fill)(void *buf, size_t len))
 {
     int rc = fill(key, offsetof(struct uhash_key, poly2));
     for (unsigned i = 0; rc == APP_OK && i < 2u; i++) {
-        key->poly[i] &= P61;
-        if (key->poly[i] == P61) {
-            key->poly[i] = 0; /* = p mod p; see the bound above */
-        }
+        key->poly[i] &= P61 >> 1; /* uniform below 2^60 < p */
         key->poly2[i] = mul_mod(key->poly[i], key->poly[i]);
     }
     if (rc != APP_OK) {
@@ -113,13 +110,15 @@ static void nh(const uint32_t *k, const uint8_t *q, size_t n, uint64_t s[2])
 void uhash(const struct uhash_key *key, const void *msg, size_t len, uint32_t out[UHASH_TAG_WORDS])
 {
     const uint8_t *p = msg;
-    uint64_t y0 = 1;
-    uint64_t y1 = 1;
+    uint64_t y[2] = {1, 1};
+    uint64_t s[2] = {0, 0};
     size_t left = len;
-    while (left > 0u) {
+    bool last = false;
+    while (!last) {
+        /* Each block's NH, then one more pass for the length. */
+        last = left == 0u;
         size_t n = left < UHASH_BLOCK_BYTES ? left : UHASH_BLOCK_BYTES;
         size_t whole = n & ~(size_t)7u;
-        uint64_t s[2] = {0, 0};
         if (whole > 0u) {
             nh(key->nh, p, whole, s);
         }
@@ -128,17 +127,19 @@ void uhash(const struct uhash_key *key, const void *msg, size_t len, uint32_t ou
             memcpy(tail, p + whole, n - whole);
             nh(key->nh + whole / 4u, tail, sizeof(tail), s);
         }
-        y0 = poly2(y0, key->poly[0], key->poly2[0], (uint32_t)(s[0] >> 32), (uint32_t)s[0]);
-        y1 = poly2(y1, key->poly[1], key->poly2[1], (uint32_t)(s[1] >> 32), (uint32_t)s[1]);
+        if (last) {
+            s[0] = s[1] = (uint32_t)len; /* coefficients 0 and the length */
+        }
+        for (unsigned i = 0; i < 2u; i++) {
+            y[i] = poly2(y[i], key->poly[i], key->poly2[i], (uint32_t)(s[i] >> 32), (uint32_t)s[i]);
+            s[i] = 0;
+        }
         p += n;
         left -= n;
     }
-    y0 = poly2(y0, key->poly[0], key->poly2[0], 0, (uint32_t)len);
-    y1 = poly2(y1, key->poly[1], key->poly2[1], 0, (uint32_t)len);
-    y0 = y0 >= P61 ? y0 - P61 : y0; /* < 2p: one subtraction is enough */
-    y1 = y1 >= P61 ? y1 - P61 : y1;
-    out[0] = (uint32_t)y0;
-    out[1] = (uint32_t)(y0 >> 32);
-    out[2] = (uint32_t)y1;
-    out[3] = (uint32_t)(y1 >> 32);
+    for (unsigned i = 0; i < 2u; i++) {
+        uint64_t v = y[i] >= P61 ? y[i] - P61 : y[i]; /* < 2p: one subtraction is enough */
+        out[2u * i] = (uint32_t)v;
+        out[2u * i + 1u] = (uint32_t)(v >> 32);
+    }
 }

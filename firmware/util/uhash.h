@@ -21,7 +21,7 @@
 
 struct uhash_key {
     uint32_t nh[UHASH_NH_WORDS]; /* lane 0: nh[0..], lane 1: nh[4..] */
-    uint64_t poly[2];            /* K per lane, < 2^61 - 1 */
+    uint64_t poly[2];            /* K per lane, < 2^60 */
     uint64_t poly2[2];           /* K^2 mod 2^61 - 1 */
 };
 
