@@ -36,12 +36,20 @@
 #define P61 ((UINT64_C(1) << 61) - 1u)
 
 /* Any alignment: a 4-byte memcpy is one LDR on ARMv7-M (unaligned LDR
- * is allowed there) and on x86. Native byte order: the bound holds for
- * any fixed order, and a tag never leaves the device. */
+ * is allowed there) and on x86, but only as a builtin: -ffreestanding
+ * turns a plain memcpy into a call (as in json.c and http_parser.c).
+ * Native byte order: the bound holds for any fixed order, and a tag never
+ * leaves the device. */
+#if defined(__GNUC__)
+#define UHASH_LOAD(dst, src) __builtin_memcpy((dst), (src), sizeof(*(dst)))
+#else
+#define UHASH_LOAD(dst, src) memcpy((dst), (src), sizeof(*(dst)))
+#endif
+
 static inline uint32_t rd32(const uint8_t *p)
 {
     uint32_t w;
-    memcpy(&w, p, sizeof(w));
+    UHASH_LOAD(&w, p);
     return w;
 }
 
