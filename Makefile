@@ -58,6 +58,7 @@ APP_SRCS := \
 	firmware/tls/tls_port.c \
 	firmware/tls/pem.c \
 	firmware/util/rng.c \
+	firmware/util/uhash.c \
 	firmware/diag/prof.c \
 	firmware/bench/floor.c \
 	firmware/bench/httpd_fs.c \

@@ -214,6 +214,9 @@ int main(void)
                    "ids are not random\r\n");
     }
 #if !APP_BENCH_SERVER
+    /* The key of the connections' token memory, from the DRBG (without
+     * one, said above, connections remember no token). */
+    (void)auth_init();
     if (s_config.has_jwt) {
         /* Issuer keys from PEM text: the idle HTTP pool is the scratch. */
         size_t scratch_len;

@@ -34,7 +34,7 @@ struct http_conn {
     uint32_t t_req;             /* request complete (for the log) */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct http_parser parser;
-    struct auth_cache auth;     /* last token that validated here */
+    struct auth_cache auth;     /* last token that verified here (28 bytes) */
     struct api_response resp;
     /* A buffer of the shared head pool, held from the first byte of a
      * request until its response is sent (or while pipelined bytes wait);

@@ -34,7 +34,8 @@ BENCH_LDFLAGS := -Wl,-z,now -Wl,--gc-sections
 BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c firmware/api/resp.c \
 	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
-	firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c firmware/log/log_ring.c $(HOST_CRYPTO_SRCS)
+	firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/log/log.c firmware/log/log_ring.c \
+	$(HOST_CRYPTO_SRCS)
 BENCH_OWN_SRCS := tests/bench/host_request.c tests/bench/fake_hal.c
 BENCH_MBEDTLS_SRCS := $(HOST_CRYPTO_MBEDTLS)
 

@@ -341,6 +341,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "host_request: rng_init failed\n");
         return 2;
     }
+    if (auth_init() != APP_OK) {
+        fprintf(stderr, "host_request: auth_init failed\n");
+        return 2;
+    }
 
     /* The file must be exactly one complete GET head. */
     struct http_request req0;

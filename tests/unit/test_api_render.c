@@ -122,6 +122,7 @@ static int group_setup(void **state)
     api_init(true, ROOT, REALM);
     tls_port_init();
     assert_int_equal(rng_init(NULL), APP_OK);
+    assert_int_equal(auth_init(), APP_OK);
     return 0;
 }
 

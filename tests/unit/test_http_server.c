@@ -205,6 +205,7 @@ static int group_setup(void **state)
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
     tls_port_init();
     assert_int_equal(rng_init(NULL), APP_OK);
+    assert_int_equal(auth_init(), APP_OK);
     return 0;
 }
 

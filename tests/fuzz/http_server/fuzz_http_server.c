@@ -96,6 +96,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
     tls_port_init();
     CHECK(rng_init(NULL) == APP_OK);
+    CHECK(auth_init() == APP_OK);
     return 0;
 }
 

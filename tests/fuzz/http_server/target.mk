@@ -7,7 +7,7 @@ fuzz_http_server_SRCS := tests/fuzz/http_server/fuzz_http_server.c tests/unit/fa
 	tests/unit/fake_server_hal.c firmware/http/http_server.c firmware/http/http_parser.c \
 	firmware/api/api.c firmware/api/resp.c firmware/api/route.c firmware/json/json.c firmware/json/json_tok.c \
 	firmware/util/datetime.c firmware/util/utf8.c firmware/util/uuid.c firmware/store/store.c \
-	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/log/log.c firmware/log/log_ring.c \
+	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/log/log.c firmware/log/log_ring.c \
 	$(HOST_CRYPTO_SRCS)
 fuzz_http_server_LIBS := $(FUZZ_MBEDTLS_LIB)
 fuzz_http_server_FLAGS := -Ifirmware/auth -Ifirmware/clock -Ifirmware/diag -Itests/unit -Ifirmware/tls \

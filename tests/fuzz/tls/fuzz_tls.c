@@ -287,6 +287,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
     tls_port_init();
     CHECK(rng_init(NULL) == APP_OK);
+    CHECK(auth_init() == APP_OK);
     size_t scratch_len;
     void *scratch = http_server_boot_scratch(&scratch_len);
     CHECK(tls_init(&s_cfg, scratch, scratch_len) == APP_OK);

@@ -9,7 +9,7 @@ fuzz_tls_SRCS := tests/fuzz/tls/fuzz_tls.c tests/fuzz/tls/fake_tcp.c \
 	firmware/http/http_server.c firmware/http/http_parser.c firmware/api/api.c firmware/api/resp.c \
 	firmware/api/route.c firmware/json/json.c firmware/json/json_tok.c \
 	firmware/util/datetime.c firmware/util/utf8.c firmware/util/uuid.c firmware/store/store.c \
-	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/auth/jwt.c firmware/log/log.c firmware/log/log_ring.c \
+	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/auth/jwt.c firmware/log/log.c firmware/log/log_ring.c \
 	firmware/net/net_conn.c
 
 # lwIP's pbufs and the pools under them, as an archive with lwIP's own quiet
