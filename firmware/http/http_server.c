@@ -15,9 +15,12 @@
 #include "wordscan.h"
 
 /* Shared window for rendering responses: one superloop, one writer at a
- * time, so the connections need no response buffers of their own. */
+ * time, so the connections need no response buffers of their own. A
+ * response larger than the window goes out in several slices, each
+ * rendered once where the last stopped (the cursor), so the window only
+ * sets how many transport sends a response takes (README "Memory"). */
 #ifndef APP_HTTP_SCRATCH
-#define APP_HTTP_SCRATCH 1536
+#define APP_HTTP_SCRATCH 1024
 #endif
 
 enum conn_state { CONN_FREE = 0, CONN_READ, CONN_WRITE };

@@ -9,7 +9,7 @@ AUTH_CACHE_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, aes.c asn1parse.
 test_auth_cache_SRCS := tests/unit/test_auth_cache.c tests/unit/fake_server_hal.c \
 	firmware/auth/auth.c firmware/auth/jwt.c firmware/util/uhash.c firmware/json/json_tok.c \
 	firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c firmware/clock/clock.c \
-	firmware/log/log.c $(AUTH_CACHE_MBEDTLS_SRCS)
+	firmware/log/log.c firmware/log/log_ring.c $(AUTH_CACHE_MBEDTLS_SRCS)
 
 AUTH_CACHE_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_auth_cache_SRCS))
 $(AUTH_CACHE_UNIT_OBJS): UNIT_MOD_INC += -Ifirmware/auth -Ifirmware/tls -Ifirmware/clock \
