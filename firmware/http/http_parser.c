@@ -105,33 +105,58 @@ static inline size_t word_out(size_t w, unsigned c)
     }
 }
 
-/* First index from i on (up to end) whose byte is not in class c. This is
- * most of the parse time: long runs go a word at a time. Inlined at every
- * call, so that c is a constant and the word test folds to a handful of
- * instructions. */
-static inline __attribute__((always_inline)) size_t span(const uint8_t *b, size_t i, size_t end,
-                                                        unsigned c)
+/* From i on, whole words of class c (a constant: the word test folds to a
+ * handful of instructions); stops at a byte not in c, or with less than
+ * a word left. */
+static inline __attribute__((always_inline)) size_t span_words(const uint8_t *b, size_t i,
+                                                              size_t end, unsigned c)
 {
-    if (c & (C_VALUE | C_PATH | C_VCHAR)) {
-        while (end - i >= sizeof(size_t)) {
-            size_t m = word_out(wordscan_load(b + i), c);
-            if (m == 0u) {
-                i += sizeof(size_t);
-                continue;
-            }
-            /* Straight to the first byte the word test flagged; it may
-             * still be in the class (HTAB in a field value). */
-            i += wordscan_first(m);
-            if (!(k_cls[b[i]] & c)) {
-                return i;
-            }
-            i++;
+    while (end - i >= sizeof(size_t)) {
+        size_t m = word_out(wordscan_load(b + i), c);
+        if (m == 0u) {
+            i += sizeof(size_t);
+            continue;
         }
+        /* Straight to the first byte the word test flagged; it may still
+         * be in the class (HTAB in a field value). */
+        i += wordscan_first(m);
+        if (!(k_cls[b[i]] & c)) {
+            return i;
+        }
+        i++;
     }
+    return i;
+}
+
+/* First index from i on (up to end) whose byte is not in class c, for
+ * the short runs (method, field names, OWS): inline, bytewise. */
+static inline __attribute__((always_inline)) size_t span_bytes(const uint8_t *b, size_t i,
+                                                              size_t end, unsigned c)
+{
     while (i < end && (k_cls[b[i]] & c)) {
         i++;
     }
     return i;
+}
+
+/* The same for the long runs (targets, field values), most of the parse
+ * time: a word at a time, one specialised loop per class. */
+static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
+{
+    switch (c) {
+    case C_VALUE:
+        i = span_words(b, i, end, C_VALUE);
+        break;
+    case C_PATH:
+        i = span_words(b, i, end, C_PATH);
+        break;
+    case C_VCHAR:
+        i = span_words(b, i, end, C_VCHAR);
+        break;
+    default:
+        break;
+    }
+    return span_bytes(b, i, end, c);
 }
 
 static uint8_t lower(uint8_t c)
@@ -480,7 +505,7 @@ static int scan(struct http_parser *p, const uint8_t *b, size_t len, size_t cap)
             break;
 
         case ST_METHOD:
-            i = span(b, i, end, C_TCHAR);
+            i = span_bytes(b, i, end, C_TCHAR);
             if (i == end) {
                 goto need_more;
             }
@@ -584,7 +609,7 @@ static int scan(struct http_parser *p, const uint8_t *b, size_t len, size_t cap)
             break;
 
         case ST_NAME:
-            i = span(b, i, end, C_TCHAR);
+            i = span_bytes(b, i, end, C_TCHAR);
             if (i == end) {
                 goto need_more;
             }
@@ -600,7 +625,7 @@ static int scan(struct http_parser *p, const uint8_t *b, size_t len, size_t cap)
             break;
 
         case ST_OWS:
-            i = span(b, i, end, C_OWS);
+            i = span_bytes(b, i, end, C_OWS);
             if (i == end) {
                 goto need_more;
             }
