@@ -115,7 +115,7 @@ enum field {
 #define END {RESP_END, 0, 0, NULL}
 
 static const struct resp_op k_head[] = {
-    VAL(RESP_RAW, F_STATUS_LINE),
+    LIT("HTTP/1.1 "), VAL(RESP_RAW, F_STATUS_LINE),
     IF(F_HAS_CT, 2), LIT("\r\nContent-Type: "), VAL(RESP_RAW, F_CT),
     LIT("\r\nContent-Length: "), VAL(RESP_U64, F_CLEN),
     IF(F_REDIRECT, 6), LIT("\r\nLocation: https://"), VAL(RESP_RAW, F_LOC_HOST),
@@ -195,13 +195,12 @@ static const struct date_cache *date_text(struct date_cache *dc, int64_t ms, boo
 
 static const char *status_line(uint16_t status, size_t *n)
 {
+    /* After the template's "HTTP/1.1 " (RFC 9112 4). */
     static const char *const lines[] = {
-        "HTTP/1.1 200 OK", "HTTP/1.1 308 Permanent Redirect", "HTTP/1.1 400 Bad Request",
-        "HTTP/1.1 401 Unauthorized", "HTTP/1.1 403 Forbidden", "HTTP/1.1 404 Not Found",
-        "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 408 Request Timeout",
-        "HTTP/1.1 413 Content Too Large", "HTTP/1.1 414 URI Too Long",
-        "HTTP/1.1 431 Request Header Fields Too Large", "HTTP/1.1 503 Service Unavailable",
-        "HTTP/1.1 505 HTTP Version Not Supported", "HTTP/1.1 500 Internal Server Error",
+        "200 OK", "308 Permanent Redirect", "400 Bad Request", "401 Unauthorized",
+        "403 Forbidden", "404 Not Found", "405 Method Not Allowed", "408 Request Timeout",
+        "413 Content Too Large", "414 URI Too Long", "431 Request Header Fields Too Large",
+        "503 Service Unavailable", "505 HTTP Version Not Supported", "500 Internal Server Error",
     };
     static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408, 413, 414, 431, 503, 505};
     size_t i = 0;

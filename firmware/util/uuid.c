@@ -69,7 +69,7 @@ int uuid_v4(char out[UUID_STR_LEN + 1])
     b[8] = (uint8_t)((b[8] & 0x3Fu) | 0x80u);  /* variant 10 */
     size_t o = 0;
     for (size_t i = 0; i < 16u; i++) {
-        if (i == 4u || i == 6u || i == 8u || i == 10u) {
+        if ((0x550u >> i) & 1u) { /* before bytes 4, 6, 8, 10: 8-4-4-4-12 */
             out[o++] = '-';
         }
         out[o++] = hex[b[i] >> 4];
