@@ -146,6 +146,7 @@ help:
 	@echo "  test-tls          testssl.sh against the firmware's HTTPS in QEMU (a few minutes)"
 	@echo "  size              flash and RAM per component, from the map file"
 	@echo "  bench             measurements (per-request cost, TLS handshakes and heap, load, boot, echo)"
+	@echo "  prof              where a keep-alive GET's instructions go, per function (PROF_ARGS=\"--path P -n N\")"
 	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "  flash             no physical board yet: prints how to boot the image"
 	@echo "  provision         dev config, token, CA and device certificate in $(BUILD)/provision (implied by run)"
@@ -299,6 +300,7 @@ size: all $(OUT)/firmware-nolto.elf
 BENCH_APP := $(BUILD)/bench-app
 BENCH_FLOOR := $(BUILD)/bench-floor
 BENCH_HTTPD := $(BUILD)/bench-httpd
+BENCH_NOLOG := $(BUILD)/bench-nolog
 bench-images:
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_APP) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1" all
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_FLOOR) \
@@ -306,12 +308,23 @@ bench-images:
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_HTTPD) \
 		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1 -DAPP_BENCH_SERVER=2" \
 		EXTRA_LWIP_SRCS="$(LWIP_DIR)/src/apps/http/httpd.c $(LWIP_DIR)/src/apps/http/fs.c" all
+	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_NOLOG) \
+		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1 -DAPP_LOG_REQUESTS=0" all
 
 bench: all bench-images provision bench-host
 	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR) \
 		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
 		--app-elf $(BENCH_APP)/firmware.elf --floor-elf $(BENCH_FLOOR)/firmware.elf \
-		--httpd-elf $(BENCH_HTTPD)/firmware.elf --out $(BUILD)/bench.json
+		--httpd-elf $(BENCH_HTTPD)/firmware.elf --nolog-elf $(BENCH_NOLOG)/firmware.elf \
+		--out $(BUILD)/bench.json
+
+# A per-function profile of keep-alive GETs on the firmware in QEMU
+# (tools/guest-prof: QEMU's block trace under icount; for finding work,
+# the figures come from make bench).
+.PHONY: prof
+prof: all provision
+	$(Q)$(PYTHON) tools/guest-prof --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR) \
+		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) $(PROF_ARGS)
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

@@ -26,6 +26,16 @@
 #define APP_NET_LINK_POLL_MS 500
 #endif
 
+/* One log line per request (method, target, status, bytes, ms,
+ * request-id). 0 keeps the console for boot, errors and handshakes: in
+ * QEMU every UART byte is a write(2) of QEMU's character device, which
+ * bounds requests/s more than the device's CPU does (README
+ * "Benchmarks"); on a board at 115200 baud a line is ~12 ms of UART time
+ * (the ring drops what does not fit, never waits). */
+#ifndef APP_LOG_REQUESTS
+#define APP_LOG_REQUESTS 1
+#endif
+
 /* Connection slots of the servers: plain HTTP and HTTPS each have their
  * own, so a flood on one port cannot take the other's. */
 #ifndef APP_HTTP_MAX_CONNS

@@ -140,6 +140,7 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
     return NULL;
 }
 
+#if APP_LOG_REQUESTS
 static size_t put_str(char *o, const char *s, size_t n)
 {
     memcpy(o, s, n);
@@ -222,6 +223,7 @@ static void log_request(const struct http_conn *c)
     n += put_str(line + n, "\r\n", 2);
     log_write(line, n);
 }
+#endif /* APP_LOG_REQUESTS */
 
 /* Move the response out as far as the transport's room allows, rendering
  * each slice once, where the cursor stopped (no slice is rendered twice,
@@ -307,9 +309,11 @@ void http_server_event(struct http_conn *c)
             if (done == 0) {
                 return;
             }
+#if APP_LOG_REQUESTS
             PROF_APP_BEGIN();
             log_request(c);
             PROF_APP_END();
+#endif
             PROF_REQUEST_DONE();
             if (c->resp.close) {
                 close_conn(c);
