@@ -128,7 +128,7 @@ static inline size_t render(struct api_response *r, char *out, size_t cap)
 
 /* The 200 as api_handle() fills it in (base(), take_client_request_id(),
  * status and session; not note_log(), which only feeds the log line),
- * then rendered. The request-id (uuid_v4, CTR-DRBG) is generated here, as
+ * then rendered. The request-id (uuid_v4: ChaCha20 keyed by the CTR-DRBG) is generated here, as
  * api_handle() does for every response. */
 BENCH_STAGE size_t host_request_encode(const struct http_request *req, const struct store_session *s,
                                        struct api_response *r, char *out, size_t cap)
