@@ -12,7 +12,7 @@ import pytest
 from conftest import Device, check_no_fault, provisioned_config
 from test_http import PATH
 
-FLOOD = 120          # ~130-byte lines: the 4 KiB FIFO + 2 KiB ring hold ~47
+FLOOD = 120          # ~130-byte lines: the 4 KiB FIFO + 1 KiB ring hold ~39
 PER_REQUEST_S = 1.0  # a synchronous log line on a stalled UART takes > 1 s
 FLOOD_BUDGET_S = 12.0
 REQUEST_LINE = re.compile(r"^http GET \S+ 200 \d+B \d+ms rid=([0-9a-f-]{36})$")
