@@ -444,11 +444,17 @@ def quiet_clients(dev, n):
 def prompt_get(dev, token, limit=3.0):
     """The seed over HTTPS, failing (not hanging) if it takes over limit s."""
     t0 = time.monotonic()
+    conn = dev.https(timeout=limit)
     try:
-        r, body = https_get(dev, token=token, conn=dev.https(timeout=limit))
+        r, body = https_get(dev, token=token, conn=conn)
     except (socket.timeout, ssl.SSLError, OSError) as e:
         pytest.fail("no HTTPS response within %.0f s (%r); log:\n%s"
                     % (limit, e, dev.uart()[-1500:]))
+    finally:
+        # Closed here, not whenever the garbage collector gets to it: an
+        # open keep-alive connection holds one of the device's two TLS
+        # slots for the tests that follow.
+        conn.close()
     assert r.status == 200, body
     return time.monotonic() - t0
 
