@@ -33,27 +33,6 @@ static inline size_t wordscan_byte(size_t w, unsigned n)
  * Armv7-M as the boards configure it, and the host. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "wordscan_first() assumes a little-endian target"
-/* s[0..n) equals lit[0..n) ignoring ASCII case, a word at a time. lit
- * must hold only letters and '-', s no control bytes: then (c | 0x20)
- * matches exactly the two cases of a letter, and '-' only itself (the
- * other byte that maps to it is CR, 0x0D). */
-static inline bool wordscan_caseeq(const char *s, const char *lit, size_t n)
-{
-    const size_t lower = WORDSCAN_ONES * 0x20u;
-    size_t i = 0;
-    for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
-        if ((wordscan_load(s + i) | lower) != (wordscan_load(lit + i) | lower)) {
-            return false;
-        }
-    }
-    for (; i < n; i++) {
-        if ((unsigned char)(s[i] | 0x20) != (unsigned char)(lit[i] | 0x20)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 #endif
 static inline size_t wordscan_first(size_t m)
 {
