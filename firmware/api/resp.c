@@ -19,30 +19,6 @@ struct piece {
 /* Room for the longest formatted value: '"' + 24 + '"', or 20 digits. */
 #define RESP_TMP 32u
 
-/* v in decimal at the end of tmp; returns where it starts (no move). */
-static const char *u64_text(char *tmp, uint64_t v, size_t *n)
-{
-    char *end = tmp + RESP_TMP;
-    char *p = end;
-    /* 32-bit steps: a 64-bit division is a library call on Cortex-M3. */
-    while (v > UINT32_MAX) {
-        uint64_t q = v / 1000000000u;
-        uint32_t r = (uint32_t)(v - q * 1000000000u);
-        for (int i = 0; i < 9; i++) {
-            *--p = (char)('0' + r % 10u);
-            r /= 10u;
-        }
-        v = q;
-    }
-    uint32_t w = (uint32_t)v;
-    do {
-        *--p = (char)('0' + w % 10u);
-        w /= 10u;
-    } while (w != 0u);
-    *n = (size_t)(end - p);
-    return p;
-}
-
 static void get_val(const struct resp_doc *doc, const struct resp_op *op,
                     const struct resp_cursor *c, struct resp_val *v)
 {
@@ -131,7 +107,8 @@ static size_t fast_piece(const struct resp_doc *doc, const struct resp_op *op,
         char tmp[RESP_TMP];
         size_t n;
         get_val(doc, op, c, &v);
-        const char *p = u64_text(tmp, v.v, &n);
+        const char *p = json_u64_digits(tmp + sizeof(tmp), v.v);
+        n = (size_t)(tmp + sizeof(tmp) - p);
         if (n > room) {
             return SIZE_MAX;
         }

@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "hal_time.h"
 #include "http_parser.h"
+#include "json.h"
 #include "log.h"
 #include "prof.h"
 #include "wordscan.h"
@@ -150,14 +151,9 @@ static size_t put_str(char *o, const char *s, size_t n)
 static size_t put_u32(char *o, uint32_t v)
 {
     char t[10];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0u);
-    for (size_t i = 0; i < n; i++) {
-        o[i] = t[n - 1u - i];
-    }
+    const char *p = json_u64_digits(t + sizeof(t), v);
+    size_t n = (size_t)(t + sizeof(t) - p);
+    memcpy(o, p, n);
     return n;
 }
 

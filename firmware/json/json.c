@@ -439,7 +439,7 @@ void json_raw_str(struct json_out *o, const char *s)
 /* Decimal digits of v, written backwards ending at end; returns the first.
  * 32-bit steps where possible: a 64-bit division is a library call on
  * Cortex-M3, so at most two of them run per number. */
-static char *u64_digits(char *end, uint64_t v)
+char *json_u64_digits(char *end, uint64_t v)
 {
     char *p = end;
     while (v > UINT32_MAX) {
@@ -465,7 +465,7 @@ void json_raw_u64(struct json_out *o, uint64_t v)
     if (o->err == APP_ERR_INVAL) {
         return;
     }
-    char *p = u64_digits(tmp + sizeof tmp, v);
+    char *p = json_u64_digits(tmp + sizeof tmp, v);
     put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
@@ -560,7 +560,7 @@ void json_i64(struct json_out *o, int64_t v)
     }
     /* Negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t. */
     uint64_t mag = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-    char *p = u64_digits(tmp + sizeof tmp, mag);
+    char *p = json_u64_digits(tmp + sizeof tmp, mag);
     if (v < 0) {
         *--p = '-';
     }

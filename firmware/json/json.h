@@ -120,6 +120,13 @@ void json_null(struct json_out *o);
  */
 void json_time_ms(struct json_out *o, int64_t unix_ms);
 
+/**
+ * Decimal digits of v, written backwards so that they end just before
+ * end (at most 20 bytes); returns the first. For renderers that place a
+ * number themselves (api/resp.c, the request log line).
+ */
+char *json_u64_digits(char *end, uint64_t v);
+
 /** json_escaped_len() of a string that is not valid UTF-8. */
 #define JSON_LEN_INVALID ((size_t)-1)
 
