@@ -256,7 +256,9 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
         break;
     case F_CRID_JSON:
         if (r->crid_len > 0u) {
-            set_json(v, r->crid, r->crid_len, r->crid_esc_len);
+            /* Only error bodies echo it in JSON: scanned here, not for
+             * every request that sends one. */
+            set_json(v, r->crid, r->crid_len, json_escaped_len(r->crid, r->crid_len));
         } else {
             set_str(v, r->request_id, UUID_STR_LEN);
         }
@@ -432,7 +434,6 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     }
     r->crid = req->client_request_id.p;
     r->crid_len = (uint8_t)n;
-    r->crid_esc_len = (uint8_t)json_escaped_len(r->crid, n);
     return true;
 }
 

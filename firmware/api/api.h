@@ -34,7 +34,6 @@ struct api_response {
     uint8_t retry_after;    /* seconds, 0 none */
     uint8_t redirect;       /* 308 to HTTPS: Location, no body */
     uint8_t crid_len;
-    uint8_t crid_esc_len;   /* its JSON-escaped length */
     uint8_t msg_len;
     uint16_t msg_esc_len;
     /* Location pieces, the client-request-id and the target for the log

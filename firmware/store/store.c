@@ -311,12 +311,15 @@ const struct store_session *store_session_at(int i)
 
 int store_session_index(const struct store_session *s)
 {
-    for (int i = 0; i < s_nsessions; i++) {
-        if (s == &s_sessions[i]) {
-            return i;
-        }
+    /* Arithmetic on addresses, not a search: this runs on every GET.
+     * Integers, because comparing pointers into different objects is
+     * undefined (C11 6.5.8). */
+    uintptr_t off = (uintptr_t)s - (uintptr_t)s_sessions;
+    if (s == NULL || off % sizeof(s_sessions[0]) != 0u ||
+        off / sizeof(s_sessions[0]) >= (uintptr_t)s_nsessions) {
+        return APP_ERR_INVAL;
     }
-    return APP_ERR_INVAL;
+    return (int)(off / sizeof(s_sessions[0]));
 }
 
 /* ---- accessors ------------------------------------------------------------- */
