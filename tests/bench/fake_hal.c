@@ -59,25 +59,4 @@ void hal_console_write(const char *data, size_t len)
     (void)fwrite(data, 1, len, stderr);
 }
 
-/* Interrupt-driven console: the host sends at once, so a kick drains the
- * source. (Host tests never call log_init(): the log writes through
- * hal_console_write() above.) */
-static hal_console_next_fn s_tx_next;
-
-void hal_console_tx_attach(hal_console_next_fn next)
-{
-    s_tx_next = next;
-}
-
-void hal_console_tx_kick(void)
-{
-    const char *p;
-    for (size_t n = s_tx_next != NULL ? s_tx_next(0, &p) : 0u; n > 0u; n = s_tx_next(n, &p)) {
-        hal_console_write(p, n);
-    }
-}
-
-void hal_console_tx_flush(void)
-{
-    hal_console_tx_kick();
-}
+/* hal_console_tx_*: tests/unit/fake_console_tx.c. */
