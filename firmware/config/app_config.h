@@ -57,6 +57,13 @@
  * exponentiation, ~3 KB) come from it too: 2 KB more. */
 #define APP_TLS_HEAP 26624
 #endif
+/* A handshake holds the one handshake turn at most this long while another
+ * client waits for it (a real client's handshake needs two round trips and
+ * ~0.1 s of the device's time; one that dribbles its flights would keep
+ * the others out up to APP_TLS_HANDSHAKE_MS). */
+#ifndef APP_TLS_TURN_MS
+#define APP_TLS_TURN_MS 2000
+#endif
 #ifndef APP_TLS_HANDSHAKE_MS
 #define APP_TLS_HANDSHAKE_MS 10000  /* a handshake not done by then is dropped */
 #endif
@@ -93,6 +100,18 @@
 #endif
 #ifndef APP_HTTP_IDLE_TIMEOUT_MS
 #define APP_HTTP_IDLE_TIMEOUT_MS 30000
+#endif
+/* Fairness (README "Fairness"): while a connection waits for a head
+ * buffer, a head still incomplete this long after its first byte gets 408
+ * (a client that sends its request in one go is done in a round trip; a
+ * dribbler or slowloris gives its buffer to the next in the queue) ... */
+#ifndef APP_HTTP_HEAD_SHARE_MS
+#define APP_HTTP_HEAD_SHARE_MS 1000
+#endif
+/* ... and a response that has not moved on for this long (the client does
+ * not read) is dropped, with the head buffer its pipelined requests hold. */
+#ifndef APP_HTTP_STALL_MS
+#define APP_HTTP_STALL_MS 1000
 #endif
 
 /* Session store (Entra: up to 10 CSV files per upload, names <= 255 bytes).

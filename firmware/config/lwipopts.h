@@ -93,6 +93,18 @@
 #define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN * 4)
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
 
+/* A SYN that finds no PCB (a burst of connections: those beyond the pool
+ * are in SYN_RCVD or closing) is answered with a RST at once rather than
+ * dropped in silence (net/net_conn.c, net_syn_check); PCBs the services
+ * have closed drop to TCP_PRIO_MIN so that a new SYN recycles them first.
+ * Price: one call and a state test per received segment (~10
+ * instructions). */
+#include <stdint.h>
+struct tcp_pcb;
+struct tcp_hdr;
+int8_t net_syn_check(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_syn_check((pcb), (hdr))
+
 #if MEMP_NUM_TCP_PCB <= APP_TCP_SLOTS
 #error "MEMP_NUM_TCP_PCB must exceed the application's connection slots (503 needs a PCB)"
 #endif

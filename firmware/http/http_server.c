@@ -32,6 +32,7 @@ struct http_conn {
     uint8_t state;
     uint8_t tls;
     uint8_t eof;                /* the peer closed its sending side */
+    uint8_t waiting;            /* in the queue for a head buffer (since t_mark) */
     uint16_t len;               /* bytes in head[] (0 whenever head is NULL) */
     uint16_t consumed;          /* bytes of head[] the current response answers */
     uint32_t t_mark;            /* head start, idle start, or last write progress */
@@ -58,7 +59,7 @@ static struct {
 } s_pool __attribute__((section(".pool.http.conns")));
 static uint32_t s_heads_used; /* bit i: heads[i] is lent out */
 static bool s_head_waiters;   /* a connection found no free head */
-static uint32_t s_head_waits; /* times that happened (log, bench) */
+static struct http_server_stats s_stats;
 
 _Static_assert(APP_HTTP_HEAD_BUFS >= 1 && APP_HTTP_HEAD_BUFS <= 32,
                "APP_HTTP_HEAD_BUFS must be 1..32 (one bit each)");
@@ -77,6 +78,7 @@ void http_server_init(void)
     s_active = 0;
     s_heads_used = 0;
     s_head_waiters = false;
+    memset(&s_stats, 0, sizeof(s_stats));
 }
 
 unsigned http_server_active(void)
@@ -93,11 +95,17 @@ static bool head_take(struct http_conn *c)
         if ((s_heads_used & (1u << i)) == 0u) {
             s_heads_used |= 1u << i;
             c->head = s_pool.heads[i];
+            c->waiting = 0;
             return true;
         }
     }
+    /* Queue (first come, first served: http_server_resume()). */
+    if (!c->waiting) {
+        c->waiting = 1;
+        c->t_mark = hal_time_ms();
+        s_stats.head_waits++;
+    }
     s_head_waiters = true;
-    s_head_waits++;
     return false;
 }
 
@@ -114,6 +122,7 @@ static void head_give(struct http_conn *c)
 static void conn_free(struct http_conn *c)
 {
     head_give(c);
+    c->waiting = 0;
     c->state = CONN_FREE;
     c->io = NULL;
     c->ctx = NULL;
@@ -130,6 +139,7 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
             c->tls = tls;
             c->state = CONN_READ;
             c->eof = 0;
+            c->waiting = 0;
             c->len = 0;
             c->t_mark = hal_time_ms();
             memset(&c->auth, 0, sizeof(c->auth));
@@ -290,6 +300,25 @@ static void close_conn(struct http_conn *c)
     io->close(ctx);
 }
 
+static void abort_conn(struct http_conn *c)
+{
+    const struct http_io *io = c->io;
+    void *ctx = c->ctx;
+    conn_free(c);
+    io->abort(ctx);
+}
+
+/* 408 for a head not complete in time; the head buffer goes back at once
+ * (the 408 refers to nothing in it). */
+static void late_head(struct http_conn *c, uint32_t now)
+{
+    c->t_req = now;
+    api_timeout(c->tls, &c->resp);
+    start_response(c, c->len);
+    head_give(c);
+    http_server_event(c);
+}
+
 void http_server_event(struct http_conn *c)
 {
     if (c == NULL || c->state == CONN_FREE) {
@@ -395,46 +424,54 @@ void http_server_reject(const struct http_io *io, void *ctx, bool tls)
      * far smaller than the window; if not, the client gets a cut
      * response and the close tells it so. */
     size_t n = api_fill(&resp, &cur, s_scratch, sizeof(s_scratch));
+    s_stats.refused++;
     (void)io->send(ctx, s_scratch, n);
     io->flush(ctx);
     log_printf("http 503 no free connection (%u in use) rid=%s\r\n", s_active, resp.request_id);
     io->close(ctx);
 }
 
+/* Someone waits for a head buffer. */
+static bool head_contended(void)
+{
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        if (s_pool.conns[i].waiting) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The fairness rules (README "Fairness"): while a connection waits for a
+ * head buffer, a head not complete APP_HTTP_HEAD_SHARE_MS after its first
+ * byte gets 408 (instead of at APP_HTTP_HEAD_TIMEOUT_MS), and a response
+ * that has not moved for APP_HTTP_STALL_MS is dropped with its head
+ * buffer: a client that cannot progress loses the shared buffer first. */
 void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
-    /* Say so when the head pool has been short for a while: who holds it. */
-    static uint32_t s_waits_seen;
-    static uint32_t s_waits_t;
-    if (s_head_waits != s_waits_seen && now - s_waits_t >= 2000u) {
-        s_waits_seen = s_head_waits;
-        s_waits_t = now;
-        for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-            const struct http_conn *c = &s_pool.conns[i];
-            if (c->head != NULL) {
-                log_printf("http head buffer held: slot %u state %u len %u tls %u for %u ms\r\n",
-                           (unsigned)i, (unsigned)c->state, (unsigned)c->len, (unsigned)c->tls,
-                           (unsigned)(now - c->t_mark));
-            }
-        }
-    }
+    bool contended = head_contended();
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
         uint32_t age = now - c->t_mark;
         if (c->state == CONN_READ) {
             if (c->len > 0u && age >= APP_HTTP_HEAD_TIMEOUT_MS) {
-                c->t_req = now;
-                api_timeout(c->tls, &c->resp);
-                start_response(c, c->len);
-                http_server_event(c);
+                s_stats.timeouts++;
+                late_head(c, now);
+            } else if (c->len > 0u && contended && age >= APP_HTTP_HEAD_SHARE_MS) {
+                s_stats.head_late++;
+                late_head(c, now);
             } else if (c->len == 0u && age >= APP_HTTP_IDLE_TIMEOUT_MS) {
+                s_stats.timeouts++;
                 close_conn(c);
             }
         } else if (c->state == CONN_WRITE) {
-            if (age >= APP_HTTP_IDLE_TIMEOUT_MS) {
-                /* The client stopped reading its response. */
-                close_conn(c);
+            if (age >= APP_HTTP_IDLE_TIMEOUT_MS ||
+                (contended && c->head != NULL && age >= APP_HTTP_STALL_MS)) {
+                /* The client stopped reading its response: a close would
+                 * leave the unsent bytes in the stack's heap. */
+                s_stats.stalled++;
+                abort_conn(c);
             } else {
                 http_server_event(c);
             }
@@ -442,21 +479,63 @@ void http_server_poll(void)
     }
 }
 
-void http_server_resume(void)
+bool http_server_evict(bool tls)
 {
-    if (!s_head_waiters || s_heads_used == (1u << APP_HTTP_HEAD_BUFS) - 1u) {
-        return;
-    }
-    s_head_waiters = false;
+    uint32_t now = hal_time_ms();
+    struct http_conn *idle = NULL;
+    struct http_conn *late = NULL;
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
-        if (c->state == CONN_READ && c->head == NULL) {
-            http_server_event(c);
+        /* Only a connection that has had its share of time: one that just
+         * connected has not had the chance to send yet. */
+        if (c->state != CONN_READ || c->tls != tls || c->waiting ||
+            now - c->t_mark < APP_HTTP_HEAD_SHARE_MS) {
+            continue;
+        }
+        struct http_conn **pick = c->len == 0u ? &idle : &late;
+        if (*pick == NULL || now - c->t_mark > now - (*pick)->t_mark) {
+            *pick = c;
         }
     }
+    s_stats.evicted += idle != NULL || late != NULL;
+    if (idle != NULL) {
+        close_conn(idle);
+        return true;
+    }
+    if (late != NULL) {
+        late_head(late, now);
+        return late->state == CONN_FREE;
+    }
+    return false;
+}
+
+/* Free head buffers go to the waiters in the order they came, whichever
+ * port they are on. */
+void http_server_resume(void)
+{
+    while (s_head_waiters && s_heads_used != (1u << APP_HTTP_HEAD_BUFS) - 1u) {
+        struct http_conn *next = NULL;
+        for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+            struct http_conn *c = &s_pool.conns[i];
+            if (c->waiting && (next == NULL || c->t_mark - next->t_mark > 0x80000000u)) {
+                next = c;
+            }
+        }
+        if (next == NULL) {
+            s_head_waiters = false;
+            return;
+        }
+        next->waiting = 0;
+        http_server_event(next);
+    }
+}
+
+void http_server_stats(struct http_server_stats *out)
+{
+    *out = s_stats;
 }
 
 uint32_t http_server_head_waits(void)
 {
-    return s_head_waits;
+    return s_stats.head_waits;
 }

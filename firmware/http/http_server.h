@@ -29,6 +29,9 @@ struct http_io {
     void (*flush)(void *ctx);
     /* Graceful close once queued bytes are sent. The server forgets ctx. */
     void (*close)(void *ctx);
+    /* Drop now (RST), freeing what the connection holds in the stack: for
+     * a peer that stopped reading. The server forgets ctx. */
+    void (*abort)(void *ctx);
 };
 
 struct http_conn;
@@ -49,6 +52,14 @@ void http_server_init(void);
  * NULL when every slot is taken (then call http_server_reject()). */
 struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls);
 
+/* Every slot of this kind (tls or not) is taken and a client connects:
+ * close the connection that has been idle longest (keep-alive, RFC 9112
+ * 9.5 lets a server close an idle connection at any time), else one whose
+ * request head is late (408), either only after APP_HTTP_HEAD_SHARE_MS
+ * (README "Fairness"). Returns false when none qualifies (then the
+ * newcomer gets 503). */
+bool http_server_evict(bool tls);
+
 /* Tell a connection that got no slot 503 + Retry-After, then close it. */
 void http_server_reject(const struct http_io *io, void *ctx, bool tls);
 
@@ -67,7 +78,16 @@ void http_server_poll(void);
  * superloop, outside lwIP callbacks (cheap when nobody waits). */
 void http_server_resume(void);
 
-/* Times a connection found every head buffer busy. */
+/* What the fairness rules did (README "Fairness"), for the metrics. */
+struct http_server_stats {
+    uint32_t head_waits;    /* a connection found every head buffer busy */
+    uint32_t head_late;     /* 408: a head not complete in its share while others waited */
+    uint32_t stalled;       /* aborted: response not moving while others waited */
+    uint32_t evicted;       /* idle or late connections closed for a newcomer */
+    uint32_t refused;       /* 503: no slot */
+    uint32_t timeouts;      /* 408 at the head deadline, idle closes */
+};
+void http_server_stats(struct http_server_stats *out);
 uint32_t http_server_head_waits(void);
 
 /* Connections in use. */

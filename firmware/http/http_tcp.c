@@ -95,6 +95,16 @@ static void io_close(void *ctx)
     }
 }
 
+static void io_abort(void *ctx)
+{
+    struct tcp_ctx *t = ctx;
+    struct tcp_pcb *pcb = t->pcb;
+    ctx_release(t);
+    net_detach(pcb);
+    tcp_abort(pcb);
+    s_aborted = true;
+}
+
 /* Run the server for t from inside an lwIP callback. */
 static err_t serve(struct tcp_ctx *t)
 {
@@ -109,6 +119,7 @@ static const struct http_io s_io = {
     .send = io_send,
     .flush = io_flush,
     .close = io_close,
+    .abort = io_abort,
 };
 
 /* lwIP calls back into the server; the server may close (and so free t)
@@ -126,10 +137,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     }
     if (p == NULL) {
         t->eof = true;
-    } else if (t->rx == NULL) {
-        t->rx = p;
     } else {
-        pbuf_cat(t->rx, p);
+        net_rx_queue(&t->rx, p);
     }
     return serve(t);
 }
@@ -143,8 +152,17 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 
 static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 {
-    (void)pcb;
-    return arg != NULL ? serve(arg) : ERR_OK;
+    struct tcp_ctx *t = arg;
+    if (t == NULL) {
+        return ERR_OK;
+    }
+    if (net_hogging(pcb)) {
+        net_conn_count_hog();
+        http_server_gone(t->conn);
+        io_abort(t);
+        return ERR_ABRT;
+    }
+    return serve(t);
 }
 
 static void on_err(void *arg, err_t err)
@@ -168,24 +186,33 @@ static int reject_recv(void *ctx, void *buf, size_t cap)
     return 0;
 }
 
+static struct tcp_ctx *free_ctx(void)
+{
+    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
+        if (s_ctx[i].pcb == NULL) {
+            return &s_ctx[i];
+        }
+    }
+    return NULL;
+}
+
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
     (void)arg;
     if (err != ERR_OK || pcb == NULL) {
         return ERR_VAL;
     }
-    struct tcp_ctx *t = NULL;
-    for (size_t i = 0; i < APP_HTTP_MAX_CONNS; i++) {
-        if (s_ctx[i].pcb == NULL) {
-            t = &s_ctx[i];
-            break;
-        }
+    struct tcp_ctx *t = free_ctx();
+    if (t == NULL && http_server_evict(false)) {
+        t = free_ctx();
     }
+    s_aborted = false; /* an eviction aborted another PCB, not this one */
     struct http_conn *c = t != NULL ? http_server_open(&s_io, t, false) : NULL;
     if (c == NULL) {
         /* No slot: still answer (503 + Retry-After) rather than drop. */
         static const struct http_io reject_io = {
-            .recv = reject_recv, .room = io_room, .send = io_send, .flush = io_flush, .close = io_close,
+            .recv = reject_recv, .room = io_room, .send = io_send, .flush = io_flush,
+            .close = io_close, .abort = io_abort,
         };
         struct tcp_ctx tmp = {.pcb = pcb};
         s_aborted = false;

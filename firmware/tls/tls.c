@@ -57,6 +57,7 @@ struct tls_conn {
     struct http_conn *http;   /* set once the handshake is done */
     uint32_t t_start;         /* accept, or start of the close */
     uint32_t t_input;         /* mbedTLS last read bytes of this handshake */
+    uint32_t t_turn;          /* this handshake got the turn */
     uint32_t cycles;          /* spent in handshake steps */
     uint8_t state;
     bool eof;                 /* the peer sent its FIN */
@@ -423,12 +424,20 @@ static void io_close(void *ctx)
     run_close(t);
 }
 
+static void io_abort(void *ctx)
+{
+    struct tls_conn *t = ctx;
+    t->http = NULL; /* the server forgets its side now */
+    conn_abort(t);
+}
+
 static const struct http_io s_io = {
     .recv = io_recv,
     .room = io_room,
     .send = io_send,
     .flush = io_flush,
     .close = io_close,
+    .abort = io_abort,
 };
 
 /* ---- lwIP callbacks ------------------------------------------------- */
@@ -453,10 +462,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     }
     if (p == NULL) {
         t->eof = true;
-    } else if (t->rx == NULL) {
-        t->rx = p;
     } else {
-        pbuf_cat(t->rx, p);
+        net_rx_queue(&t->rx, p);
     }
     if (t->state == TLS_QUEUED) {
         s_kick = true; /* it may take the handshake turn now */
@@ -473,7 +480,11 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 
 static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 {
-    (void)pcb;
+    if (arg != NULL && net_hogging(pcb)) {
+        net_conn_count_hog();
+        conn_abort(arg);
+        return ERR_ABRT;
+    }
     return arg != NULL ? serve(arg) : ERR_OK;
 }
 
@@ -492,10 +503,21 @@ static void on_err(void *arg, err_t err)
     conn_release(t);
 }
 
+static struct tls_conn *free_slot(void)
+{
+    for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
+        if (s_conns[i].state == TLS_FREE) {
+            return &s_conns[i];
+        }
+    }
+    return NULL;
+}
+
 /* A slot for a new connection: a free one, else the oldest that has sent
  * nothing yet, else the oldest handshake (a crowd of clients that connect
- * and go quiet cannot keep out the next one), else none: established
- * connections are never dropped for a newcomer. */
+ * and go quiet cannot keep out the next one), else an established one
+ * that is idle or late with its request (http_server_evict()), else none:
+ * connections busy with a request are never dropped for a newcomer. */
 static struct tls_conn *take_slot(void)
 {
     struct tls_conn *silent = NULL;
@@ -523,8 +545,9 @@ static struct tls_conn *take_slot(void)
         log_printf("tls evicting a handshake of %u ms for a new client\r\n",
                    (unsigned)(now - victim->t_start));
         conn_abort(victim);
+        return victim;
     }
-    return victim;
+    return http_server_evict(true) ? free_slot() : NULL;
 }
 
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -572,6 +595,7 @@ static void begin(struct tls_conn *t)
     }
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
     t->t_input = hal_time_ms();
+    t->t_turn = t->t_input;
     drive(t); /* its ClientHello is waiting already */
 }
 
@@ -601,14 +625,15 @@ void tls_resume(void)
         return;
     }
     if (running != NULL) {
-        uint32_t quiet = hal_time_ms() - running->t_input;
-        if (quiet < APP_TLS_STALL_MS) {
+        uint32_t now = hal_time_ms();
+        uint32_t quiet = now - running->t_input;
+        if (quiet < APP_TLS_STALL_MS && now - running->t_turn < APP_TLS_TURN_MS) {
             s_kick = true; /* look again (tls_poll) */
             return;
         }
         s_stats.evicted++;
-        log_printf("tls dropping a handshake stalled for %u ms for a waiting client\r\n",
-                   (unsigned)quiet);
+        log_printf("tls dropping a handshake (quiet %u ms, turn %u ms) for a waiting client\r\n",
+                   (unsigned)quiet, (unsigned)(now - running->t_turn));
         conn_abort(running);
     }
     begin(next);

@@ -73,12 +73,20 @@ static void ft_close(void *ctx)
     c->closed = true;
 }
 
+static void ft_abort(void *ctx)
+{
+    struct ft_conn *c = conn_of(ctx);
+    c->abort_calls++;
+    c->closed = true;
+}
+
 const struct http_io ft_io = {
     .recv = ft_recv,
     .room = ft_room,
     .send = ft_send,
     .flush = ft_flush,
     .close = ft_close,
+    .abort = ft_abort,
 };
 
 void ft_init(struct ft_conn *c)

@@ -1,0 +1,86 @@
+"""No client can starve the others (issue 10): the hostile clients of
+hostile.py run at once against a device of their own while a
+well-behaved client probes port 80 and 443 in turn. Every probe gets 200,
+or 503 with Retry-After, within 6 s; once the attackers stop, both ports
+answer 200 within 2 s. Also: a burst of 40 connections gets answers, no
+silence."""
+import os
+import time
+
+import pytest
+
+import hostile
+from conftest import Device, check_no_fault, provisioned_config
+
+ATTACK_S = float(os.environ.get("FAIRNESS_SECONDS", "40"))
+LIMIT_S = 6.0
+CALM_S = 2.0
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory):
+    dev = Device(str(tmp_path_factory.mktemp("fw-fair-")), config=provisioned_config())
+    dev.start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
+        check_no_fault(dev)
+
+
+def summary(results):
+    lines = []
+    for port in ("http", "https"):
+        rs = [r for r in results if r[1] == port]
+        if not rs:
+            continue
+        worst = max(r[2] for r in rs)
+        by = {}
+        for r in rs:
+            by[r[3]] = by.get(r[3], 0) + 1
+        lines.append("%s: %d probes, worst %.2f s, statuses %s" % (port, len(rs), worst, by))
+    return "\n".join(lines)
+
+
+def test_a_burst_of_40_connections_is_answered(dev, token):
+    load = hostile.Load(dev, token, kinds={})
+    load.burst(40)
+    c = load.counts
+    answered = sum(v for k, v in c.items() if k.startswith("burst ") and k[6:].isdigit())
+    assert c.get("burst silent", 0) == 0, c
+    assert answered + c.get("burst refused", 0) == 40, c
+    assert answered >= 4, c  # the slots that were free served
+    # Every answer is 200 or 503 (with Retry-After: checked by the probes).
+    assert set(k for k in c if k.startswith("burst ") and k[6:].isdigit()) <= {"burst 200",
+                                                                                "burst 503"}, c
+
+
+def test_hostile_clients_do_not_starve_either_port(dev, token):
+    load = hostile.Load(dev, token)
+    prober = hostile.Prober(dev, token)
+    mark = dev.mark()
+    load.start()
+    time.sleep(1.0)  # let them take hold
+    prober.start()
+    time.sleep(ATTACK_S)
+    prober.stop()
+    load.stop()
+    during = list(prober.results)
+    report = summary(during) + "\nattackers: %s" % load.counts
+    print(report)
+    assert len([r for r in during if r[1] == "http"]) >= 5, report
+    assert len([r for r in during if r[1] == "https"]) >= 5, report
+    for t, port, secs, status, retry_after, refusals in during:
+        assert status in (200, 503), "%s probe at +%.1f s: no answer in %.1f s\n%s" % (
+            port, t - during[0][0], secs, report)
+        if status == 503:
+            assert retry_after is not None, report
+        assert secs <= LIMIT_S, "%s probe took %.2f s\n%s" % (port, secs, report)
+    # The attacks really ran: pipeliners were cut off, heads timed out.
+    assert load.counts.get("pipeliner-80 dropped", 0) >= 1, report
+    assert load.counts.get("dribbler dropped", 0) + load.counts.get("dribbler rounds", 0) >= 1
+    # Calm again: both ports serve 200 promptly.
+    for tls in (False, True):
+        secs, status, _, _ = hostile.probe(dev, token, tls)
+        assert status == 200 and secs <= CALM_S, (tls, secs, status, dev.since(mark)[-2000:])
+    check_no_fault(dev)
