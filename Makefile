@@ -36,9 +36,10 @@ APP_SRCS := \
 	firmware/net/ethif.c \
 	firmware/net/lwip_port.c \
 	firmware/net/net_listen.c \
-	firmware/net/net_conn.c \
+	firmware/net/net_conn.c firmware/net/net_syn.c \
 	firmware/net/net_sntp.c \
 	firmware/diag/echo.c \
+	firmware/diag/metrics.c firmware/diag/metrics_collect.c \
 	firmware/clock/clock.c \
 	firmware/util/datetime.c \
 	firmware/util/utf8.c \

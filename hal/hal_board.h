@@ -32,6 +32,11 @@ const uint8_t *hal_board_config(size_t *len);
  * reset), or 0 when the board cannot tell. */
 uint32_t hal_board_stack_peak(void);
 
+/* Why the last reset happened: "power-on" (or anything the board cannot
+ * tell apart from it), "software" (hal_board_reset()), "fault" (the fault
+ * handler reset the board). */
+const char *hal_board_reset_cause(void);
+
 /* Reset the whole system. Does not return. */
 void hal_board_reset(void) __attribute__((noreturn));
 

@@ -178,5 +178,6 @@ void hal_board_sleep(void)
 void hal_board_reset(void)
 {
     hal_console_tx_flush(); /* the last lines before the reset */
+    board_reset_mark(1u); /* software (startup.c) */
     armv7m_reset();
 }

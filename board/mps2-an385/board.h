@@ -4,6 +4,8 @@
 #ifndef BOARD_H
 #define BOARD_H
 
+#include <stdint.h>
+
 #define BOARD_NAME "mps2-an385"
 
 #define BOARD_SYSCLK_HZ 25000000u     /* AN385: 25 MHz system clock */
@@ -30,5 +32,9 @@
  * tools/qemu-run fills from the host's random source at every start
  * (QEMU -device loader). See README "Entropy". */
 #define BOARD_RNG_IS_TRNG 0
+
+/* Record why the coming reset happens (0 power-on, 1 software, 2 fault),
+ * for hal_board_reset_cause() after it (startup.c). */
+void board_reset_mark(uint32_t cause);
 
 #endif

@@ -9,6 +9,18 @@
 #include "hal_board.h"
 #include "hal_console.h"
 
+/* Why the next reset happens, kept across it (.noinit): the Cortex-M3 has
+ * no reset-cause register, so the firmware writes one before it resets. */
+#define RESET_MAGIC 0x52535400u /* "RST" + cause */
+enum { RESET_POWER = 0, RESET_SOFTWARE = 1, RESET_FAULT = 2 };
+static uint32_t s_reset_word __attribute__((section(".noinit")));
+static uint32_t s_reset_cause;
+
+void board_reset_mark(uint32_t cause)
+{
+    s_reset_word = RESET_MAGIC | cause;
+}
+
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 extern uint32_t _sstack;
 int main(void);
@@ -62,8 +74,20 @@ __attribute__((noreturn)) void Reset_Handler(void)
     for (uint32_t *p = &_sstack; p < sp - 16; p++) {
         *p = STACK_PAINT;
     }
+    /* Anything but our mark (RAM at power-on, a reset by the debugger or
+     * the reset pin) counts as power-on. */
+    uint32_t w = s_reset_word;
+    s_reset_cause = (w & ~0xFFu) == RESET_MAGIC && (w & 0xFFu) <= RESET_FAULT ? (w & 0xFFu) : RESET_POWER;
+    s_reset_word = 0;
     (void)main();
+    board_reset_mark(RESET_SOFTWARE);
     armv7m_reset();
+}
+
+const char *hal_board_reset_cause(void)
+{
+    static const char *const names[] = {"power-on", "software", "fault"};
+    return names[s_reset_cause];
 }
 
 uint32_t hal_board_stack_peak(void)
@@ -106,6 +130,7 @@ __attribute__((used, noreturn)) static void fault_report(uint32_t *frame)
     put_hex("mmfar", f.mmfar);
     put_hex("bfar", f.bfar);
     hal_console_write("\r\nFAULT resetting\r\n", 19);
+    board_reset_mark(RESET_FAULT);
     armv7m_reset();
 }
 

@@ -7,7 +7,9 @@
 #include "auth.h"
 #include "clock.h"
 #include "datetime.h"
+#include "hal_board.h"
 #include "json.h"
+#include "metrics.h"
 #include "resp.h"
 #include "route.h"
 #include "store.h"
@@ -17,6 +19,9 @@ static const char k_ct_odata[] =
     "application/json;odata.metadata=minimal;odata.streaming=true;"
     "IEEE754Compatible=false;charset=utf-8";
 static const char k_ct_error[] = "application/json";
+/* Prometheus text exposition format 0.0.4. */
+static const char k_ct_metrics[] = "text/plain; version=0.0.4; charset=utf-8";
+static const char k_ct_text[] = "text/plain; charset=utf-8";
 
 static uint16_t s_redirect_port; /* 0: plain HTTP is served */
 static bool s_provisioned;
@@ -107,7 +112,12 @@ enum field {
     F_FTIME, F_CREATED, F_EXPIRES,
     /* error object */
     F_CODE, F_MSG, F_IDATE, F_CRID_JSON,
+    /* /metrics (diag/metrics.c): the reset cause, then the snapshot */
+    F_METRICS_RESET = METRICS_FIELD_RESET,
 };
+
+_Static_assert(F_CRID_JSON < METRICS_FIELD_RESET, "api fields run into the metrics fields");
+_Static_assert(METRICS_VALUES <= APP_API_MSG_MAX / 4, "the metrics snapshot shares the message");
 
 #define LIT(s) {RESP_LIT, 0, sizeof(s) - 1u, s}
 #define VAL(kind, f) {kind, f, 0, NULL}
@@ -156,6 +166,11 @@ static const struct resp_op k_session[] = {
     {RESP_NEXT, 0, 8, NULL},
     LIT("],\"createdDateTime\":"), VAL(RESP_TIME, F_CREATED),
     LIT(",\"expirationDateTime\":"), VAL(RESP_TIME, F_EXPIRES), LIT("}"),
+    END,
+};
+
+static const struct resp_op k_health[] = {
+    LIT("ok"),
     END,
 };
 
@@ -239,7 +254,11 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     case F_STATUS_LINE: v->p = status_line(r->status, &v->n); break;
     case F_HAS_CT: v->v = !r->redirect; break;
     case F_CT:
-        if (r->code == NULL) {
+        if (r->kind == API_BODY_METRICS) {
+            set_str(v, k_ct_metrics, sizeof(k_ct_metrics) - 1u);
+        } else if (r->kind == API_BODY_HEALTH) {
+            set_str(v, k_ct_text, sizeof(k_ct_text) - 1u);
+        } else if (r->code == NULL) {
             set_str(v, k_ct_odata, sizeof(k_ct_odata) - 1u);
         } else {
             set_str(v, k_ct_error, sizeof(k_ct_error) - 1u);
@@ -326,7 +345,18 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     case F_EXPIRES: v->v = (uint64_t)store_session_expiration_ms(s); break;
     case F_CODE: set_str(v, r->code, strlen(r->code)); break;
     case F_MSG: set_json(v, r->message, r->msg_len, r->msg_esc_len); break;
-    default: set_str(v, "", 0); break;
+    case F_METRICS_RESET: {
+        const char *cause = hal_board_reset_cause();
+        set_str(v, cause, strlen(cause));
+        break;
+    }
+    default:
+        if (field >= METRICS_FIELD && field < METRICS_FIELD + METRICS_VALUES) {
+            v->v = r->metric[field - METRICS_FIELD];
+        } else {
+            set_str(v, "", 0);
+        }
+        break;
     }
 }
 
@@ -361,7 +391,11 @@ static size_t session_body_len(const struct api_response *r)
 static void doc_of(const struct api_response *r, struct resp_doc *d)
 {
     d->parts[0] = k_head;
-    d->parts[1] = (r->head_only || r->redirect) ? NULL : r->code == NULL ? k_session : k_error;
+    d->parts[1] = (r->head_only || r->redirect) ? NULL
+                  : r->code != NULL                ? k_error
+                  : r->kind == API_BODY_METRICS   ? metrics_program()
+                  : r->kind == API_BODY_HEALTH    ? k_health
+                                                  : k_session;
     d->parts[2] = NULL;
     d->get = get;
     d->ctx = r;
@@ -372,6 +406,10 @@ void api_prepare(struct api_response *r)
     size_t n = 0;
     if (r->redirect) {
         n = 0; /* no body (RFC 9110 15.4.9 allows none) */
+    } else if (r->code == NULL && r->kind == API_BODY_METRICS) {
+        n = resp_length(metrics_program(), get, r);
+    } else if (r->code == NULL && r->kind == API_BODY_HEALTH) {
+        n = 2;
     } else if (r->code == NULL) {
         n = session_body_len(r);
         if (n == SIZE_MAX) {
@@ -407,6 +445,13 @@ bool api_length_ok(const struct api_response *r, const struct resp_cursor *c)
 {
     uint32_t body = c->done - c->mark;
     return body == ((r->head_only || r->redirect) ? 0u : r->body_len);
+}
+
+/* The request's path is exactly p (no query). */
+static bool path_is(const struct http_request *req, const char *p)
+{
+    size_t n = strlen(p);
+    return req->path.n == n && memcmp(req->path.p, p, n) == 0;
 }
 
 /* For the log line: the method and the target (a slice of the head). */
@@ -532,9 +577,16 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse. */
     r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive);
 
+    bool metrics = path_is(req, "/metrics");
     if (!take_client_request_id(r, req)) {
         error(r, 400, "BadRequest");
         set_message(r, "Invalid client-request-id header.", NULL, NULL);
+    } else if (path_is(req, "/health") && (req->method == HTTP_METHOD_GET || r->head_only) &&
+               req->content_length <= 0 && !req->transfer_encoding) {
+        /* Liveness for a load balancer or supervisor: no token, no
+         * redirect, nothing about the device. */
+        r->status = 200;
+        r->kind = API_BODY_HEALTH;
     } else if (!tls && s_redirect_port != 0u) {
         redirect(r, req);
     } else if (!s_provisioned) {
@@ -547,9 +599,13 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         set_message(r, "A request body is not supported for this method.", NULL, NULL);
         r->close = 1;
     } else {
-        int err = route_match(req->path.p, req->path.n, req->query.p, req->has_query ? req->query.n : 0u,
-                              &route);
-        if (err != APP_OK) {
+        int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
+                          : route_match(req->path.p, req->path.n, req->query.p,
+                                        req->has_query ? req->query.n : 0u, &route);
+        if (metrics && err != APP_OK) {
+            error(r, 400, "BadRequest");
+            set_message(r, "/metrics takes no query.", NULL, NULL);
+        } else if (err != APP_OK) {
             error(r, 400, "BadRequest");
             if (route.kind == ROUTE_BAD_QUERY) {
                 set_message(r, "Query option '", route.detail, "' is not supported for this request.");
@@ -577,6 +633,10 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else if (a == AUTH_FORBIDDEN) {
                 error(r, 403, "accessDenied");
                 set_message(r, "Insufficient privileges to complete the operation.", NULL, NULL);
+            } else if (metrics) {
+                r->status = 200;
+                r->kind = API_BODY_METRICS;
+                metrics_snapshot(r->metric);
             } else {
                 enum store_missing missing;
                 const struct store_session *s = NULL;

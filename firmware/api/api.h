@@ -33,6 +33,7 @@ struct api_response {
     uint8_t allow;          /* Allow: GET, HEAD */
     uint8_t retry_after;    /* seconds, 0 none */
     uint8_t redirect;       /* 308 to HTTPS: Location, no body */
+    uint8_t kind;           /* API_BODY_*: what the body is */
     uint8_t crid_len;
     uint8_t msg_len;
     uint16_t msg_esc_len;
@@ -47,10 +48,17 @@ struct api_response {
     int64_t now_ms;
     uint32_t body_len;      /* Content-Length, fixed by api_prepare() */
     char request_id[UUID_STR_LEN + 1];
-    char message[APP_API_MSG_MAX];
+    /* An error's message, or the /metrics snapshot (never both). */
+    union {
+        char message[APP_API_MSG_MAX];
+        uint32_t metric[APP_API_MSG_MAX / 4];
+    };
     /* For the log line only. */
     const char *log_method;
 };
+
+/* Bodies besides the session entity and the error object. */
+enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH };
 
 /* Service settings from the configuration. service_root and realm must
  * stay valid (they point into the static config). */

@@ -8,7 +8,7 @@ static int64_t s_base;      /* Unix ms at uptime 0 */
 static uint32_t s_last_tick;
 static int64_t s_uptime;    /* widened hal_time_ms() */
 
-static int64_t uptime_ms(void)
+int64_t clock_uptime_ms(void)
 {
     uint32_t t = hal_time_ms();
     s_uptime += (uint32_t)(t - s_last_tick);
@@ -26,12 +26,12 @@ void clock_init(int64_t floor_unix_ms)
 
 int64_t clock_now_ms(void)
 {
-    return s_base + uptime_ms();
+    return s_base + clock_uptime_ms();
 }
 
 void clock_set_ms(int64_t unix_ms)
 {
     if (unix_ms >= s_floor) {
-        s_base = unix_ms - uptime_ms();
+        s_base = unix_ms - clock_uptime_ms();
     }
 }

@@ -13,6 +13,9 @@ void clock_init(int64_t floor_unix_ms);
  * does) so that the 32-bit uptime counter's wrap is seen. */
 int64_t clock_now_ms(void);
 
+/* Milliseconds since boot, widened past the 32-bit tick's wrap. */
+int64_t clock_uptime_ms(void);
+
 /* Set the current time (e.g. from SNTP); ignored if it would go below the
  * floor. */
 void clock_set_ms(int64_t unix_ms);

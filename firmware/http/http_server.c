@@ -12,6 +12,7 @@
 #include "http_parser.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "prof.h"
 #include "wordscan.h"
 
@@ -340,6 +341,7 @@ void http_server_event(struct http_conn *c)
             PROF_APP_END();
 #endif
             PROF_REQUEST_DONE();
+            metrics_count_status(c->resp.status);
             if (c->resp.close) {
                 close_conn(c);
                 return;
@@ -425,6 +427,7 @@ void http_server_reject(const struct http_io *io, void *ctx, bool tls)
      * response and the close tells it so. */
     size_t n = api_fill(&resp, &cur, s_scratch, sizeof(s_scratch));
     s_stats.refused++;
+    metrics_count_status(503);
     (void)io->send(ctx, s_scratch, n);
     io->flush(ctx);
     log_printf("http 503 no free connection (%u in use) rid=%s\r\n", s_active, resp.request_id);

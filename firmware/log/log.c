@@ -12,6 +12,12 @@
 
 static char s_ring_buf[LOG_RING_SIZE] __attribute__((aligned(4), section(".pool.log.ring")));
 static struct log_ring s_ring;
+static uint32_t s_dropped_total; /* lines the ring had no room for, since boot */
+
+uint32_t log_lines_dropped(void)
+{
+    return s_dropped_total;
+}
 static uint8_t s_async; /* 1 once the ring is attached to the console */
 
 struct out {
@@ -211,6 +217,8 @@ void log_write(const char *s, size_t len)
         return;
     }
     /* A full ring drops and counts the line (log_ring.h). */
-    (void)log_ring_put(&s_ring, s, len);
+    if (log_ring_put(&s_ring, s, len) != APP_OK) {
+        s_dropped_total++;
+    }
     hal_console_tx_kick();
 }

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Format into buf (always NUL-terminated when cap > 0). Supports %s %c %d
  * %i %u %x %X %p %% with optional '0' flag, width and 'l'/'ll'/'z'
@@ -47,5 +48,8 @@ void log_write(const char *s, size_t len);
 #if LOG_RING_SIZE < 256 || (LOG_RING_SIZE & (LOG_RING_SIZE - 1)) != 0
 #error "LOG_RING_SIZE must be a power of two of at least 256"
 #endif
+
+/* Lines dropped whole for want of room in the ring, since boot. */
+uint32_t log_lines_dropped(void);
 
 #endif

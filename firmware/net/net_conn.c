@@ -4,9 +4,6 @@
 
 #include <string.h>
 
-#include "lwip/ip.h"
-#include "lwip/priv/tcp_priv.h"
-#include "lwip/prot/tcp.h"
 #include "lwip/stats.h"
 
 /* Heap to keep free for others (MEM_SIZE): one connection's send buffer.
@@ -77,23 +74,9 @@ void net_conn_count_hog(void)
     s_stats.hog_aborts++;
 }
 
-err_t net_syn_check(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
+void net_conn_count_syn_refused(void)
 {
-    if (pcb->state != LISTEN || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN) {
-        return ERR_OK;
-    }
-    /* What tcp_listen_input() will do next: take a PCB, recycling one in
-     * TIME_WAIT or one of lower priority (a closed one, net_close()). */
-    struct tcp_pcb *probe = tcp_alloc(pcb->prio);
-    if (probe != NULL) {
-        tcp_free(probe);
-        return ERR_OK;
-    }
-    /* RFC 9293 3.10.7.2: a SYN that is refused gets <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>. */
     s_stats.syn_refused++;
-    tcp_rst(NULL, 0, lwip_ntohl(hdr->seqno) + 1u, ip_current_dest_addr(), ip_current_src_addr(),
-            lwip_ntohs(hdr->dest), lwip_ntohs(hdr->src));
-    return ERR_ABRT;
 }
 
 void net_conn_stats(struct net_conn_stats *out)

@@ -34,12 +34,6 @@ void net_rx_queue(struct pbuf **q, struct pbuf *p);
  * connection is aborted before anyone else is refused memory. */
 bool net_hogging(const struct tcp_pcb *pcb);
 
-/* lwIP hook (LWIP_HOOK_TCP_INPACKET_PCB, lwipopts.h): a SYN to a
- * listening port when no PCB can be had gets a RST at once instead of
- * silence (lwIP drops it, and the client retries after 1, 3, 7 s). */
-struct tcp_hdr;
-err_t net_syn_check(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
-
 /* Counters for the metrics (since boot). */
 struct net_conn_stats {
     uint32_t syn_refused;   /* SYNs answered with RST: no PCB */
@@ -48,5 +42,6 @@ struct net_conn_stats {
 };
 void net_conn_stats(struct net_conn_stats *out);
 void net_conn_count_hog(void);
+void net_conn_count_syn_refused(void);
 
 #endif

@@ -514,10 +514,12 @@ static struct tls_conn *free_slot(void)
 }
 
 /* A slot for a new connection: a free one, else the oldest that has sent
- * nothing yet, else the oldest handshake (a crowd of clients that connect
- * and go quiet cannot keep out the next one), else an established one
- * that is idle or late with its request (http_server_evict()), else none:
- * connections busy with a request are never dropped for a newcomer. */
+ * nothing yet, else the oldest handshake that has had APP_TLS_TURN_MS
+ * since its accept (a crowd of clients that connect and go quiet or
+ * dribble cannot keep out the next one, and a newcomer cannot cut off a
+ * handshake that is getting on), else an established one that is idle or
+ * late with its request (http_server_evict()), else none: connections
+ * busy with a request are never dropped for a newcomer. */
 static struct tls_conn *take_slot(void)
 {
     struct tls_conn *silent = NULL;
@@ -531,7 +533,8 @@ static struct tls_conn *take_slot(void)
         if (t->state != TLS_HANDSHAKE && t->state != TLS_QUEUED) {
             continue;
         }
-        if (oldest == NULL || now - t->t_start > now - oldest->t_start) {
+        if (now - t->t_start >= APP_TLS_TURN_MS &&
+            (oldest == NULL || now - t->t_start > now - oldest->t_start)) {
             oldest = t;
         }
         if (t->state == TLS_QUEUED && t->rx == NULL &&

@@ -36,7 +36,8 @@ BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/a
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
 	firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/log/log.c firmware/log/log_ring.c \
 	$(HOST_CRYPTO_SRCS)
-BENCH_OWN_SRCS := tests/bench/host_request.c tests/bench/fake_hal.c tests/unit/fake_console_tx.c
+BENCH_OWN_SRCS := tests/bench/host_request.c tests/bench/fake_hal.c tests/unit/fake_console_tx.c \
+	tests/unit/fake_metrics.c firmware/diag/metrics.c
 BENCH_MBEDTLS_SRCS := $(HOST_CRYPTO_MBEDTLS)
 
 BENCH_OBJS := $(patsubst %.c,$(BENCH_OBJ)/%.o,$(BENCH_FW_SRCS) $(BENCH_OWN_SRCS)) \

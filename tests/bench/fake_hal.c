@@ -25,6 +25,11 @@ uint32_t hal_time_cycles(void)
 
 /* splitmix64 (Steele, Lea, Flood 2014): a fixed, well-mixed stream. Not
  * entropy, and not meant to be: the bench must repeat exactly. */
+const char *hal_board_reset_cause(void)
+{
+    return "power-on";
+}
+
 /* mbedTLS's heap corrupted (tls_port_exit): a test fails loudly. */
 void hal_board_reset(void)
 {

@@ -59,6 +59,11 @@ uint32_t hal_time_cycle_hz(void)
 }
 
 /* splitmix64 (Steele, Lea, Flood 2014): not entropy, and not meant to be. */
+const char *hal_board_reset_cause(void)
+{
+    return "power-on";
+}
+
 /* mbedTLS's heap corrupted (tls_port_exit): a test fails loudly. */
 void hal_board_reset(void)
 {

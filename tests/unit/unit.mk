@@ -49,7 +49,7 @@ $(UNIT_OUT)/test_lan9118: $(UNIT_LAN9118_OBJS)
 # check reports in memp.c. This binary alone skips that one check rather
 # than test a different lwIP configuration; the driver test keeps it.
 UNIT_ETHIF_NOSAN := -fno-sanitize=alignment
-UNIT_ETHIF_SRCS := firmware/net/ethif.c firmware/net/lwip_port.c firmware/net/net_conn.c firmware/log/log.c firmware/log/log_ring.c \
+UNIT_ETHIF_SRCS := firmware/net/ethif.c firmware/net/lwip_port.c firmware/net/net_conn.c firmware/net/net_syn.c firmware/log/log.c firmware/log/log_ring.c \
 	$(UNIT_SRC)/fake_hal_eth.c $(UNIT_SRC)/fake_hal_board.c $(UNIT_SRC)/fake_console_tx.c $(UNIT_SRC)/test_ethif.c
 UNIT_ETHIF_OBJS := $(call unit_obj,ethif,$(UNIT_ETHIF_SRCS))
 # lwIP's core only: apps/sntp calls back into the firmware's clock glue.

@@ -173,6 +173,12 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
     c->pcb.pollinterval = interval;
 }
 
+/* net_close() lowers a closed PCB's priority (a new SYN may recycle it). */
+void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
+{
+    conn_of(pcb)->pcb.prio = prio;
+}
+
 err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags)
 {
     struct ftcp_conn *c = conn_of(pcb);
