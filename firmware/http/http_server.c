@@ -355,6 +355,9 @@ void http_server_event(struct http_conn *c)
         }
 
         int n = 0;
+        if (c->head == NULL && !c->eof && !c->io->readable(c->ctx)) {
+            return; /* idle: nothing to take a head buffer for */
+        }
         if (!c->eof && !head_take(c)) {
             return; /* http_server_resume() comes back when one is free */
         }
@@ -487,20 +490,28 @@ bool http_server_evict(bool tls)
     uint32_t now = hal_time_ms();
     struct http_conn *idle = NULL;
     struct http_conn *late = NULL;
+    struct http_conn *stuck = NULL;
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
+        uint32_t age = now - c->t_mark;
+        if (c->state == CONN_WRITE && c->tls == tls && age >= APP_HTTP_STALL_MS) {
+            stuck = c; /* its client reads nothing */
+        }
         /* Only a connection that has had its share of time: one that just
          * connected has not had the chance to send yet. */
-        if (c->state != CONN_READ || c->tls != tls || c->waiting ||
-            now - c->t_mark < APP_HTTP_HEAD_SHARE_MS) {
+        if (c->state != CONN_READ || c->tls != tls || c->waiting || age < APP_HTTP_HEAD_SHARE_MS) {
             continue;
         }
         struct http_conn **pick = c->len == 0u ? &idle : &late;
-        if (*pick == NULL || now - c->t_mark > now - (*pick)->t_mark) {
+        if (*pick == NULL || age > now - (*pick)->t_mark) {
             *pick = c;
         }
     }
-    s_stats.evicted += idle != NULL || late != NULL;
+    s_stats.evicted += idle != NULL || late != NULL || stuck != NULL;
+    if (stuck != NULL) {
+        abort_conn(stuck);
+        return true;
+    }
     if (idle != NULL) {
         close_conn(idle);
         return true;

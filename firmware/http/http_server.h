@@ -20,6 +20,9 @@ struct http_io {
      * by as much. Returns the count (0: nothing now), or APP_ERR_STATE
      * once the peer closed and everything was read. */
     int (*recv)(void *ctx, void *buf, size_t cap);
+    /* True when recv() has bytes or the end to report (so the connection
+     * needs a head buffer). */
+    bool (*readable)(void *ctx);
     /* Bytes send() would take now. */
     size_t (*room)(void *ctx);
     /* Queue len bytes (copied). Returns bytes taken (<= len), or a
@@ -55,8 +58,9 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
 /* Every slot of this kind (tls or not) is taken and a client connects:
  * close the connection that has been idle longest (keep-alive, RFC 9112
  * 9.5 lets a server close an idle connection at any time), else one whose
- * request head is late (408), either only after APP_HTTP_HEAD_SHARE_MS
- * (README "Fairness"). Returns false when none qualifies (then the
+ * request head is late (408), either only after APP_HTTP_HEAD_SHARE_MS;
+ * first of all one whose response has not moved for APP_HTTP_STALL_MS
+ * (aborted: its client reads nothing) (README "Fairness"). Returns false when none qualifies (then the
  * newcomer gets 503). */
 bool http_server_evict(bool tls);
 

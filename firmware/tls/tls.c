@@ -35,8 +35,9 @@
 #endif
 
 /* A close that cannot get its last records out (peer not reading) is cut
- * off after this long. */
-#define TLS_CLOSE_MS 5000u
+ * off after this long: the slot is wanted (the stall rule of the HTTP
+ * server, README "Fairness"). */
+#define TLS_CLOSE_MS APP_HTTP_STALL_MS
 
 /* A handshake whose client has sent nothing for this long loses its turn
  * to a queued client that has (handshakes run one at a time). A client
@@ -368,6 +369,13 @@ static int io_recv(void *ctx, void *buf, size_t cap)
     return APP_ERR_STATE;
 }
 
+static bool io_readable(void *ctx)
+{
+    struct tls_conn *t = ctx;
+    return t->rx != NULL || t->eof || mbedtls_ssl_get_bytes_avail(&t->ssl) > 0u ||
+           mbedtls_ssl_check_pending(&t->ssl) != 0;
+}
+
 static size_t io_room(void *ctx)
 {
     struct tls_conn *t = ctx;
@@ -433,6 +441,7 @@ static void io_abort(void *ctx)
 
 static const struct http_io s_io = {
     .recv = io_recv,
+    .readable = io_readable,
     .room = io_room,
     .send = io_send,
     .flush = io_flush,

@@ -30,6 +30,12 @@ static int ft_recv(void *ctx, void *buf, size_t cap)
     return (int)n;
 }
 
+static bool ft_readable(void *ctx)
+{
+    struct ft_conn *c = conn_of(ctx);
+    return c->in_avail > c->in_pos || c->eof;
+}
+
 static size_t ft_room(void *ctx)
 {
     struct ft_conn *c = conn_of(ctx);
@@ -82,6 +88,7 @@ static void ft_abort(void *ctx)
 
 const struct http_io ft_io = {
     .recv = ft_recv,
+    .readable = ft_readable,
     .room = ft_room,
     .send = ft_send,
     .flush = ft_flush,
