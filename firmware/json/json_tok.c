@@ -1,9 +1,11 @@
 /* Strict JSON reading over jsmn tokens. Everything here is bounded by the
  * input length or the token count; nothing recurses. */
 
-/* The one place jsmn's implementation is compiled (see json_tok.h). */
+/* The one place jsmn's implementation is compiled (see json_tok.h). Not
+ * in JSMN_STRICT mode: json_tok_validate() enforces RFC 8259 before jsmn
+ * sees a byte, and on a valid text both modes make the same tokens; the
+ * lax mode also tokenizes a top-level number or literal. */
 #define JSMN_STATIC
-#define JSMN_STRICT
 #include "jsmn.h"
 
 #include "json_tok.h"
@@ -403,24 +405,6 @@ int json_tok_parse(const char *js, size_t len, jsmntok_t *toks, unsigned cap, in
     }
     if (err_off != NULL) {
         *err_off = 0;
-    }
-    size_t b = skip_ws(js, len, 0);
-    if (js[b] != '{' && js[b] != '[' && js[b] != '"') {
-        /* A top-level number or literal: jsmn's strict mode wants a
-         * delimiter after a primitive, so build the one token here. */
-        size_t e = len;
-        while (e > b && is_ws(js[e - 1])) {
-            e--;
-        }
-        if (cap < 1) {
-            return APP_ERR_NOMEM;
-        }
-        toks[0].type = JSMN_PRIMITIVE;
-        toks[0].start = (int)b;
-        toks[0].end = (int)e;
-        toks[0].size = 0;
-        *count = 1;
-        return APP_OK;
     }
     jsmn_parser p;
     jsmn_init(&p);

@@ -7,9 +7,10 @@
  * and buffers.
  *
  * jsmn is used header-only: json_tok.c holds its only implementation
- * (JSMN_STATIC, JSMN_STRICT); other files see the token type alone and
- * parse through json_tok_parse(), never jsmn_parse(). JSMN_PARENT_LINKS is
- * not used (it would change the token layout between files). */
+ * (JSMN_STATIC; not JSMN_STRICT, the validator is strict); other files
+ * see the token type alone and parse through json_tok_parse(), never
+ * jsmn_parse(). JSMN_PARENT_LINKS is not used (it would change the token
+ * layout between files). */
 #ifndef JSON_TOK_H
 #define JSON_TOK_H
 
@@ -39,8 +40,8 @@
  * surrogate escapes and "\u0000" pass, and every reader (json_tok_string,
  * json_tok_eq, json_tok_check_unique) refuses them. Nothing is written.
  *
- * jsmn alone is not enough in strict mode: it accepts "[1 2]", "[1,]",
- * "{"a":1,}" and stops at a NUL byte; this check runs first.
+ * jsmn alone is not enough, even in its strict mode: it accepts "[1 2]",
+ * "[1,]", "{"a":1,}" and stops at a NUL byte; this check runs first.
  *
  * @param err_off if not NULL, set to the byte offset of the first error
  *                (or len when the text ends too early)
@@ -52,8 +53,7 @@ int json_tok_validate(const char *js, size_t len, size_t *err_off);
 /**
  * Validate (json_tok_validate()) then tokenize js[0..len) into toks.
  * Token 0 is the root value; a key token of an object has size 1 and its
- * value follows it. A top-level scalar gets one token (jsmn's strict mode
- * cannot tokenize one).
+ * value follows it. A top-level scalar gets one token.
  *
  * @param count   set to the number of tokens used, on success
  * @param err_off as for json_tok_validate() (0 for a token shortage)
