@@ -88,8 +88,8 @@ static bool in_request_line(unsigned st)
     return st >= ST_METHOD && st <= ST_RL_LF;
 }
 
-/* For the classes of long runs (paths, queries, field values): zero when
- * every byte of w is in class c, else a word whose first flagged byte
+/* For the classes of long runs (paths, field values): zero when every
+ * byte of w is in class c, else a word whose first flagged byte
  * (wordscan_first) is the first that may not be. */
 static inline size_t word_out(size_t w, unsigned c)
 {
@@ -98,8 +98,6 @@ static inline size_t word_out(size_t w, unsigned c)
         return wordscan_less(w, 0x20u) | wordscan_byte(w, 0x7fu);
     case C_PATH:
         return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu) | wordscan_byte(w, '?');
-    case C_VCHAR:
-        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu);
     default:
         return 1u;
     }
@@ -139,8 +137,9 @@ static inline __attribute__((always_inline)) size_t span_bytes(const uint8_t *b,
     return i;
 }
 
-/* The same for the long runs (targets, field values), most of the parse
- * time: a word at a time, one specialised loop per class. */
+/* The same for the long runs (paths, field values), most of the parse
+ * time: a word at a time, one specialised loop per class. Queries (rare
+ * and short here) and the version go bytewise. */
 static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
 {
     switch (c) {
@@ -150,30 +149,17 @@ static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
     case C_PATH:
         i = span_words(b, i, end, C_PATH);
         break;
-    case C_VCHAR:
-        i = span_words(b, i, end, C_VCHAR);
-        break;
     default:
         break;
     }
     return span_bytes(b, i, end, c);
 }
 
-static uint8_t lower(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20u) : c;
-}
-
-/* s[0..n) equals the lower-case ASCII word w, ignoring case. */
-static bool ieq(const uint8_t *s, size_t n, const char *w)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (w[k] == '\0' || lower(s[k]) != (uint8_t)w[k]) {
-            return false;
-        }
-    }
-    return w[n] == '\0';
-}
+/* s[0..n) equals the lower-case literal w ignoring ASCII case, by
+ * wordscan_caseeq(): s holds no control byte where w has a non-letter
+ * (targets hold none at all; in a field value only HTAB, which maps to
+ * ')', in none of these literals). */
+#define IEQ(s, n, w) ((n) == sizeof(w) - 1u && wordscan_caseeq((const char *)(s), (w), (n)))
 
 static struct http_slice slice(const uint8_t *b, size_t from, size_t to)
 {
@@ -316,9 +302,9 @@ static void connection_parse(const uint8_t *s, size_t n, struct http_request *re
         while (stop > start && (k_cls[s[stop - 1]] & C_OWS)) {
             stop--;
         }
-        if (ieq(s + start, stop - start, "close")) {
+        if (IEQ(s + start, stop - start, "close")) {
             req->conn_close = true;
-        } else if (ieq(s + start, stop - start, "keep-alive")) {
+        } else if (IEQ(s + start, stop - start, "keep-alive")) {
             req->conn_keep_alive = true;
         }
     }
@@ -340,9 +326,9 @@ static const char *target_done(const struct http_parser *p, const uint8_t *b, si
     if (b[start] != '/') {
         size_t n = path_end - start;
         size_t k;
-        if (n >= 7 && ieq(b + start, 7, "http://")) {
+        if (n >= 7 && IEQ(b + start, 7u, "http://")) {
             k = start + 7;
-        } else if (n >= 8 && ieq(b + start, 8, "https://")) {
+        } else if (n >= 8 && IEQ(b + start, 8u, "https://")) {
             k = start + 8;
         } else {
             return "Invalid request target.";
