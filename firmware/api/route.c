@@ -235,11 +235,9 @@ static bool key_alias(const struct seg *sg, size_t *name_n, char *key, size_t *k
 
 /* OData system query options (OData 4.01 Part 2, 5.1), matched with or
  * without '$' and case-insensitively: none is supported on this route. */
-static const char *const k_system_options[] = {
-    "select", "expand", "filter", "orderby", "top", "skip", "count", "search",
-    "format", "compute", "skiptoken", "deltatoken", "apply", "levels", "index",
-    "schemaversion", "id",
-};
+static const char k_system_options[] =
+    "select\0expand\0filter\0orderby\0top\0skip\0count\0search\0format\0compute\0"
+    "skiptoken\0deltatoken\0apply\0levels\0index\0schemaversion\0id\0"; /* then "" */
 
 static int check_query(const char *q, size_t n, struct route_result *out)
 {
@@ -261,8 +259,8 @@ static int check_query(const char *q, size_t n, struct route_result *out)
             const char *bare = name[0] == '$' ? name + 1 : name;
             size_t bn = name[0] == '$' ? nn - 1u : nn;
             bool system = name[0] == '$';
-            for (size_t i = 0; !system && i < sizeof(k_system_options) / sizeof(k_system_options[0]); i++) {
-                system = name_eq(bare, bn, k_system_options[i]);
+            for (const char *o = k_system_options; !system && *o != '\0'; o += strlen(o) + 1u) {
+                system = name_eq(bare, bn, o);
             }
             if (system) {
                 return fail(out, ROUTE_BAD_QUERY, name, nn);
