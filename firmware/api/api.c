@@ -65,7 +65,15 @@ static void base(struct api_response *r, bool tls)
     r->log_method = "-";
 }
 
-/* Copy a message, cut to fit (a message is prose, not a document). */
+/* Every message fits: the most text around an echoed detail is the 50
+ * bytes of "Query option '...' is not supported for this request.". */
+_Static_assert(sizeof(((struct api_response *)0)->message) >=
+                   50u + sizeof(((struct route_result *)0)->detail),
+               "APP_API_MSG_MAX too small for the messages");
+
+/* Copy a message (cut to fit, never expected). Every part is valid
+ * UTF-8: literals, ids of printable ASCII, and the router's detail, which
+ * it makes valid (route.h), so the body stays valid JSON (RFC 8259 8.1). */
 static void set_message(struct api_response *r, const char *a, const char *b, const char *c)
 {
     size_t n = 0;
@@ -76,12 +84,9 @@ static void set_message(struct api_response *r, const char *a, const char *b, co
         }
     }
     r->message[n] = '\0';
-    r->msg_len = (uint8_t)n;
     size_t esc = json_escaped_len(r->message, n);
-    /* A message cut inside a UTF-8 sequence: keep the valid prefix. */
-    while (esc == JSON_LEN_INVALID && n > 0u) {
-        r->message[--n] = '\0';
-        esc = json_escaped_len(r->message, n);
+    if (esc == JSON_LEN_INVALID) {
+        n = esc = 0; /* a bug: an empty message, never a bad document */
     }
     r->msg_len = (uint8_t)n;
     r->msg_esc_len = (uint16_t)esc;

@@ -6,6 +6,7 @@
 
 #include "app_err.h"
 #include "hexdigit.h"
+#include "utf8.h"
 #include "wordscan.h"
 
 /* Longest segment we decode: names are short, ids <= APP_ID_MAX, and a key
@@ -107,14 +108,28 @@ static int seg_decode(struct seg *sg)
     return pct_decode(sg->raw, sg->raw_n, sg->buf, sizeof(sg->buf), &sg->n);
 }
 
+/* The detail is echoed in a JSON message: whole UTF-8 characters only
+ * (RFC 3629 4), a byte that starts none (a decoded %C0 or %FF) becoming
+ * U+FFFD, cut at a character boundary to fit. */
 static void set_detail(struct route_result *out, const char *s, size_t n)
 {
-    if (n > sizeof(out->detail) - 1u) {
-        n = sizeof(out->detail) - 1u;
+    size_t o = 0;
+    for (size_t k = 0; k < n;) {
+        const char *c = s + k;
+        size_t q = utf8_seq((const unsigned char *)c, n - k, NULL);
+        k += q != 0u ? q : 1u;
+        if (q == 0u) {
+            c = "\xEF\xBF\xBD";
+            q = 3u;
+        }
+        if (q > sizeof(out->detail) - 1u - o) {
+            break;
+        }
+        memcpy(out->detail + o, c, q);
+        o += q;
     }
-    memcpy(out->detail, s, n);
-    out->detail[n] = '\0';
-    out->detail_len = n;
+    out->detail[o] = '\0';
+    out->detail_len = o;
 }
 
 static int fail(struct route_result *out, enum route_kind kind, const char *s, size_t n)
