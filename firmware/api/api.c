@@ -442,60 +442,20 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     return true;
 }
 
-/* The host of a Host field value without its port: a reg-name or IPv4
- * address of [A-Za-z0-9.-], or a bracketed IPv6 literal (RFC 3986 3.2.2),
- * so that nothing else can be smuggled into the Location field. */
+/* The host of the Host field without its port. The parser let through
+ * only RFC 3986 3.2.2 syntax (reg-name, IPv4 or a bracketed IPv6
+ * literal, then ":" digits), so nothing else can reach the Location
+ * field; a request without Host (HTTP/1.0) cannot be redirected. */
 static bool redirect_host(const struct http_request *req, struct http_slice *out)
 {
-    if (!req->has_host || req->host.n == 0u) {
+    if (!req->has_host) {
         return false;
     }
     const char *p = req->host.p;
-    size_t n = req->host.n;
-    size_t end = n;
-    if (p[0] == '[') {
-        size_t i = 1;
-        while (i < n && p[i] != ']') {
-            char c = p[i];
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                  c == ':' || c == '.')) {
-                return false;
-            }
-            i++;
-        }
-        if (i >= n || i == 1u) {
-            return false;
-        }
-        end = i + 1u;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            char c = p[i];
-            if (c == ':') {
-                end = i;
-                break;
-            }
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  c == '.' || c == '-')) {
-                return false;
-            }
-        }
-        if (end == 0u) {
-            return false;
-        }
-    }
-    /* Whatever follows must be ":" and a port. */
-    if (end < n) {
-        if (p[end] != ':') {
-            return false;
-        }
-        for (size_t i = end + 1u; i < n; i++) {
-            if (p[i] < '0' || p[i] > '9') {
-                return false;
-            }
-        }
-    }
+    bool lit = p[0] == '[';
+    const char *end = memchr(p, lit ? ']' : ':', req->host.n);
     out->p = p;
-    out->n = (uint16_t)end;
+    out->n = end == NULL ? req->host.n : (uint16_t)(end - p + lit);
     return true;
 }
 
