@@ -243,7 +243,7 @@ static struct row s_rows[] = {
     OK("empty query", "GET /a? HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a", .query = "", .host = "a"),
     OK("second ? stays in query", "GET /a?b?c=/d HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a", .query = "b?c=/d", .host = "a"),
     OK("percent-encoding kept", "GET /a%2Fb%00?%24select=x HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a%2Fb%00", .query = "%24select=x", .host = "a"),
-    OK("target of every visible byte", "GET /!\"#$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~ HTTP/1.1\r\n" HA "\r\n", 1, .path = "/!\"#$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~", .host = "a"),
+    OK("target of every visible byte but #", "GET /!\"$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~ HTTP/1.1\r\n" HA "\r\n", 1, .path = "/!\"$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~", .host = "a"),
     OK("origin-form double slash", "GET //x HTTP/1.1\r\n" HA "\r\n", 1, .path = "//x", .host = "a"),
     OK("absolute-form http", "GET http://h.example:8080/p/q?x=1 HTTP/1.1\r\n" HA "\r\n", 1, .target = "http://h.example:8080/p/q?x=1", .authority = "h.example:8080", .path = "/p/q", .query = "x=1", .host = "a"),
     OK("absolute-form scheme is case-insensitive", "GET HTTPS://H/x HTTP/1.1\r\n" HA "\r\n", 1, .target = "HTTPS://H/x", .authority = "H", .path = "/x", .host = "a"),
@@ -400,6 +400,15 @@ static struct row s_rows[] = {
     ERR("absolute-form bad pct-encoding", "GET http://lo%zz/ HTTP/1.1\r\n" HA "\r\n", 400),
     ERR("absolute-form port then junk", "GET http://[::1]:8080x/ HTTP/1.1\r\n" HA "\r\n", 400),
     ERR("absolute-form port before query", "GET https://h:x?q HTTP/1.1\r\n" HA "\r\n", 400),
+    /* Regression (issue 10 item 7): a request-target has no fragment
+     * (RFC 9112 3.2); '#' anywhere in it is a 400. */
+    ERRM("fragment after path", "GET /a#f HTTP/1.1\r\n" HA "\r\n", 400, "Invalid character in request target."),
+    ERRM("fragment after query", "GET /a?b#f HTTP/1.1\r\n" HA "\r\n", 400, "Invalid character in request target."),
+    ERR("empty fragment", "GET /a# HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment only", "GET # HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment in a long path", "GET /beta/identityGovernance/x#y/z HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment in absolute-form", "GET http://h/p#f HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("# in the version", "GET / HTTP/1.1#\r\n" HA "\r\n", 400),
 
     /* Limits */
     GEN("request line exactly LINE_MAX", gen_request_line, APP_HTTP_LINE_MAX, HEAD, 0),
@@ -700,7 +709,7 @@ static void test_target_bytes(void **state)
             for (unsigned c = 0; c < 256; c++) {
                 int ret = parse_with(pre, c, "bcdefghijklmnopq HTTP/1.1\r\nHost: a\r\n\r\n", &q,
                                      buf, &total);
-                if (c >= 0x21 && c <= 0x7e) {
+                if (c >= 0x21 && c <= 0x7e && c != '#') { /* no fragment (RFC 9112 3.2) */
                     assert_int_equal(ret, total);
                     assert_int_equal(q.target.n, n + pad + 17 - 4);
                     assert_int_equal(q.has_query, in_query || c == '?');
