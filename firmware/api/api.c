@@ -494,8 +494,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     base(r, tls);
     note_log(r, req);
     r->head_only = req->method == HTTP_METHOD_HEAD;
-    /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse. */
-    r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive);
+    bool has_body = req->content_length > 0 || req->transfer_encoding;
+    bool is_get = req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD;
+    /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse.
+     * After a body we do not read, we cannot find the next request. */
+    r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive) || has_body;
 
     if (!take_client_request_id(r, req)) {
         error(r, 400, "BadRequest");
@@ -506,11 +509,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         error(r, 503, "serviceNotAvailable");
         set_message(r, "The device is not provisioned.", NULL, NULL);
         r->retry_after = 60;
-    } else if (req->content_length > 0 || req->transfer_encoding) {
-        /* We cannot find the end of a body we do not read: close after. */
+    } else if (has_body && is_get) {
+        /* Contract: a body on GET is a 400. Other methods get their 405
+         * first (RFC 9110 15.5.6): the method is wrong whatever the body. */
         error(r, 400, "BadRequest");
         set_message(r, "A request body is not supported for this method.", NULL, NULL);
-        r->close = 1;
     } else {
         int err = route_match(req->path.p, req->path.n, req->query.p, req->has_query ? req->query.n : 0u,
                               &route);
@@ -523,7 +526,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
+        } else if (!is_get) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
