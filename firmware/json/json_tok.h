@@ -103,6 +103,14 @@ int json_tok_check_unique(const char *js, const jsmntok_t *toks, int count, int 
 bool json_tok_eq(const char *js, const jsmntok_t *t, const char *lit, size_t n);
 
 /**
+ * True if the string token t, unescaped, holds lit (n > 0 bytes, no
+ * space) as one of its words separated by U+0020 (RFC 6749 3.3 scope
+ * lists). The separator may be escaped ("\\u0020"): the string is decoded
+ * first. False for non-strings and for strings that do not decode.
+ */
+bool json_tok_has_word(const char *js, const jsmntok_t *t, const char *lit, size_t n);
+
+/**
  * Unescape the string token t into buf as UTF-8 and NUL-terminate it.
  * Escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX (surrogate pairs
  * combine into one code point). Refused: lone surrogates, invalid UTF-8,
@@ -133,6 +141,19 @@ const char *json_tok_string_problem(const char *js, const jsmntok_t *t);
  *         on error.
  */
 int json_tok_int64(const char *js, const jsmntok_t *t, int64_t *out);
+
+/**
+ * Read a primitive token that is any JSON number (RFC 8259 section 6:
+ * fraction and exponent allowed) as an integer rounded towards minus
+ * infinity (dir < 0) or plus infinity (dir > 0); dir 0 is
+ * json_tok_int64(). For RFC 7519 NumericDate values, which need not be
+ * integers.
+ *
+ * @return APP_OK; APP_ERR_INVAL when t is not a number;
+ *         APP_ERR_OVERFLOW when the rounded value is outside int64_t.
+ *         *out is untouched on error.
+ */
+int json_tok_int64_round(const char *js, const jsmntok_t *t, int dir, int64_t *out);
 
 /**
  * Read a primitive token that is exactly true or false.
