@@ -70,7 +70,15 @@ static void base(struct api_response *r, bool tls)
     r->log_method = "-";
 }
 
-/* Copy a message, cut to fit (a message is prose, not a document). */
+/* Every message fits: the most text around an echoed detail is the 50
+ * bytes of "Query option '...' is not supported for this request.". */
+_Static_assert(sizeof(((struct api_response *)0)->message) >=
+                   50u + sizeof(((struct route_result *)0)->detail),
+               "APP_API_MSG_MAX too small for the messages");
+
+/* Copy a message (cut to fit, never expected). Every part is valid
+ * UTF-8: literals, ids of printable ASCII, and the router's detail, which
+ * it makes valid (route.h), so the body stays valid JSON (RFC 8259 8.1). */
 static void set_message(struct api_response *r, const char *a, const char *b, const char *c)
 {
     size_t n = 0;
@@ -81,12 +89,9 @@ static void set_message(struct api_response *r, const char *a, const char *b, co
         }
     }
     r->message[n] = '\0';
-    r->msg_len = (uint8_t)n;
     size_t esc = json_escaped_len(r->message, n);
-    /* A message cut inside a UTF-8 sequence: keep the valid prefix. */
-    while (esc == JSON_LEN_INVALID && n > 0u) {
-        r->message[--n] = '\0';
-        esc = json_escaped_len(r->message, n);
+    if (esc == JSON_LEN_INVALID) {
+        n = esc = 0; /* a bug: an empty message, never a bad document */
     }
     r->msg_len = (uint8_t)n;
     r->msg_esc_len = (uint16_t)esc;
@@ -482,60 +487,20 @@ static bool take_client_request_id(struct api_response *r, const struct http_req
     return true;
 }
 
-/* The host of a Host field value without its port: a reg-name or IPv4
- * address of [A-Za-z0-9.-], or a bracketed IPv6 literal (RFC 3986 3.2.2),
- * so that nothing else can be smuggled into the Location field. */
+/* The host of the Host field without its port. The parser let through
+ * only RFC 3986 3.2.2 syntax (reg-name, IPv4 or a bracketed IPv6
+ * literal, then ":" digits), so nothing else can reach the Location
+ * field; a request without Host (HTTP/1.0) cannot be redirected. */
 static bool redirect_host(const struct http_request *req, struct http_slice *out)
 {
-    if (!req->has_host || req->host.n == 0u) {
+    if (!req->has_host) {
         return false;
     }
     const char *p = req->host.p;
-    size_t n = req->host.n;
-    size_t end = n;
-    if (p[0] == '[') {
-        size_t i = 1;
-        while (i < n && p[i] != ']') {
-            char c = p[i];
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                  c == ':' || c == '.')) {
-                return false;
-            }
-            i++;
-        }
-        if (i >= n || i == 1u) {
-            return false;
-        }
-        end = i + 1u;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            char c = p[i];
-            if (c == ':') {
-                end = i;
-                break;
-            }
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  c == '.' || c == '-')) {
-                return false;
-            }
-        }
-        if (end == 0u) {
-            return false;
-        }
-    }
-    /* Whatever follows must be ":" and a port. */
-    if (end < n) {
-        if (p[end] != ':') {
-            return false;
-        }
-        for (size_t i = end + 1u; i < n; i++) {
-            if (p[i] < '0' || p[i] > '9') {
-                return false;
-            }
-        }
-    }
+    bool lit = p[0] == '[';
+    const char *end = memchr(p, lit ? ']' : ':', req->host.n);
     out->p = p;
-    out->n = (uint16_t)end;
+    out->n = end == NULL ? req->host.n : (uint16_t)(end - p + lit);
     return true;
 }
 
@@ -574,8 +539,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     base(r, tls);
     note_log(r, req);
     r->head_only = req->method == HTTP_METHOD_HEAD;
-    /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse. */
-    r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive);
+    bool has_body = req->content_length > 0 || req->transfer_encoding;
+    bool is_get = req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD;
+    /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse.
+     * After a body we do not read, we cannot find the next request. */
+    r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive) || has_body;
 
     bool metrics = path_is(req, "/metrics");
     if (!take_client_request_id(r, req)) {
@@ -593,11 +561,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         error(r, 503, "serviceNotAvailable");
         set_message(r, "The device is not provisioned.", NULL, NULL);
         r->retry_after = 60;
-    } else if (req->content_length > 0 || req->transfer_encoding) {
-        /* We cannot find the end of a body we do not read: close after. */
+    } else if (has_body && is_get) {
+        /* Contract: a body on GET is a 400. Other methods get their 405
+         * first (RFC 9110 15.5.6): the method is wrong whatever the body. */
         error(r, 400, "BadRequest");
         set_message(r, "A request body is not supported for this method.", NULL, NULL);
-        r->close = 1;
     } else {
         int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
                           : route_match(req->path.p, req->path.n, req->query.p,
@@ -614,7 +582,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
+        } else if (!is_get) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;

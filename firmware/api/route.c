@@ -6,6 +6,7 @@
 
 #include "app_err.h"
 #include "hexdigit.h"
+#include "utf8.h"
 #include "wordscan.h"
 
 /* Longest segment we decode: names are short, ids <= APP_ID_MAX, and a key
@@ -107,14 +108,28 @@ static int seg_decode(struct seg *sg)
     return pct_decode(sg->raw, sg->raw_n, sg->buf, sizeof(sg->buf), &sg->n);
 }
 
+/* The detail is echoed in a JSON message: whole UTF-8 characters only
+ * (RFC 3629 4), a byte that starts none (a decoded %C0 or %FF) becoming
+ * U+FFFD, cut at a character boundary to fit. */
 static void set_detail(struct route_result *out, const char *s, size_t n)
 {
-    if (n > sizeof(out->detail) - 1u) {
-        n = sizeof(out->detail) - 1u;
+    size_t o = 0;
+    for (size_t k = 0; k < n;) {
+        const char *c = s + k;
+        size_t q = utf8_seq((const unsigned char *)c, n - k, NULL);
+        k += q != 0u ? q : 1u;
+        if (q == 0u) {
+            c = "\xEF\xBF\xBD";
+            q = 3u;
+        }
+        if (q > sizeof(out->detail) - 1u - o) {
+            break;
+        }
+        memcpy(out->detail + o, c, q);
+        o += q;
     }
-    memcpy(out->detail, s, n);
-    out->detail[n] = '\0';
-    out->detail_len = n;
+    out->detail[o] = '\0';
+    out->detail_len = o;
 }
 
 static int fail(struct route_result *out, enum route_kind kind, const char *s, size_t n)
@@ -235,11 +250,9 @@ static bool key_alias(const struct seg *sg, size_t *name_n, char *key, size_t *k
 
 /* OData system query options (OData 4.01 Part 2, 5.1), matched with or
  * without '$' and case-insensitively: none is supported on this route. */
-static const char *const k_system_options[] = {
-    "select", "expand", "filter", "orderby", "top", "skip", "count", "search",
-    "format", "compute", "skiptoken", "deltatoken", "apply", "levels", "index",
-    "schemaversion", "id",
-};
+static const char k_system_options[] =
+    "select\0expand\0filter\0orderby\0top\0skip\0count\0search\0format\0compute\0"
+    "skiptoken\0deltatoken\0apply\0levels\0index\0schemaversion\0id\0"; /* then "" */
 
 static int check_query(const char *q, size_t n, struct route_result *out)
 {
@@ -261,8 +274,8 @@ static int check_query(const char *q, size_t n, struct route_result *out)
             const char *bare = name[0] == '$' ? name + 1 : name;
             size_t bn = name[0] == '$' ? nn - 1u : nn;
             bool system = name[0] == '$';
-            for (size_t i = 0; !system && i < sizeof(k_system_options) / sizeof(k_system_options[0]); i++) {
-                system = name_eq(bare, bn, k_system_options[i]);
+            for (const char *o = k_system_options; !system && *o != '\0'; o += strlen(o) + 1u) {
+                system = name_eq(bare, bn, o);
             }
             if (system) {
                 return fail(out, ROUTE_BAD_QUERY, name, nn);

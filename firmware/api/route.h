@@ -26,8 +26,9 @@ struct route_id {
 struct route_result {
     enum route_kind kind;
     struct route_id catalog, resource, session;
-    /* For errors: the offending segment or option (decoded where possible,
-     * cut to fit), NUL-terminated. */
+    /* For errors: the offending segment or option (decoded where possible),
+     * NUL-terminated valid UTF-8: a byte that starts no UTF-8 character is
+     * U+FFFD, and a cut to fit falls between characters. */
     char detail[APP_ID_MAX + 32];
     size_t detail_len;
 };

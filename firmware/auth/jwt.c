@@ -265,39 +265,22 @@ static int64_t add_sat(int64_t a, int64_t b)
 }
 
 /* Does the string token t hold the permission as one of its
- * space-separated scopes (RFC 6749 3.3)? Split on the raw SP bytes (no
- * escape or UTF-8 sequence contains one): an escaped space then does not
- * separate, which can only deny, never grant. */
+ * space-separated scopes (RFC 6749 3.3)? Split after JSON decoding (RFC
+ * 7519 2: claim values are JSON), so "\u0020" separates too. */
 static bool scp_grants(const char *js, const jsmntok_t *t)
 {
-    int a = t->start;
-    while (a < t->end) {
-        int b = a;
-        while (b < t->end && js[b] != ' ') {
-            b++;
-        }
-        if (b > a) {
-            jsmntok_t seg = {.type = JSMN_STRING, .start = a, .end = b, .size = 0};
-            if (json_tok_eq(js, &seg, k_perm_read, sizeof(k_perm_read) - 1u) ||
-                json_tok_eq(js, &seg, k_perm_rw, sizeof(k_perm_rw) - 1u)) {
-                return true;
-            }
-        }
-        a = b + 1;
-    }
-    return false;
+    return json_tok_has_word(js, t, k_perm_read, sizeof(k_perm_read) - 1u) ||
+           json_tok_has_word(js, t, k_perm_rw, sizeof(k_perm_rw) - 1u);
 }
 
-/* An integer claim (RFC 7519 2 NumericDate, here JSON integers only).
- * @return APP_OK, APP_ERR_NOTFOUND, APP_ERR_INVAL (another type or a
- *         fraction or exponent), APP_ERR_OVERFLOW (outside int64). */
-static int int_claim(const char *js, int count, const char *name, int64_t *out)
+/* A NumericDate claim (RFC 7519 2: any JSON number, fractions allowed),
+ * rounded down (dir < 0) or up (dir > 0) to whole seconds.
+ * @return APP_OK, APP_ERR_NOTFOUND, APP_ERR_INVAL (not a number),
+ *         APP_ERR_OVERFLOW (outside int64). */
+static int date_claim(const char *js, int count, const char *name, int dir, int64_t *out)
 {
-    int i = member(js, count, name);
-    if (i < 0) {
-        return i == APP_ERR_NOTFOUND ? APP_ERR_NOTFOUND : APP_ERR_INVAL;
-    }
-    return json_tok_int64(js, &s_toks[i], out);
+    int i = member(js, count, name); /* or APP_ERR_NOTFOUND, APP_ERR_INVAL */
+    return i < 0 ? i : json_tok_int64_round(js, &s_toks[i], dir, out);
 }
 
 static bool tenant_allowed(const struct jwt_policy *p, const char *js, int i)
@@ -359,9 +342,10 @@ static const char *check_claims(const struct jwt_policy *p, const char *js, size
         return "aud wrong";
     }
 
-    /* exp, nbf (RFC 7519 4.1.4, 4.1.5) with the skew, iat typed. */
+    /* exp, nbf (RFC 7519 4.1.4, 4.1.5) with the skew, iat typed. A
+     * fraction never lengthens validity: exp rounds down, nbf up. */
     int64_t v = 0;
-    int rc = int_claim(js, count, "exp", &v);
+    int rc = date_claim(js, count, "exp", -1, &v);
     if (rc == APP_ERR_NOTFOUND) {
         return "exp missing";
     }
@@ -369,25 +353,25 @@ static const char *check_claims(const struct jwt_policy *p, const char *js, size
         return "exp out of range";
     }
     if (rc != APP_OK) {
-        return "exp not an integer";
+        return "exp not a number";
     }
     if (now_s > add_sat(v, p->skew_s)) {
         return "expired";
     }
     *exp = v;
-    rc = int_claim(js, count, "nbf", &v);
+    rc = date_claim(js, count, "nbf", 1, &v);
     if (rc == APP_ERR_OVERFLOW) {
         return "nbf out of range";
     }
     if (rc != APP_OK && rc != APP_ERR_NOTFOUND) {
-        return "nbf not an integer";
+        return "nbf not a number";
     }
     if (rc == APP_OK && add_sat(now_s, p->skew_s) < v) {
         return "not yet valid";
     }
-    rc = int_claim(js, count, "iat", &v);
+    rc = date_claim(js, count, "iat", -1, &v);
     if (rc != APP_OK && rc != APP_ERR_NOTFOUND) {
-        return "iat not an integer";
+        return "iat not a number";
     }
 
     /* tid (Entra): the tenant, required when the policy lists tenants. */

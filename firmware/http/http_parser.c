@@ -26,20 +26,23 @@
 
 /* Byte classes. */
 #define C_TCHAR 0x01u /* token character (RFC 9110 5.6.2) */
-#define C_VCHAR 0x02u /* visible ASCII 0x21..0x7E */
+#define C_VCHAR 0x02u /* visible ASCII 0x21..0x7E except '#' (no fragments, RFC 9112 3.2) */
 #define C_PATH 0x04u  /* VCHAR except '?' */
 #define C_VALUE 0x08u /* field-value byte: HTAB, SP, VCHAR, obs-text (RFC 9110 5.5) */
-#define C_HOST 0x10u  /* unreserved, sub-delims, '%', ':', '[', ']' (RFC 3986 3.2) */
+#define C_HOST 0x10u  /* reg-name: unreserved, sub-delims, '%' (RFC 3986 3.2.2) */
 #define C_OWS 0x20u   /* SP, HTAB */
+#define C_HEX 0x40u   /* HEXDIG */
+#define C_IPSEP 0x80u /* ':', '.' */
+#define C_IP6 (C_HEX | C_IPSEP) /* what an IPv6address is made of (RFC 3986 3.2.2) */
 
 static const uint8_t k_cls[256] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 00 */
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 10 */
-    0x28, 0x1f, 0x0e, 0x0f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1e, 0x1e, 0x1f, 0x1f, 0x1e, 0x1f, 0x1f, 0x0e, /* 20 */
-    0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1e, 0x1e, 0x0e, 0x1e, 0x0e, 0x0a, /* 30 */
-    0x0e, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, /* 40 */
-    0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1e, 0x0e, 0x1e, 0x0f, 0x1f, /* 50 */
-    0x0f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, /* 60 */
+    0x28, 0x1f, 0x0e, 0x09, 0x1f, 0x1f, 0x1f, 0x1f, 0x1e, 0x1e, 0x1f, 0x1f, 0x1e, 0x1f, 0x9f, 0x0e, /* 20 */
+    0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0x8e, 0x1e, 0x0e, 0x1e, 0x0e, 0x0a, /* 30 */
+    0x0e, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, /* 40 */
+    0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0e, 0x0e, 0x0f, 0x1f, /* 50 */
+    0x0f, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, /* 60 */
     0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0f, 0x0e, 0x1f, 0x00, /* 70 */
     0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, /* 80 */
     0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, /* 90 */
@@ -88,18 +91,17 @@ static bool in_request_line(unsigned st)
     return st >= ST_METHOD && st <= ST_RL_LF;
 }
 
-/* For the classes of long runs (paths, queries, field values): zero when
- * every byte of w is in class c, else a word whose first flagged byte
+/* For the classes of long runs (paths, field values): zero when every
+ * byte of w is in class c, else a word whose first flagged byte
  * (wordscan_first) is the first that may not be. */
 static inline size_t word_out(size_t w, unsigned c)
 {
     switch (c) {
     case C_VALUE: /* HTAB is flagged and then checked bytewise */
         return wordscan_less(w, 0x20u) | wordscan_byte(w, 0x7fu);
-    case C_PATH:
-        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu) | wordscan_byte(w, '?');
-    case C_VCHAR:
-        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu);
+    case C_PATH: /* '#' too: a request-target has no fragment (RFC 9112 3.2) */
+        return wordscan_less(w, 0x21u) | wordscan_more(w, 0x7eu) | wordscan_byte(w, '?') |
+               wordscan_byte(w, '#');
     default:
         return 1u;
     }
@@ -139,8 +141,9 @@ static inline __attribute__((always_inline)) size_t span_bytes(const uint8_t *b,
     return i;
 }
 
-/* The same for the long runs (targets, field values), most of the parse
- * time: a word at a time, one specialised loop per class. */
+/* The same for the long runs (paths, field values), most of the parse
+ * time: a word at a time, one specialised loop per class. Queries (rare
+ * and short here) and the version go bytewise. */
 static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
 {
     switch (c) {
@@ -150,30 +153,17 @@ static size_t span(const uint8_t *b, size_t i, size_t end, unsigned c)
     case C_PATH:
         i = span_words(b, i, end, C_PATH);
         break;
-    case C_VCHAR:
-        i = span_words(b, i, end, C_VCHAR);
-        break;
     default:
         break;
     }
     return span_bytes(b, i, end, c);
 }
 
-static uint8_t lower(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20u) : c;
-}
-
-/* s[0..n) equals the lower-case ASCII word w, ignoring case. */
-static bool ieq(const uint8_t *s, size_t n, const char *w)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (w[k] == '\0' || lower(s[k]) != (uint8_t)w[k]) {
-            return false;
-        }
-    }
-    return w[n] == '\0';
-}
+/* s[0..n) equals the lower-case literal w ignoring ASCII case, by
+ * wordscan_caseeq(): s holds no control byte where w has a non-letter
+ * (targets hold none at all; in a field value only HTAB, which maps to
+ * ')', in none of these literals). */
+#define IEQ(s, n, w) ((n) == sizeof(w) - 1u && wordscan_caseeq((const char *)(s), (w), (n)))
 
 static struct http_slice slice(const uint8_t *b, size_t from, size_t to)
 {
@@ -263,22 +253,6 @@ static uint8_t field_id(const uint8_t *s, size_t n)
     }
 }
 
-/* host [":" port] as RFC 3986 3.2.2 allows it, checked by character only:
- * non-empty, and nothing that would end or change an authority ('/', '?',
- * '#', '@', whitespace, non-ASCII). */
-static bool host_valid(const uint8_t *s, size_t n)
-{
-    if (n == 0) {
-        return false;
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (!(k_cls[s[k]] & C_HOST)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Content-Length = 1*DIGIT (RFC 9110 8.6); a list ("5, 5") is refused. */
 static bool content_length_parse(const uint8_t *s, size_t n, int64_t *out)
 {
@@ -299,6 +273,29 @@ static bool content_length_parse(const uint8_t *s, size_t n, int64_t *out)
     return true;
 }
 
+/* uri-host [":" port], the Host field and an absolute-form authority
+ * (RFC 9112 3.2, 3.2.2; RFC 3986 3.2.2, 3.2.3): an IP-literal of IPv6
+ * characters in brackets (IPvFuture is not served) or a non-empty
+ * reg-name (which covers IPv4address) of unreserved, sub-delims and whole
+ * pct-encodings; then a port of digits, not empty, at most 65535. */
+static bool host_valid(const uint8_t *s, size_t n)
+{
+    bool lit = n > 0 && s[0] == '[';
+    unsigned want = lit ? C_IP6 : C_HOST;
+    size_t k = lit;
+    for (; k < n && (k_cls[s[k]] & want); k++) {
+        if (s[k] == '%' && (n - k < 3 || !(k_cls[s[k + 1]] & k_cls[s[k + 2]] & C_HEX))) {
+            return false;
+        }
+    }
+    if (k == lit || (lit && (k == n || s[k++] != ']'))) {
+        return false;
+    }
+    int64_t port;
+    return k == n || (s[k] == ':' && content_length_parse(s + k + 1, n - k - 1, &port) &&
+                      port <= 65535);
+}
+
 /* Connection = #connection-option (RFC 9110 7.6.1): comma-separated tokens
  * with OWS, empty elements allowed; unknown options are ignored. */
 static void connection_parse(const uint8_t *s, size_t n, struct http_request *req)
@@ -316,9 +313,9 @@ static void connection_parse(const uint8_t *s, size_t n, struct http_request *re
         while (stop > start && (k_cls[s[stop - 1]] & C_OWS)) {
             stop--;
         }
-        if (ieq(s + start, stop - start, "close")) {
+        if (IEQ(s + start, stop - start, "close")) {
             req->conn_close = true;
-        } else if (ieq(s + start, stop - start, "keep-alive")) {
+        } else if (IEQ(s + start, stop - start, "keep-alive")) {
             req->conn_keep_alive = true;
         }
     }
@@ -340,9 +337,9 @@ static const char *target_done(const struct http_parser *p, const uint8_t *b, si
     if (b[start] != '/') {
         size_t n = path_end - start;
         size_t k;
-        if (n >= 7 && ieq(b + start, 7, "http://")) {
+        if (n >= 7 && IEQ(b + start, 7u, "http://")) {
             k = start + 7;
-        } else if (n >= 8 && ieq(b + start, 8, "https://")) {
+        } else if (n >= 8 && IEQ(b + start, 8u, "https://")) {
             k = start + 8;
         } else {
             return "Invalid request target.";

@@ -1,9 +1,11 @@
 /* Strict JSON reading over jsmn tokens. Everything here is bounded by the
  * input length or the token count; nothing recurses. */
 
-/* The one place jsmn's implementation is compiled (see json_tok.h). */
+/* The one place jsmn's implementation is compiled (see json_tok.h). Not
+ * in JSMN_STRICT mode: json_tok_validate() enforces RFC 8259 before jsmn
+ * sees a byte, and on a valid text both modes make the same tokens; the
+ * lax mode also tokenizes a top-level number or literal. */
 #define JSMN_STATIC
-#define JSMN_STRICT
 #include "jsmn.h"
 
 #include "json_tok.h"
@@ -404,24 +406,6 @@ int json_tok_parse(const char *js, size_t len, jsmntok_t *toks, unsigned cap, in
     if (err_off != NULL) {
         *err_off = 0;
     }
-    size_t b = skip_ws(js, len, 0);
-    if (js[b] != '{' && js[b] != '[' && js[b] != '"') {
-        /* A top-level number or literal: jsmn's strict mode wants a
-         * delimiter after a primitive, so build the one token here. */
-        size_t e = len;
-        while (e > b && is_ws(js[e - 1])) {
-            e--;
-        }
-        if (cap < 1) {
-            return APP_ERR_NOMEM;
-        }
-        toks[0].type = JSMN_PRIMITIVE;
-        toks[0].start = (int)b;
-        toks[0].end = (int)e;
-        toks[0].size = 0;
-        *count = 1;
-        return APP_OK;
-    }
     jsmn_parser p;
     jsmn_init(&p);
     int r = jsmn_parse(&p, js, len, toks, cap);
@@ -455,7 +439,11 @@ int json_tok_skip(const jsmntok_t *toks, int count, int i)
     return i;
 }
 
-bool json_tok_eq(const char *js, const jsmntok_t *t, const char *lit, size_t n)
+/* Does string t unescape to lit, or (sep a code point) hold lit as one of
+ * its sep-separated words? Decoded first, then split: an escaped
+ * separator separates. o counts the bytes of lit the word matched so far,
+ * n + 1 once it differs. */
+static bool str_match(const char *js, const jsmntok_t *t, const char *lit, size_t n, uint32_t sep)
 {
     size_t i;
     size_t e;
@@ -469,13 +457,27 @@ bool json_tok_eq(const char *js, const jsmntok_t *t, const char *lit, size_t n)
         if (dec_next(js, e, &i, &cp) != DEC_OK) {
             return false;
         }
-        size_t k = utf8_put(cp, enc);
-        if (n - o < k || memcmp(lit + o, enc, k) != 0) {
-            return false;
+        if (cp == sep) {
+            if (o == n) {
+                return true;
+            }
+            o = 0;
+            continue;
         }
-        o += k;
+        size_t k = utf8_put(cp, enc);
+        o = o > n || n - o < k || memcmp(lit + o, enc, k) != 0 ? n + 1u : o + k;
     }
     return o == n;
+}
+
+bool json_tok_eq(const char *js, const jsmntok_t *t, const char *lit, size_t n)
+{
+    return str_match(js, t, lit, n, UINT32_MAX);
+}
+
+bool json_tok_has_word(const char *js, const jsmntok_t *t, const char *lit, size_t n)
+{
+    return str_match(js, t, lit, n, ' ');
 }
 
 int json_tok_find(const char *js, const jsmntok_t *toks, int count, int obj, const char *key,
@@ -633,41 +635,69 @@ const char *json_tok_string_problem(const char *js, const jsmntok_t *t)
 
 int json_tok_int64(const char *js, const jsmntok_t *t, int64_t *out)
 {
-    if (js == NULL || t == NULL || out == NULL || t->type != JSMN_PRIMITIVE || t->start < 0 ||
-        t->end <= t->start) {
+    return json_tok_int64_round(js, t, 0, out);
+}
+
+int json_tok_int64_round(const char *js, const jsmntok_t *t, int dir, int64_t *out)
+{
+    if (js == NULL || t == NULL || out == NULL || t->type != JSMN_PRIMITIVE) {
         return APP_ERR_INVAL;
     }
     size_t p = (size_t)t->start;
     size_t e = (size_t)t->end;
-    int neg = 0;
-    if (js[p] == '-') {
-        neg = 1;
-        p++;
+    size_t k = p;
+    /* One whole number (RFC 8259 6; this also refuses a start past the
+     * end), so below only digits, one '.' and an exponent remain. */
+    if (scan_number(js, e, &k) != 0 || k != e) {
+        return APP_ERR_INVAL;
     }
-    if (p >= e || !is_digit(js[p]) || (js[p] == '0' && e - p > 1)) {
-        return APP_ERR_INVAL; /* no digits, or a leading zero (RFC 8259 section 6) */
+    bool neg = js[p] == '-';
+    p += neg;
+    /* point: mantissa digits before the decimal point, then moved by the
+     * exponent (clamped where any non-zero mantissa overflows); me: the
+     * mantissa's end. */
+    int32_t point = 0;
+    bool dot = false;
+    size_t me = p;
+    for (; me < e && (js[me] | 0x20) != 'e'; me++) {
+        dot |= js[me] == '.';
+        point += !dot;
     }
-    for (size_t q = p; q < e; q++) {
-        if (!is_digit(js[q])) {
-            return APP_ERR_INVAL; /* fraction, exponent or junk */
+    if (dir == 0 && (size_t)point != e - p) {
+        return APP_ERR_INVAL; /* a fraction or exponent: not all digits */
+    }
+    int32_t ex = 0;
+    for (k = me + 1u; k < e; k++) {
+        if (is_digit(js[k]) && ex < 100000) {
+            ex = ex * 10 + (js[k] - '0');
         }
     }
-    /* Accumulate negatively so that INT64_MIN is reachable. */
-    int64_t v = 0;
-    for (; p < e; p++) {
-        int d = js[p] - '0';
-        if (v < INT64_MIN / 10 || (v == INT64_MIN / 10 && d > -(INT64_MIN % 10))) {
-            return APP_ERR_OVERFLOW;
+    point += me + 1u < e && js[me + 1u] == '-' ? -ex : ex;
+    /* Digits before the point make the magnitude, with zeros past the
+     * mantissa's end; after it, only whether one is non-zero counts. */
+    uint64_t mag = 0;
+    bool frac = false;
+    for (k = p; k < me || (point > 0 && mag != 0u); k++) {
+        unsigned v = k < me ? (unsigned)(js[k] - '0') : 0u;
+        if (v > 9u) {
+            continue; /* the '.' */
         }
-        v = v * 10 - d;
-    }
-    if (!neg) {
-        if (v == INT64_MIN) {
-            return APP_ERR_OVERFLOW;
+        if (point-- <= 0) {
+            frac |= v != 0u;
+        } else if (mag > (uint64_t)INT64_MAX / 10u) {
+            return APP_ERR_OVERFLOW; /* the check below catches the rest */
+        } else {
+            mag = mag * 10u + v;
         }
-        v = -v;
     }
-    *out = v;
+    /* Floor of a positive or ceiling of a negative value drops the
+     * fraction; the other two add one to the magnitude. */
+    uint64_t up = frac && (dir > 0) != neg;
+    if (mag > (uint64_t)INT64_MAX + neg - up) {
+        return APP_ERR_OVERFLOW;
+    }
+    mag += up;
+    *out = neg ? (int64_t)(0u - mag) : (int64_t)mag;
     return APP_OK;
 }
 

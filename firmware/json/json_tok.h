@@ -7,9 +7,10 @@
  * and buffers.
  *
  * jsmn is used header-only: json_tok.c holds its only implementation
- * (JSMN_STATIC, JSMN_STRICT); other files see the token type alone and
- * parse through json_tok_parse(), never jsmn_parse(). JSMN_PARENT_LINKS is
- * not used (it would change the token layout between files). */
+ * (JSMN_STATIC; not JSMN_STRICT, the validator is strict); other files
+ * see the token type alone and parse through json_tok_parse(), never
+ * jsmn_parse(). JSMN_PARENT_LINKS is not used (it would change the token
+ * layout between files). */
 #ifndef JSON_TOK_H
 #define JSON_TOK_H
 
@@ -39,8 +40,8 @@
  * surrogate escapes and "\u0000" pass, and every reader (json_tok_string,
  * json_tok_eq, json_tok_check_unique) refuses them. Nothing is written.
  *
- * jsmn alone is not enough in strict mode: it accepts "[1 2]", "[1,]",
- * "{"a":1,}" and stops at a NUL byte; this check runs first.
+ * jsmn alone is not enough, even in its strict mode: it accepts "[1 2]",
+ * "[1,]", "{"a":1,}" and stops at a NUL byte; this check runs first.
  *
  * @param err_off if not NULL, set to the byte offset of the first error
  *                (or len when the text ends too early)
@@ -52,8 +53,7 @@ int json_tok_validate(const char *js, size_t len, size_t *err_off);
 /**
  * Validate (json_tok_validate()) then tokenize js[0..len) into toks.
  * Token 0 is the root value; a key token of an object has size 1 and its
- * value follows it. A top-level scalar gets one token (jsmn's strict mode
- * cannot tokenize one).
+ * value follows it. A top-level scalar gets one token.
  *
  * @param count   set to the number of tokens used, on success
  * @param err_off as for json_tok_validate() (0 for a token shortage)
@@ -103,6 +103,14 @@ int json_tok_check_unique(const char *js, const jsmntok_t *toks, int count, int 
 bool json_tok_eq(const char *js, const jsmntok_t *t, const char *lit, size_t n);
 
 /**
+ * True if the string token t, unescaped, holds lit (n > 0 bytes, no
+ * space) as one of its words separated by U+0020 (RFC 6749 3.3 scope
+ * lists). The separator may be escaped ("\\u0020"): the string is decoded
+ * first. False for non-strings and for strings that do not decode.
+ */
+bool json_tok_has_word(const char *js, const jsmntok_t *t, const char *lit, size_t n);
+
+/**
  * Unescape the string token t into buf as UTF-8 and NUL-terminate it.
  * Escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX (surrogate pairs
  * combine into one code point). Refused: lone surrogates, invalid UTF-8,
@@ -133,6 +141,19 @@ const char *json_tok_string_problem(const char *js, const jsmntok_t *t);
  *         on error.
  */
 int json_tok_int64(const char *js, const jsmntok_t *t, int64_t *out);
+
+/**
+ * Read a primitive token that is any JSON number (RFC 8259 section 6:
+ * fraction and exponent allowed) as an integer rounded towards minus
+ * infinity (dir < 0) or plus infinity (dir > 0); dir 0 is
+ * json_tok_int64(). For RFC 7519 NumericDate values, which need not be
+ * integers.
+ *
+ * @return APP_OK; APP_ERR_INVAL when t is not a number;
+ *         APP_ERR_OVERFLOW when the rounded value is outside int64_t.
+ *         *out is untouched on error.
+ */
+int json_tok_int64_round(const char *js, const jsmntok_t *t, int dir, int64_t *out);
 
 /**
  * Read a primitive token that is exactly true or false.

@@ -55,9 +55,10 @@ static inline size_t wordscan_load(const void *p)
 }
 
 /* s[0..n) equals lit[0..n) ignoring ASCII case, a word at a time. lit
- * must hold only letters and '-', s no control bytes: then (c | 0x20)
- * matches exactly the two cases of a letter, and '-' only itself (the
- * other byte that maps to it is CR, 0x0D). */
+ * must hold only letters and bytes 0x20..0x3F ('-', ':', '/', digits), s
+ * no control bytes: then (c | 0x20) matches exactly the two cases of a
+ * letter, and any other lit byte only itself (the other byte that maps
+ * to it is a control byte: CR for '-'). */
 static inline bool wordscan_caseeq(const char *s, const char *lit, size_t n)
 {
     const size_t lower = WORDSCAN_ONES * 0x20u;

@@ -288,6 +288,21 @@ def build_cases():
     ok("escapes in iss and scp",
        raw(header_json(), claims_json(claims()).replace("https://", "https:\\/\\/")
            .replace('"scp":"EntitlementManagement', '"scp":"\\u0045ntitlementManagement')))
+    # Claims are JSON strings (RFC 7519 2): decoded before the scopes are
+    # split, so an escaped space separates as a raw one does (regression:
+    # "User.Read\u0020...Read.All" was a 403).
+    ok("scp separated by an escaped space",
+       raw(header_json(), claims_json(claims()).replace('"scp":"%s"' % READ,
+                                                        '"scp":"User.Read\\u0020%s"' % READ)))
+    ok("scp with an escaped letter",
+       raw(header_json(), claims_json(claims(scp="x Entitlement\\u004Danagement.Read.All"))
+           .replace("\\\\u004D", "\\u004D")))
+    ok("escapes in aud (array) and tid",
+       raw(header_json(), claims_json(claims(aud=["api://other", AUDIENCE]))
+           .replace("https://graph", "https:\\/\\/\\u0067raph")
+           .replace('"tid":"7', '"tid":"\\u0037')))
+    forbidden("scp glued by an escaped tab (no separator)",
+              raw(header_json(), claims_json(claims(scp="openid SEP" + READ)).replace(" SEP", "\\t")))
     ok("exp 299 s past, within skew", good_ec, now=exp + SKEW - 1)
     ok("exp 300 s past, at the skew", good_ec, now=exp + SKEW)
     ok("nbf 299 s ahead, within skew", good_ec, now=NOW - 60 - SKEW + 1)
@@ -375,23 +390,38 @@ def build_cases():
     bad("tid missing", mint(claims(tid=DROP)), "tid missing")
     bad("tid a number", mint(claims(tid=1)), "tid not a string")
     bad("exp missing", mint(claims(exp=DROP)), "exp missing")
-    bad("exp a string", mint(claims(exp=str(exp))), "exp not an integer")
-    bad("exp null", mint(claims(exp=None)), "exp not an integer")
+    bad("exp a string", mint(claims(exp=str(exp))), "exp not a number")
+    bad("exp null", mint(claims(exp=None)), "exp not a number")
     cj = claims_json(claims())
-    bad("exp 1e10", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":1e10')),
-        "exp not an integer")
-    bad("exp with a fraction", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":%d.5' % exp)),
-        "exp not an integer")
+    # NumericDate is any JSON number (RFC 7519 2): fractions and exponents
+    # are read, exp rounded down and nbf up, so validity never grows.
+    ok("exp 1e10", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":1e10')),
+       exp=10000000000)
+    ok("exp with a fraction (rounded down)",
+       raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":%d.5' % exp)))
+    ok("exp with a fraction, at the skew", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":%d.999' % exp)),
+       now=exp + SKEW)
+    bad("exp with a fraction, past the skew", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":%d.999' % exp)),
+        "expired", now=exp + SKEW + 1)
+    ok("exp as mantissa and exponent", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":%se9' % (
+        ("%d" % exp)[0] + "." + ("%d" % exp)[1:]))))
+    ok("nbf with a fraction (rounded up), at the skew",
+       raw(header_json(), cj.replace('"nbf":%d' % (NOW - 60), '"nbf":%d.001' % (NOW - 60))),
+       now=NOW - 60 - SKEW + 1)
+    bad("nbf with a fraction (rounded up), past the skew",
+        raw(header_json(), cj.replace('"nbf":%d' % (NOW - 60), '"nbf":%d.001' % (NOW - 60))),
+        "not yet valid", now=NOW - 60 - SKEW)
     bad("exp 99999999999999999999",
         raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":99999999999999999999')),
         "exp out of range")
-    bad("nbf a string", mint(claims(nbf=str(NOW))), "nbf not an integer")
+    bad("nbf a string", mint(claims(nbf=str(NOW))), "nbf not a number")
     bad("nbf -99999999999999999999",
         raw(header_json(), cj.replace('"nbf":%d' % (NOW - 60), '"nbf":-99999999999999999999')),
         "nbf out of range")
-    bad("iat a string", mint(claims(iat="yesterday")), "iat not an integer")
-    bad("iat 1.5e9", raw(header_json(), cj.replace('"iat":%d' % (NOW - 60), '"iat":1.5e9')),
-        "iat not an integer")
+    bad("iat a string", mint(claims(iat="yesterday")), "iat not a number")
+    ok("iat 1.5e9", raw(header_json(), cj.replace('"iat":%d' % (NOW - 60), '"iat":1.5e9')))
+    bad("exp 1e400 (out of range)", raw(header_json(), cj.replace('"exp":%d' % exp, '"exp":1e400')),
+        "exp out of range")
     bad("scp an array", mint(claims(scp=[READ])), "scp not a string")
     bad("roles a string", mint(claims(scp=DROP, roles=READ)), "roles not strings")
     bad("roles with a number", mint(claims(scp=DROP, roles=[READ, 5])), "roles not strings")
@@ -490,9 +520,7 @@ def build_cases():
     forbidden("scp permission in another case", mint(claims(scp=READ.lower())))
     forbidden("scp empty", mint(claims(scp="")))
     forbidden("scp a prefix of the permission", mint(claims(scp="EntitlementManagement.Read")))
-    forbidden("escaped space does not separate scopes (deny)",
-              raw(header_json(), cj.replace('"scp":"%s"' % READ,
-                                            '"scp":"User.Read\\u0020%s"' % READ)))
+
     bad("no permission and a flipped signature bit",
         flip_sig_bit(mint(claims(scp="User.Read"))), "ES256 signature bad")
     bad("no permission and expired", mint(claims(scp="User.Read")), "expired",

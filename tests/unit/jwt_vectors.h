@@ -238,8 +238,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"RS256 RSA-2048, scp Read.All",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL"
@@ -291,8 +291,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIiwiRW50aXRsZW1lbnRNYW5hZ2VtZW5"
-     "0LlJlYWQuQWxsIiwiR3JvdXAuUmVhZC5BbGwiXX0.MeWAljISAEYISqWnzk1hWtGsdr9V2zs6Q8srEiB6"
-     "cjv1R1BKxY0s-0UcEJn5zxk2azUPIMN-sgxtrPvoKQj9fA",
+     "0LlJlYWQuQWxsIiwiR3JvdXAuUmVhZC5BbGwiXX0.aZvMW30KiG4TXsq-y-YQUjNBW5LoPGtEJs8wzQfW"
+     "Gj9E9B_PPmvg1EytWiRbqM215oxhvkDuSx8O6E_JSS5jfg",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"scp Read.All among others",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -301,8 +301,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJVc2VyLlJlYWQgRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIE1haWwuU2VuZCI"
-     "sInZlciI6IjIuMCJ9.nRn3Kc4WCZGipMXPtORoNS8JKq16kBmhlDXDwrfF3liYLeTnaI5L12Wwpz0RRPC"
-     "ZBi5XmxT2I5jg7kigoKVxzg",
+     "sInZlciI6IjIuMCJ9.3jStsalespXJFX2Q9o6qk3WzFpa7GCEQKWXpnTsJtTHNDtUfmuGtUv4hz4yi7u_"
+     "QH49WcG6Y-8J98riaUByHgw",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"scp ReadWrite.All, extra spaces",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -311,8 +311,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiIgIG9wZW5pZCAgRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWRXcml0ZS5BbGwgIiwidmV"
-     "yIjoiMi4wIn0.A8VYywWWdTRcrkbOSdWvFv44AsdJ_Sqy42HY4iuxY2VdWqh8iuQKdm53HoWyYwMNRKMc"
-     "V_nzBYNROoT9vjEoZA",
+     "yIjoiMi4wIn0.kfMGeccaBWkTvfJa-dZ2iyg9DaTeMiRuthZzPU6w7cbsrG2CGAMRS3C2YpAbV6gWh8s2"
+     "Hz_upXaBJuWHY6s2cw",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"aud array containing the audience",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOlsiYXBpOi8vb"
@@ -333,9 +333,9 @@ static const struct jv_case jv_cases[] = {
      "jb20vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5"
      "NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxY"
      "WYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4Zj"
-     "BjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.7KSa"
-     "FcVKfXTrOa_nMhHfuZc1lnI-LPlYlsUmSY1VVZ5QOmB8rMGCPA9Prr8IZMGvGA1mYaLEExG_n1TAImx5z"
-     "w",
+     "BjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.N2dw"
+     "5nJu7N1YZNtqQNAY9rOHDkQ46jcNAcwPL9UfCl90cyCtZCNrdgoCByFuORWdxyIyKqjTk_MnDOzJ-dd2S"
+     "A",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"typ application/JWT",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJhcHBsaWNhdGlvbi9KV1QifQ.eyJhdW"
@@ -344,8 +344,8 @@ static const struct jv_case jv_cases[] = {
      "OjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZ"
      "i04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS"
      "02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiI"
-     "yLjAifQ.0QOBJi6UlPKIJ0D87f8y_wWQ3w9goOnwNyIuUkCTi1A8ixeklTCBygDsqqoGwIqL8xLRPhp1x"
-     "tSOEtvpwGiXSA",
+     "yLjAifQ.gdTpDcIeQivPS_bJUGPXxD_gopqdsF8IqWPHImyxWV3n4LXFh4i8JVUuD5-vvMl7n_Sbd-VaY"
+     "3vihPZXRld_ZA",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"no typ, nbf or iat",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUifQ.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc2"
@@ -353,8 +353,8 @@ static const struct jv_case jv_cases[] = {
      "mMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJleHAiOjE3NjAwMDM2MDAsInRpZCI6IjcyZjk4"
      "OGJmLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05Y"
      "jIxLTZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlci"
-     "I6IjIuMCJ9.xMl3TRfp1zc1zhWAPAZuEhx3fhjDhYdfcKe8gGixSdjJIpSZxPbx8Zk_6kovrIY2X7nQ3n"
-     "uMV2hC2x3UHd1biQ",
+     "I6IjIuMCJ9.Retp4iJjTxbD5VdAzHw2iDeZyzP4YTJvgRuYedTYoulaaUrBVv2fty_KQo5kLDx3w78-fX"
+     "8h7BQdJEAbhiNJdg",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"second allowed tenant",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -362,8 +362,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiIwYjVkM2ExZS02YzJmLTRlOGEtO"
      "WQ3MS0zZjBjMmI0YTVlNmQiLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.t7Z25WfF"
-     "gu2vT86vPDt6VCXHcXidhjI3eGzpkWISt1n-0ImpH8AAu-Ab0ij6_F7sC3j9e4_tdu5uRkZJ7fesEw",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.EfMRQoih"
+     "F8fYyuJHRXjfCwskYqY3893DNF9POF1EAzslEE5fg9GewJxhL1L4bppPSin-2ozXhJ3D6wCfCoXTHA",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"escapes in iss and scp",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczpcL1"
@@ -372,17 +372,57 @@ static const struct jv_case jv_cases[] = {
      "OTQwLCJuYmYiOjE3NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
      "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
      "YwYzEzIiwic2NwIjoiXHUwMDQ1bnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjA"
-     "ifQ.iso5wBPmXvwUfpsHRRvXdV70Xy1D_ki91D1Ddj7M3Y28rmkqsZlSBmLSlRsEGYPFHTtZRks-UMOL1"
-     "c2TvnVSTw",
+     "ifQ.TEadttXsZ3z6emXWaOH5OriJAvqpzQctJVhBUzEi7XJFXLmj0amFmlXStmN9Tl1PjkrIL9f3utrhM"
+     "Xi7Aiucow",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"scp separated by an escaped space",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
+     "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
+     "MiLCJzY3AiOiJVc2VyLlJlYWRcdTAwMjBFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXI"
+     "iOiIyLjAifQ.G9LkxNqKIBNgA-v2AIiwtXmsHhEoQL9n01HKcSERAnm-wv3SaycTBmYt45yLSALl6dPsh"
+     "JxOrX2QuUArKc1R6A",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"scp with an escaped letter",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
+     "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
+     "MiLCJzY3AiOiJ4IEVudGl0bGVtZW50XHUwMDREYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0"
+     ".C_J3dFHv_Gi6QsSbDsZ3pb25KG933-Z5K-cQYT0QsNtY_86L9urpwWOhNmPIxU7U-b18ucX-plmQPSEr"
+     "FRqcRQ",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"escapes in aud (array) and tid",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOlsiYXBpOi8vb3"
+     "RoZXIiLCJodHRwczpcL1wvXHUwMDY3cmFwaC5taWNyb3NvZnQuY29tIl0sImlzcyI6Imh0dHBzOi8vbG9"
+     "naW4ubWljcm9zb2Z0b25saW5lLmNvbS83MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDcv"
+     "djIuMCIsImlhdCI6MTc1OTk5OTk0MCwibmJmIjoxNzU5OTk5OTQwLCJleHAiOjE3NjAwMDM2MDAsInRpZ"
+     "CI6Ilx1MDAzNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNT"
+     "ItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJ"
+     "lYWQuQWxsIiwidmVyIjoiMi4wIn0.IxqNO8kL19H4raTHpDvY9-epyh3vkzneuqUED-3uHGxowPY9kg5F"
+     "iFLIoNTvFttgA9NZvodgesECTQkYtU7a2A",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"scp glued by an escaped tab (no separator)",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
+     "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
+     "MiLCJzY3AiOiJvcGVuaWRcdEVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ"
+     "9.PklkT7UBbIET-89Ay-D6spci8nuqOIuv30_OETm17BBvQZ9E2V6Y2p-Y1P_haajJCTQKuwW9plSepK-"
+     "A_q9baQ",
+     JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"exp 299 s past, within skew",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_OK, 1760003899LL, 1760003600LL, "ok"},
     {"exp 300 s past, at the skew",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -390,8 +430,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_OK, 1760003900LL, 1760003600LL, "ok"},
     {"nbf 299 s ahead, within skew",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -399,8 +439,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_OK, 1759999641LL, 1760003600LL, "ok"},
     {"nbf 300 s ahead, at the skew",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -408,8 +448,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_OK, 1759999640LL, 1760003600LL, "ok"},
     {"largest token, 3072 characters",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QiLCJ4IjoiYSJ9.eyJhdWQiOiJo"
@@ -448,8 +488,8 @@ static const struct jv_case jv_cases[] = {
      "ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZ"
      "mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZm"
      "ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZ"
-     "mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZiJ9.QFIZS7fauFD"
-     "m28ddOdUSklu1KjicAVpsPJ4Qjmq4Bury72Wrt94YQsZHtIMRU1AdziXuXfemSSbH3Rb1EevCiQ",
+     "mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZiJ9.OEaFikEQk_o"
+     "7LWtHbRcFl1SbUfY9DhHBMfHVdnKk9CkPgLd9QhC8QmAUYjroo17991UVxFn347qkVVvfNqxvGw",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"claims of exactly 96 JSON tokens",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -460,8 +500,8 @@ static const struct jv_case jv_cases[] = {
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJ4IjpbMCw"
      "wLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCww"
      "LDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwL"
-     "DAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDBdfQ.5Bc4hUY5Yb2sSSRmgXCMWuEoFRS7Cdf5Df2jGk-yE_4"
-     "2FmaY-HHYaKkeQBkuDAyxiyzQaupIBWIgjNGiEish2Q",
+     "DAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDBdfQ.nUkHsi0Od4bY5hypL3eY8SqYleXktzBRid9bj5OrYU4"
+     "HeG95dGdK-aHQ4_S5GfJEvxBC9TpFTHBK_MZknUQeyw",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"header of exactly 512 bytes",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QiLCJ4NXUiOiJoaGhoaGhoaGhoa"
@@ -477,8 +517,8 @@ static const struct jv_case jv_cases[] = {
      "FmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCw"
      "iZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDci"
      "LCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlb"
-     "WVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.5W7NdcZZACAAotIyHB1hWq1fLTsZDS2"
-     "GdMIzqcm5fys9pWKT-9zvS-bnJpNeYXR2DOzOiEmzYLhf5gIx3fYi8g",
+     "WVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.3dwNUAuaMWHSL-8KrLROTXukYmXKV7i"
+     "OnJ8E0_SS0TyPl4FOCCbRTZJwekM7fDkeYu4nNykmTfbFq1ET7Ea0Lg",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"unknown claims and headers ignored",
      "eyJhbGciOiJFUzI1NiIsImprdSI6Imh0dHBzOi8vZXZpbC5leGFtcGxlL2tleXMiLCJraWQiOiJlYy0yM"
@@ -489,8 +529,8 @@ static const struct jv_case jv_cases[] = {
      "YWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4Z"
      "jBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJub2"
      "5jZSI6Im4iLCJhbXIiOlsicHdkIiwibWZhIl0sImNuZiI6eyJhIjp7ImIiOlsxLDIuNSxudWxsLHRydWV"
-     "dfX19.sRWRqX1KdZr64QwZ1gXNnH8Z8AwvRvSbEeV20-DDqOwIFTROeS7erom5nQBlFhwiiTy4MaqngPV"
-     "5xLC06_tXJA",
+     "dfX19.4rYMwxSgzarjW6m9znCntwgT8R_66DsW4K9ywuxuTyF89KK-yade2PJ7zbEB9tvnIIbdoLXrdkx"
+     "NNOYq8k4Uzg",
      JWT_OK, 1760000000LL, 1760003600LL, "ok"},
     {"ES256 signature, one bit flipped",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -498,8 +538,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt9eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ8rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "ES256 signature bad"},
     {"RS256 RSA-2048 signature, one bit flipped",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL"
@@ -537,8 +577,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDA3MjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "ES256 signature bad"},
     {"RS256 payload swapped",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL"
@@ -559,9 +599,9 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.MEQCIDqX"
-     "MT1tpBolAvN5NW8s6sST3qGd0ou4yNsqoBVrnKaOAiB5vz1M1GDzDu0JI82kC8_DAA-7aPTaH9eT-HqL0"
-     "5kg3w",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.MEUCIGCr"
+     "OFpgLr4Q03vyHj6PwBKomHxJEJfksg5X93wf4etFAiEA_7Ea3frQmvn6-u96ijpAgVILqflCLFnhBDPwN"
+     "QSrt-s",
      JWT_INVALID, 1760000000LL, 0LL, "signature length"},
     {"ES256 signature all zero",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -699,8 +739,8 @@ static const struct jv_case jv_cases[] = {
      "hdCI6MTc1OTk5OTk0MCwibmJmIjoxNzU5OTk5OTQwLCJleHAiOjE3NjAwMDM2MDAsInRpZCI6IjcyZjk4"
      "OGJmLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05Y"
      "jIxLTZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlci"
-     "I6IjIuMCJ9.90AhKT1cFbgmkUTR2e6VxhRgd9vhZ0Gvffi2wftf93FhpNJ6aa1D48Nms9F_ZVxELvjvEe"
-     "UYJUoHHCRs_aXTzw",
+     "I6IjIuMCJ9.ffGVHAxITHID6xFcvuMLtR7mlvxnufmQZ_0A6oF2_8idbUwFcJ5BWZ1RHE8R22v5_WiDm7"
+     "pzSdhSYiq7HFkciA",
      JWT_INVALID, 1760000000LL, 0LL, "iss wrong"},
     {"iss with a trailing slash",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -708,24 +748,24 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAvIiwiaWF0IjoxNzU5OTk5OTQw"
      "LCJuYmYiOjE3NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmL"
      "TkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYz"
-     "EzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.6u6Ouyc"
-     "CqV5PzDNhRTeGS9mPaoUU1VNlHGVGVMhY6--0fg2p30K92c7TAGp4Z8GBoisLa33-fbIogmlDYY6sIw",
+     "EzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.ECj_m3k"
+     "NwOroaKkKG2g5ifR8I9gCszj-Vt6ZtamgYhLm2fl7HHKS6aCzCjwgOWFIYYNxZxnEg8A1gdnQFQ-TiQ",
      JWT_INVALID, 1760000000LL, 0LL, "iss wrong"},
     {"iss missing",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjo"
      "xNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQi"
      "OiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hb"
-     "mFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.OtqDwBrti4h-J5444mBIVra0KCokAyAAGgewZUq"
-     "eRHthTOvnvDJ5lb0tDCMul6NJt5y-G8oNTwhzlL1BMvVFgg",
+     "mFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.FnrX8iX-Y1NPWSfO6-h8NVKixRD2YQNuDx_QfPD"
+     "B9reUFUOY7i1KRofz3RPLYLLSs-xn_C1yQa6wDsKjDpmf_A",
      JWT_INVALID, 1760000000LL, 0LL, "iss missing"},
     {"iss a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOjQyLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk"
      "0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRi"
      "NDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpd"
-     "GxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.O2fdj69KrEW9Y7T8XXjxFvx_cn0"
-     "2TTrmv6b6PPJK7GFMmagcYksM28eC3Vl3eIlBaLLhPlpvLVt_p917hALl9A",
+     "GxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.1m2WfDfHF-0ACfHSAyVu50xn5dD"
+     "ApazZyLy71jK8YPhGDzG-befhbc_X5P7L6s9xppOEfdQ-itiLBEMP7EMPOg",
      JWT_INVALID, 1760000000LL, 0LL, "iss not a string"},
     {"aud string wrong",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJhcGk6Ly9vdG"
@@ -733,8 +773,8 @@ static const struct jv_case jv_cases[] = {
      "xYWYtOTFhYi0yZDdjZDAxMWRiNDcvdjIuMCIsImlhdCI6MTc1OTk5OTk0MCwibmJmIjoxNzU5OTk5OTQw"
      "LCJleHAiOjE3NjAwMDM2MDAsInRpZCI6IjcyZjk4OGJmLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0N"
      "yIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05YjIxLTZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bG"
-     "VtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.edT-TDh2X3Cp2xjI6wBijnEHInN4o3"
-     "yNokEioSaNVQHROMH9cnbCCWSTyvV2zzfjdbuvkAB7uYmQFp68wDh6HA",
+     "VtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.mA2PVYd_H7ivttCWx7ec_SKD67KF4X"
+     "Nrq1tXCqd3k1BPvTz76ehTzR89TBZG1tddQEAEFBHGYrweqjIT09FMXQ",
      JWT_INVALID, 1760000000LL, 0LL, "aud wrong"},
     {"aud array without the audience",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOlsiYXBpOi8vYS"
@@ -742,8 +782,8 @@ static const struct jv_case jv_cases[] = {
      "mLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0Ny92Mi4wIiwiaWF0IjoxNzU5OTk5OTQwLCJuYmYiOjE3"
      "NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y"
      "2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYzEzIiwic2NwIj"
-     "oiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.Z9BFKriPpGHKlKSMaq8"
-     "J5NQWRV4NbZ7la34zWYmu1hfZqw32Et2ktNpgIW4I-d2pvliSrhe-PO9NGeMTXmV1PA",
+     "oiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.wCAXHehZMSCO_t2IHiu"
+     "lnQq3OS-XvGfDmozr71-Jpv2ja6F8TvYjfX0YVGVdaNqOICPVI-s7Ecx_lkqhV1fdqg",
      JWT_INVALID, 1760000000LL, 0LL, "aud wrong"},
     {"aud empty array",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOltdLCJpc3MiOi"
@@ -751,8 +791,8 @@ static const struct jv_case jv_cases[] = {
      "3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYw"
      "MDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1Z"
      "jFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW"
-     "1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.AbFPLhH6Q9RnrjDWuZgVXd-kiIc0umz6yVCAQD7G3NOw"
-     "DgabCwVrEN3HyaR2hRcmquRuiROqfNTB7ebhy5nljA",
+     "1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.UYi47lhaMv7BzIAI2EX-QCB36gsoLdhF9n4XCj-blYld"
+     "ZBjzfRUNlGs5cUFmwsIpm0DnyL0YReo7Gn6z_JebpA",
      JWT_INVALID, 1760000000LL, 0LL, "aud wrong"},
     {"aud a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOjcsImlzcyI6Im"
@@ -760,8 +800,8 @@ static const struct jv_case jv_cases[] = {
      "jZDAxMWRiNDcvdjIuMCIsImlhdCI6MTc1OTk5OTk0MCwibmJmIjoxNzU5OTk5OTQwLCJleHAiOjE3NjAw"
      "MDM2MDAsInRpZCI6IjcyZjk4OGJmLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmM"
      "WIwYzUyLThkM2EtNGM3ZS05YjIxLTZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbW"
-     "VudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.48v04XmCX3HdWd7gKxqzP24-k-gHSkbES5MrKOO3-dfj5c"
-     "XIZ3BRIJH3JSrJu8t5a8UJQk0uERUyhq3-zOLkjQ",
+     "VudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.OU0uiit4UPhZYWfgtjNtApRraOJa7_gudsRSSea3OhAlVx"
+     "Ra9ouFLDEXNnk_GzuMFGnNxCbM6lzw7lm5-SJHJw",
      JWT_INVALID, 1760000000LL, 0LL, "aud not a string or strings"},
     {"aud array with a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOlsiaHR0cHM6Ly"
@@ -769,9 +809,9 @@ static const struct jv_case jv_cases[] = {
      "uY29tLzcyZjk4OGJmLTg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0Ny92Mi4wIiwiaWF0IjoxNzU5OTk5"
      "OTQwLCJuYmYiOjE3NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
      "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
-     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.DFE"
-     "FXKk9DBXwHhWaSMBS1K4W7NodUF4pjtBAo1sveVnvNLufNkurXfSsPi-gs44tllUlp6-iV3EgYVdL7XBA"
-     "1A",
+     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.Byb"
+     "T-5hi6oL6ONa4pfETTnCaTYer8-SzxIDSinORjY6mziiyt1xDRDPVQngX5ZgbBJfaLsM3zYpGG2vfq0LG"
+     "Jg",
      JWT_INVALID, 1760000000LL, 0LL, "aud not a string or strings"},
     {"aud missing",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2"
@@ -779,8 +819,8 @@ static const struct jv_case jv_cases[] = {
      "3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0"
      "aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04Z"
      "DNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC"
-     "5BbGwiLCJ2ZXIiOiIyLjAifQ.lo4i091DLjSVKYPndfg5BrFhrWWrJhwdpPn8VhLfLh6RrHi0HsYXOJRi"
-     "QRYlpQHshsG9E8tZBj92TSoLw9ToeQ",
+     "5BbGwiLCJ2ZXIiOiIyLjAifQ.cW9R-3t1RM_qTmvxLF9PdpUksd9mzZiZCBx8Ix1OJRXdMgQ1OyevKlT-"
+     "SQgcFINpF-UUp8gRO6s3aMpNsEYVcg",
      JWT_INVALID, 1760000000LL, 0LL, "aud missing"},
     {"exp 301 s past (expired)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -788,8 +828,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760003901LL, 0LL, "expired"},
     {"nbf 301 s ahead (not yet valid)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -797,8 +837,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1759999639LL, 0LL, "not yet valid"},
     {"tid not in the allow list",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -806,8 +846,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiIxMTExMTExMS0yMjIyLTMzMzMtN"
      "DQ0NC01NTU1NTU1NTU1NTUiLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.OxjCQwnp"
-     "T9s7732lmAtRPooNQhhi5WRL6bHhBqzB_Srphr2jaBcSTUe4PrQNjvIyjTHlYNnCkP0k6pYFR3Xriw",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.EV7UrM8B"
+     "uTY5ODEzKUr6OhwXEe83kExejhe12UoKu4gDEGzKOgxOmkRI23ugotVHNQbJjwHk6xgpY6-hD8wUwA",
      JWT_INVALID, 1760000000LL, 0LL, "tid not allowed"},
     {"tid upper-case",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -815,8 +855,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MkY5ODhCRi04NkYxLTQxQUYtO"
      "TFBQi0yRDdDRDAxMURCNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.aMkDv3-B"
-     "rN9yMiUM1kTGbenG6pUqPFbMuOBrccotH58A00PSkaM1_6ZpO6jv9nvCgXKJUUr2M1Y_Kx68b0w_hw",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.pDFITigy"
+     "Rt7mIAhDgIJyu_uxNdQF7f-m2O3-Dg1DrCXMEhSii6PqVOjCsnjnRxkhNlGy5EggkmS5h5r24_7r9g",
      JWT_INVALID, 1760000000LL, 0LL, "tid not allowed"},
     {"tid missing",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -824,8 +864,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtO"
      "WIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZX"
-     "IiOiIyLjAifQ.IujuGrEfxyblzyc9IV-NoeEXPLP-GpPIuDM_FC-_rBEhlPkAEAPkZA0GuBxEKv7D3ma-"
-     "n4cllkrBfUanHiQ96g",
+     "IiOiIyLjAifQ.kR84cT4ck0hUNEU9FdvqArlPmXI4m4YcBr4JnEBttkspsMiWCnT5KcUsnRYEYJ3jFX79"
+     "uaqVJUpKCcOF42tMKQ",
      JWT_INVALID, 1760000000LL, 0LL, "tid missing"},
     {"tid a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -833,8 +873,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOjEsIm9pZCI6IjVmMWIwYzUyLThkM"
      "2EtNGM3ZS05YjIxLTZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLk"
-     "FsbCIsInZlciI6IjIuMCJ9.-biAJIgZDkWCvyzVne7APMf79yliddIhUQ7Vx2YrUjA3-i9F-SD6RSpZvs"
-     "zD0cTHyni3XyNyiSIN8gHjlyhPeQ",
+     "FsbCIsInZlciI6IjIuMCJ9.ZYyMwl78LEE8eY_tRD6NBPKl2DXs41WXhfHD7I-JoGMa7NtjRVi_bmWUhr"
+     "zJIChkd8m2U9HfeJPIy4aW5yzssg",
      JWT_INVALID, 1760000000LL, 0LL, "tid not a string"},
     {"exp missing",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -842,8 +882,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3I"
      "iwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYzEzIiwic2NwIjoiRW50aXRsZW"
-     "1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.NJkmblZToZQHdmlLB5_KhJ-hbr2j21p"
-     "NELyOJYuRZnqaU2c71LpAtOYMy5UWJMnAlheeMQGn5toRcdSZTcl6pQ",
+     "1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.qh7_wDoVFsf2AJnHouWm4DEA5p-WoXn"
+     "h_6PK2cmDJXIkcrXz2-LSAOmGaXQVMyr9MlBRadmPJSK0FFiHHzshrA",
      JWT_INVALID, 1760000000LL, 0LL, "exp missing"},
     {"exp a string",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -851,36 +891,86 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoiMTc2MDAwMzYwMCIsInRpZCI6IjcyZjk4OGJmLTg2ZjEtNDFhZ"
      "i05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05YjIxLTZhNGQyZThmMG"
-     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.39AzOS"
-     "YOENUpaqSuEJQ_-FiPoZ26RMUuno8n-W2ve5HrPsduB-YURUWvHkiBhJNA84Oe00VjyCPYwCM969bokg",
-     JWT_INVALID, 1760000000LL, 0LL, "exp not an integer"},
+     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.InTQjJ"
+     "kqvDY2DOPfqvg-2FCHxHMsX4-64GDNQSLraPSzulm9THXWvFlNanz3ZgkiuxVRPMu_oZkm2Qeh6fBWTQ",
+     JWT_INVALID, 1760000000LL, 0LL, "exp not a number"},
     {"exp null",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjpudWxsLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZ"
      "DdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3"
-     "AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.kbGmwSoeY1f1Uwyz"
-     "hheB1nc07XOgQ7m_rLCnbim-KT3pD1-LqrG5Up5Aq9RuWi-feSRrz8LjnIbVnC-mFfMK9w",
-     JWT_INVALID, 1760000000LL, 0LL, "exp not an integer"},
+     "AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.NBXUwZlWkLUCWqRC"
+     "vzmaNUUMuDgDtDFJbGwWBX7mCn5ZCUXq1ev6y4ALdyqJhbsSG-19ExUSFyTm-F405Gt_lQ",
+     JWT_INVALID, 1760000000LL, 0LL, "exp not a number"},
     {"exp 1e10",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxZTEwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZ"
      "DdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3"
-     "AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.cdqzv7euaD4KsV86"
-     "j043HZ84TwyzipWw9FYhqETEcIA-fZZ3xGBf7Yy7Y1AJy-ZdtcnTe4cCrgVeQASySAfYKg",
-     JWT_INVALID, 1760000000LL, 0LL, "exp not an integer"},
-    {"exp with a fraction",
+     "AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.oSDaKXN7UstWBg0I"
+     "nsTtK8jV_vsagod0gMiAnRmmT1RL0dHqKeEL1RiBWkbTJCajbYMG6YciAdZKkq8ZV59isQ",
+     JWT_OK, 1760000000LL, 10000000000LL, "ok"},
+    {"exp with a fraction (rounded down)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLjUsInRpZCI6IjcyZjk4OGJmLTg2ZjEtNDFhZ"
      "i05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05YjIxLTZhNGQyZThmMG"
-     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.hjRezQ"
-     "vn05Dv_VUXyIUCPOr-SpNPVGV3Wxsj4ArjoaUNIaJXZWjYRE0GswLwEGd-WD6ZO-nFlnX7VHtHKxFhtg",
-     JWT_INVALID, 1760000000LL, 0LL, "exp not an integer"},
+     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.xJ_sBm"
+     "MO-MbgFfPxTmXtjOaNU5CeC1sOElntamSMnDLTkGXLmcGuLG89tEcTxfIinAt9cEpUUnuJJ-sSaejnHw",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"exp with a fraction, at the skew",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLjk5OSwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
+     "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
+     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.lyr"
+     "JT5e8CjetZjUosB4D0BCR87JL0-3LFef0ocxkRxKsPPQMTx1FCISVo9XDaopYQxFAqHFrhasbFir7LZCb"
+     "Kg",
+     JWT_OK, 1760003900LL, 1760003600LL, "ok"},
+    {"exp with a fraction, past the skew",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLjk5OSwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
+     "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
+     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.nJR"
+     "amC55lOnDEl_1yCxLl8-Ovw65OZWfHGXidgoMejoJeA7QfBK4KLnKY9Kec3g55ZlzDTYbzT2mxWij0q_Y"
+     "Zw",
+     JWT_INVALID, 1760003901LL, 0LL, "expired"},
+    {"exp as mantissa and exponent",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxLjc2MDAwMzYwMGU5LCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxY"
+     "WYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4Zj"
+     "BjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.ZGYa"
+     "NWpHbMd1NHlXalXJisiq6Nq4-hWiFQeXz71mIAKlI3CHYHyjBHLRPVTS2RjPJCGdbwysrEb95GW06BeTv"
+     "g",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"nbf with a fraction (rounded up), at the skew",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MC4wMDEsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
+     "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
+     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.baQ"
+     "4OMnZ1cPcgyHY_SZmRp7nfD2_KmWred-a59dsGOMpGXue0drusLVlhA6UpNa84ZB3S2-CvEUVxUH_u837"
+     "Kw",
+     JWT_OK, 1759999641LL, 1760003600LL, "ok"},
+    {"nbf with a fraction (rounded up), past the skew",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MC4wMDEsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00M"
+     "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOG"
+     "YwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.gRd"
+     "UNw9hrBBmdqK-06eg_epRwRA9bZOAOiAMLXCbHkdeU5WCpvMQjOJ3mcjbefBm3CT3CGE72y1fNd1WkKCS"
+     "ig",
+     JWT_INVALID, 1759999640LL, 0LL, "not yet valid"},
     {"exp 99999999999999999999",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
@@ -888,8 +978,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjo5OTk5OTk5OTk5OTk5OTk5OTk5OSwidGlkIjoiNzJmOTg4YmYtO"
      "DZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNm"
      "E0ZDJlOGYwYzEzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4"
-     "wIn0.Y1PtN3cRXeF1bjNXcQp959K7Hi6e3dx1jlMWud8LRb2sOiM9XbJtKViVkt1hlsxzWOC515UHCF7d"
-     "NUOpM6hPsw",
+     "wIn0.j6M2kwC3nYpzmzTbhCxOHU9jLxZzg-ajJTrrPEgTNafbr7vTqoVtUnXD7hz1onYKXKKL6zWvfo91"
+     "h1KycK_P1g",
      JWT_INVALID, 1760000000LL, 0LL, "exp out of range"},
     {"nbf a string",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -897,9 +987,9 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6IjE3NjAwMDAwMDAiLCJleHAiOjE3NjAwMDM2MDAsInRpZCI6IjcyZjk4OGJmLTg2ZjEtNDFhZ"
      "i05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05YjIxLTZhNGQyZThmMG"
-     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.JYMvCO"
-     "nHH8cS-i3Z8TCwZwWbZFjorRVK4IZvl9F11cBkP5FM0QRNljdh3ranhIMwBO_bbNuNYERg0yArGvKdBQ",
-     JWT_INVALID, 1760000000LL, 0LL, "nbf not an integer"},
+     "MxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjIuMCJ9.6go54u"
+     "WWUK1tEVIm6KmMNF4ltPT_AmOJK14s35t4joBAfClVXJaYjDMIHe9IKt129PBuLHb2J0AZpKREW5Ip9g",
+     JWT_INVALID, 1760000000LL, 0LL, "nbf not a number"},
     {"nbf -99999999999999999999",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
@@ -907,8 +997,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6LTk5OTk5OTk5OTk5OTk5OTk5OTk5LCJleHAiOjE3NjAwMDM2MDAsInRpZCI6IjcyZjk4OGJmL"
      "Tg2ZjEtNDFhZi05MWFiLTJkN2NkMDExZGI0NyIsIm9pZCI6IjVmMWIwYzUyLThkM2EtNGM3ZS05YjIxLT"
      "ZhNGQyZThmMGMxMyIsInNjcCI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCIsInZlciI6IjI"
-     "uMCJ9.gCLO0X1JZOXswME4O1UUtv57CFyN114cUy-rAxLaOowuR8pQSOTCtN2S5p3D-wgVghRO1NQpbGT"
-     "Z3mOQXXU_jw",
+     "uMCJ9.B2DiJSlHzDQ0SHEeOutU4yFBFsTE3Y1zMbz8rnZTw_CCXDn7NqsdF10UxB5oYRWPCC_fGr8jqkB"
+     "PJzDsIqQEDQ",
      JWT_INVALID, 1760000000LL, 0LL, "nbf out of range"},
     {"iat a string",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -916,26 +1006,35 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOiJ5ZXN0ZXJkYXki"
      "LCJuYmYiOjE3NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmL"
      "TkxYWItMmQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYz"
-     "EzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.5PPtMeM"
-     "VQ6_m7-gMEFEu67BkXBOBhhZT8yQnoOOdC7lXo5sg6cLv1z8mnN_3I5rKP-5WLVx96RMIgKxpWk3bMg",
-     JWT_INVALID, 1760000000LL, 0LL, "iat not an integer"},
+     "EzIiwic2NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.UFT7AaM"
+     "jOrAxQW-ovkDdp2zdwycQmycl9bGsxobqiR9tvDd4EfohX8wYIW225Y0nj7iolzFOcjfyahBwIfICXg",
+     JWT_INVALID, 1760000000LL, 0LL, "iat not a number"},
     {"iat 1.5e9",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjEuNWU5LCJuYmYi"
      "OjE3NTk5OTk5NDAsImV4cCI6MTc2MDAwMzYwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmLTkxYWItM"
      "mQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYzEzIiwic2"
-     "NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.okM7hG7az2E_U6i"
-     "hnplDBqng3UkbwjtW9aaeOpPa1kjV2kqYg19zLbnIbIK9f_mMTzavnk3k6iAHPA61Rl6H2g",
-     JWT_INVALID, 1760000000LL, 0LL, "iat not an integer"},
+     "NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.szPtK6-ZVuHM66y"
+     "Rf0qAJ2MTXWCdW3vWO--En6BALy44RnU3f069fgLTvg1dLkdkml59DcMqszE6vj7etlKL-g",
+     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+    {"exp 1e400 (out of range)",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
+     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
+     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
+     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxZTQwMCwidGlkIjoiNzJmOTg4YmYtODZmMS00MWFmLTkxYWItM"
+     "mQ3Y2QwMTFkYjQ3Iiwib2lkIjoiNWYxYjBjNTItOGQzYS00YzdlLTliMjEtNmE0ZDJlOGYwYzEzIiwic2"
+     "NwIjoiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIiwidmVyIjoiMi4wIn0.LVZVaZkL8GV206e"
+     "v9niz-Aidu2dEqho2-3s_c38z9_3q52Jyzh8Xrum-pVQ0oBqK3EKKZpWLzddZSeRhJGdUYQ",
+     JWT_INVALID, 1760000000LL, 0LL, "exp out of range"},
     {"scp an array",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOlsiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIl0sInZlciI6IjIuMCJ9.PgeCxA"
-     "yEyHsaMB5Ujm_3bULptD0x8SVqdkeveA4itrtIP6dRza24EE4w77z9DJoelf4R3sG04lV75mN_XRGgsg",
+     "MiLCJzY3AiOlsiRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWQuQWxsIl0sInZlciI6IjIuMCJ9.SR9A8v"
+     "dCr8Po6RIolT2lBeOn08DSjdkFdh_rbikQfxiTNxg1_2qBM2Aqt_5elD1XY6KTvPbt2HKHsKErEq9rgQ",
      JWT_INVALID, 1760000000LL, 0LL, "scp not a string"},
     {"roles a string",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -943,8 +1042,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCJ9.8iCcM1"
-     "Fsx4-y8qcgbfyQ8vRt2mdfT7UNJgx7tac0PJ615kD_s9onF7av8lqla6OM5zfsvucc0HtgqHbQwrVtyg",
+     "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6IkVudGl0bGVtZW50TWFuYWdlbWVudC5SZWFkLkFsbCJ9.yfJgzZ"
+     "kHo089MAmv5ffpLhMrZpWRUglHvRMo0tHtHW267Oi82JInAfcDiJNC16nGxIA_C_dbUphXLI6BZZyLKg",
      JWT_INVALID, 1760000000LL, 0LL, "roles not strings"},
     {"roles with a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -953,8 +1052,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6WyJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLDVdfQ."
-     "fgChFj30gcjd3h3yqiUXkYqw9rAJ1U_Gwxrvq_wfBtgX67YcBEBfemXvww8z32Ewdh44QgvB4Apbd1Cin"
-     "SU4gg",
+     "iniQ9-BcqucaIbDgDZi8Yf5kAqnBWsaBAKSmpTEWvuGln9qxrU7hY5NFE03PpRYLJLmf-A6K-kTdjDpHU"
+     "7HITQ",
      JWT_INVALID, 1760000000LL, 0LL, "roles not strings"},
     {"exp far future (int64 max)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -963,8 +1062,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjo5MjIzMzcyMDM2ODU0Nzc1ODA3LCJ0aWQiOiI3MmY5ODhiZi04N"
      "mYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YT"
      "RkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjA"
-     "ifQ.Ha8WNGnmoNCIul3M9N7qP4Wxw1t5tp3XNjzysplxcBFj79eu1fEkkn_Ondo4NNhDcbNzRBrjNykns"
-     "yb6hDpv0A",
+     "ifQ.Y-2Du1CgzltQL2BQJx1q6fpg41cglprVCe222gCxfb4-bCs1VrRmI1rSwEvxnm1Fw8_iLmBB_3bwt"
+     "rYvBIAQHw",
      JWT_OK, 1760000000LL, 9223372036854775807LL, "ok"},
     {"alg none, unsigned (empty signature)",
      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb"
@@ -997,8 +1096,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.BaEDOSw"
-     "PPBgRIG4QGavZRufk7Kh2q7HSooGG1RHnFP3FTkSKXf8GHjM0mfThyuVpspfgsQvTLs6UDUtf5qpfmA",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.VuTmaKE"
+     "pGFlwIo1avKQ5NbeL-zm9weLxOBgVknnhtaC4hb2bP-Gfq1g2nOQyUDX_cLbwqKVNBztM4bfT7dIZQg",
      JWT_INVALID, 1760000000LL, 0LL, "kid's key has another alg"},
     {"alg RS256 with an ES256 kid",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1019,8 +1118,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.mdsTS_lC"
-     "7V3M1Yz0kTx88Dt9Z4t5Mh5GDLDYcSjlkv3F1z0ZP-B09lStyFXz23nBEUMCL7qoXswc2nGJfEV7wg",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.eXsR1YcU"
+     "t9L63iz4Deei_G0rSkMs1qHg0d5aGq8N6is_VBpjlzE32reZS5kyEC1IBNNTOaZgUshPRkpGB_xw7g",
      JWT_INVALID, 1760000000LL, 0LL, "kid unknown"},
     {"kid longer than 64 bytes",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6Imtra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra"
@@ -1029,8 +1128,8 @@ static const struct jv_case jv_cases[] = {
      "mOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5i"
      "ZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhY"
      "i0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLC"
-     "JzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.osR0vZYAjQEF"
-     "6R05tCBvKxUqaDeoBVOD57XXPGhSkHO8w2y54GdUmSQsB1x6iYXL5lYOLSt3-HvJ_896GqBVEg",
+     "JzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.pEmihssrOFrb"
+     "B_WfKmztcBuTGKY-EI1TB_mS4RijXMJ8ficyYE0ps195OphzmfK9NRKszDCyr3KL4QYhCHnmuA",
      JWT_INVALID, 1760000000LL, 0LL, "kid unknown"},
     {"kid missing",
      "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5j"
@@ -1038,8 +1137,8 @@ static const struct jv_case jv_cases[] = {
      "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MC"
      "wiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDc"
      "iLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxl"
-     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.FXjLCS8ky1AaMpAjzTIMQKCxeM2xw0"
-     "eYLlKMmFBaW70cAI_JTTVdFdYgHQz_IztpHFUJU8kVE74xRdYUfzpDXQ",
+     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.vstNzNZ-vJ46dgd15HR7tfdPdhPNq2"
+     "QWn17eagq2Vn99fysxsLTKmnP2PK7BjV6arLbdHfIo5DOQY_XD8sDRLg",
      JWT_INVALID, 1760000000LL, 0LL, "kid missing"},
     {"kid a number",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6MX0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iL"
@@ -1047,8 +1146,8 @@ static const struct jv_case jv_cases[] = {
      "kxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXh"
      "wIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJv"
      "aWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVud"
-     "E1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.CpGHqYgo_B9h6z7pcrzCudHd8-Fdv32wb3b"
-     "GqGc1ZVCyXyxbT4f7aZzPsB9nS73k_O-3mJjLBZULVjLZ5k5KSQ",
+     "E1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.3Z23yy5U7WzXKasxxuNjpFICIYrUdc003Ej"
+     "RPIbk7oPUqn8ozGuSFKZF65eNdszQz-_p7G2uqkdHp7sSMFTbFw",
      JWT_INVALID, 1760000000LL, 0LL, "kid not a string"},
     {"crit present",
      "eyJhbGciOiJFUzI1NiIsImNyaXQiOlsiZXhwIl0sImV4cCI6MSwia2lkIjoiZWMtMjAyNSIsInR5cCI6I"
@@ -1057,8 +1156,8 @@ static const struct jv_case jv_cases[] = {
      "YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQ"
      "iOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNh"
      "LTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5Bb"
-     "GwiLCJ2ZXIiOiIyLjAifQ.CQy7CVLv8XJKKewBX_EJVGQ-8d9MHrAKm5c8fgFCwzb2fvpDgdIJAC-BHDZ"
-     "RZflwtGc_iUQg21yFqFUH2YtZqg",
+     "GwiLCJ2ZXIiOiIyLjAifQ.ZVce_wiTy9MG8hfsCFfC86_RgFNVksvWHwp9QCt9P1pbDcZg1vvwG8Lty8j"
+     "azdrgBf_IXe08lMOZ7vGy9KEj6A",
      JWT_INVALID, 1760000000LL, 0LL, "crit present"},
     {"crit with b64 false (RFC 7797)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QiLCJjcml0IjpbImI2NCJdLCJiN"
@@ -1067,8 +1166,8 @@ static const struct jv_case jv_cases[] = {
      "YjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwL"
      "CJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi"
      "04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmV"
-     "hZC5BbGwiLCJ2ZXIiOiIyLjAifQ.mjTIt3iNqPsxIwN3t0Ods6i2dq5UgxisFoj2OPzzFNRQIOSO7ouK3"
-     "6j4pXGUGu5GTxM_kvpQhXNSMplsdko4eA",
+     "hZC5BbGwiLCJ2ZXIiOiIyLjAifQ.mJKdLcIj8Mf7uQQzNd2UfiVFUMRW51IVdlCavIt6W2NjhovFklbh9"
+     "QIj8KomrgVfEI1N1-CcjxrOcyuZC89Xpg",
      JWT_INVALID, 1760000000LL, 0LL, "crit present"},
     {"alg missing",
      "eyJraWQiOiJlYy0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29md"
@@ -1076,8 +1175,8 @@ static const struct jv_case jv_cases[] = {
      "00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk"
      "0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRi"
      "NDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpd"
-     "GxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.aaHpTzjZA4AkSUTpYl21dtz5tuY"
-     "pFHaxCxt75sypZqNQIsNzJbdgZrTVtBcp9ROXJUaqHaS95RMuD83LcUgE2w",
+     "GxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.BojUNEFjv-3t3qMJbiQ8wP9gqhl"
+     "cY9-3dD2MEPLONOAt46ckDPLJlSEleK2dsLOAGuKhXYMAuv9ZDggsxb6nTA",
      JWT_INVALID, 1760000000LL, 0LL, "alg missing"},
     {"alg lower-case es256",
      "eyJhbGciOiJlczI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1085,8 +1184,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.gmCqN6UU"
-     "dp6kSr5o7t2_WG9CnGn42VzqVpZqSF8gu41GW6MrsrGQtUhbWX-nTmAVO0ZKz7iS6PDAOixDVKjm7w",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.j_aj4y7j"
+     "QdSaJQ2j9OmlDls6Pkdv2cw1BA1IBa7PjNgCiJnouqFuiLrIacL2YrGlFgi090G27x0NgAvBQTfpzw",
      JWT_INVALID, 1760000000LL, 0LL, "alg not ES256/RS256"},
     {"alg PS256",
      "eyJhbGciOiJQUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL"
@@ -1107,8 +1206,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.yMMf9lcV"
-     "6xFtSHziscuaif7-WatwmmSt3fboHbGhp36m2bIX6sTpC4AUAd94ig2Di5tB2X4cyRVpOAqKXqhDAQ",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.P6nfBB7g"
+     "-7eR9J_lyciP8m_dS56FFp_X_VyY3o8MsWx5T_azNwPGlnzD3ADG1reoypTwPpK-6W5syJ3Qov-ypw",
      JWT_INVALID, 1760000000LL, 0LL, "alg not ES256/RS256"},
     {"alg a number",
      "eyJhbGciOjI1Niwia2lkIjoiZWMtMjAyNSJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5j"
@@ -1116,8 +1215,8 @@ static const struct jv_case jv_cases[] = {
      "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MC"
      "wiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDc"
      "iLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxl"
-     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.HcdrOV3vg5AtNTNSHG1s7gVCTiwUD4"
-     "DAMG1YnX6gRu2ZQjJULEym0xF-l4t_HmEc2UbDC-WCUCYsAnFhjkyAQg",
+     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.N-VG7dHbzdPo7NIBCRN62YqAtj42m4"
+     "IGLPen4nkaeS3QZExjVeDR_w2vkumsCz0aOvTqZbeEIukSLsn5SOn-kg",
      JWT_INVALID, 1760000000LL, 0LL, "alg not ES256/RS256"},
     {"typ JOSE",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKT1NFIn0.eyJhdWQiOiJodHRwczovL"
@@ -1125,8 +1224,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.t1vDdNQ"
-     "REniQvZQO699T3my0ZMKbUDFUZnoLPR6-4dOcahWjWBXkls-X5d5wa4BW6AVhX5vkeB_VHh5aTUW4Xw",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.c2n8PV3"
+     "WXZadB039PbmZwjc0LZ_u8qV5JQNMgkocb19-PtktkaGzwVsEbohPgSZMMex8w1vXExTc1Z5AUnrEZw",
      JWT_INVALID, 1760000000LL, 0LL, "typ not JWT"},
     {"duplicate alg in the header",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL"
@@ -1134,8 +1233,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.K5wmOx0"
-     "YyxeXQ8ldMZdEfTGq4OdeSY1cs8zTWKkab3P-J-QEQlQu2RbW989_f4fwOipbdPP3J2slhDA9rwb0Rw",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ._KlRz_3"
+     "jJCrN_yh1-nzeM4gLGoN-ma9CSbnoWXmlLF1mNsMiXBOxE7aa8VCix2YGHthASXQypQhMy0_W6kBRSw",
      JWT_INVALID, 1760000000LL, 0LL, "JSON duplicate member"},
     {"header a JSON array",
      "WyJFUzI1NiJd.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczov"
@@ -1143,8 +1242,8 @@ static const struct jv_case jv_cases[] = {
      "jQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLC"
      "J0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi0"
      "4ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVh"
-     "ZC5BbGwiLCJ2ZXIiOiIyLjAifQ.Ghk8Vp-FJ9d5lxgRxNDK7sgExLL4TJ-p9nWMqk1ECGTAzaFWKdBibN"
-     "P7RyQgdYR4mk00xooUNAp0Lmy3tG52Hg",
+     "ZC5BbGwiLCJ2ZXIiOiIyLjAifQ.CNViYOxk8uSEaT9KgUbYRKku8PJTyiLRq_R8_uEzb7nKfg4tNbFzlE"
+     "DQTPbP3PWpFZtNJ4v7Qi6jd3-KMY4ZvA",
      JWT_INVALID, 1760000000LL, 0LL, "JSON not an object"},
     {"header not JSON",
      "YWxnPUVTMjU2.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczov"
@@ -1152,8 +1251,8 @@ static const struct jv_case jv_cases[] = {
      "jQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLC"
      "J0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi0"
      "4ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVh"
-     "ZC5BbGwiLCJ2ZXIiOiIyLjAifQ.vpFndNOAr6AEAtHLZGwFncI7KPzT7KaiKt3KSMuOciizJwSZbwngLN"
-     "9gKDBObSWQr1M2NnV2K_vUfYbP9XNDMg",
+     "ZC5BbGwiLCJ2ZXIiOiIyLjAifQ.qoeMHpEt-oyFmynE2ez8tUlsHfF26U-RAVxPZUS_g0zo0Nr_lY2Akd"
+     "hWe_-dGOhYdpOVzHmW1ha6bwCtfVaFIQ",
      JWT_INVALID, 1760000000LL, 0LL, "JSON syntax"},
     {"header of 513 bytes",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QiLCJ4NXUiOiJoaGhoaGhoaGhoa"
@@ -1169,8 +1268,8 @@ static const struct jv_case jv_cases[] = {
      "WFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MC"
      "wiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDc"
      "iLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxl"
-     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.KlgY2-eDNQ-fLISql4Ne7paw4Rq93m"
-     "5zMvXuai2eZz2ZPVGTwxfD1Rs8Ej_HueErn246ynhhU897LA3_2i2y8Q",
+     "bWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.MAdoLi9U-j0sl9YxpyxvTnBrFrLQrv"
+     "128NWI8_zoM65xEFAOCJrtwPdg1OVYQLkn7X1B9GA9fZETDIdOe7BGFQ",
      JWT_INVALID, 1760000000LL, 0LL, "header too long"},
     {"padding '=' after the header",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ=.eyJhdWQiOiJodHRwczovL"
@@ -1178,8 +1277,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs"
-     "3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFE"
+     "eLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "header not base64url"},
     {"padding '=' after the signature",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1187,8 +1286,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA==",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw==",
      JWT_INVALID, 1760000000LL, 0LL, "signature not base64url"},
     {"'+' in the payload",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOi+odHRwczovL2"
@@ -1196,8 +1295,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "claims not base64url"},
     {"'/' in the payload",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOi/odHRwczovL2"
@@ -1205,8 +1304,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "claims not base64url"},
     {"space in the payload",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOi JodHRwczovL"
@@ -1214,8 +1313,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs"
-     "3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFE"
+     "eLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "claims not base64url"},
     {"trailing newline",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1223,8 +1322,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA\n",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw\n",
      JWT_INVALID, 1760000000LL, 0LL, "signature not base64url"},
     {"leading space",
      " eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL"
@@ -1232,8 +1331,8 @@ static const struct jv_case jv_cases[] = {
      "0vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDA"
      "sIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYt"
      "OTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjM"
-     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs"
-     "3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "TMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFE"
+     "eLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "header not base64url"},
     {"two parts",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1249,10 +1348,10 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA.ht"
-     "kzYZs3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8"
-     "BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw.0Q"
+     "HAMFEeLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xx"
+     "fxw",
      JWT_INVALID, 1760000000LL, 0LL, "token not three parts"},
     {"five parts (JWE shape)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1260,8 +1359,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA.AA"
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw.AA"
      "AA.AAAA",
      JWT_INVALID, 1760000000LL, 0LL, "token not three parts"},
     {"empty header part",
@@ -1270,12 +1369,12 @@ static const struct jv_case jv_cases[] = {
      "CJpYXQiOjE3NTk5OTk5NDAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3Mm"
      "Y5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2U"
      "tOWIyMS02YTRkMmU4ZjBjMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2"
-     "ZXIiOiIyLjAifQ.htkzYZs3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9"
-     "RjWu6WSMR5SekSiR8BdA",
+     "ZXIiOiIyLjAifQ.0QHAMFEeLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7"
+     "iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "token part empty"},
     {"empty payload part",
-     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ..htkzYZs3zl8NlXvVhwTER"
-     "shgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ..0QHAMFEeLb_rFnFrxBeWj"
+     "UTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "token part empty"},
     {"only dots",
      "..",
@@ -1289,8 +1388,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzYZs3"
-     "zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAMFEe"
+     "Lb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "header not base64url"},
     {"header of 4k+1 characters",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQAAA.eyJhdWQiOiJodHRwczo"
@@ -1298,8 +1397,8 @@ static const struct jv_case jv_cases[] = {
      "b20vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5N"
      "DAsIm5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYW"
      "YtOTFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjB"
-     "jMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.htkzY"
-     "Zs3zl8NlXvVhwTERshgcx086S-28WKB8NBPZGt8eixv36OYBdXfDrrILa8iO9RjWu6WSMR5SekSiR8BdA",
+     "jMTMiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifQ.0QHAM"
+     "FEeLb_rFnFrxBeWjUTq3SVxnhqbUTbeGZTYtVJ9rnoZoZBd24QKtHjVrF3gc7iFaV7MNw3og_Cv8Xxfxw",
      JWT_INVALID, 1760000000LL, 0LL, "header not base64url"},
     {"oversized token, 3073 characters",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QiLCJ4IjoiIn0.eyJhdWQiOiJod"
@@ -1338,8 +1437,8 @@ static const struct jv_case jv_cases[] = {
      "mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZm"
      "ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZ"
      "mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZm"
-     "ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmYifQ.L5SETaXvlZ"
-     "RLYKz-PoBxY9GeZugrXEd63xSe1RePr2X_r5-Vke3L2Fw3oyzoRYnk-RI0R3gdIWPx8gxPPLa-Dw",
+     "ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmYifQ.W9nVjz0Tsh"
+     "cdcbY8ILj5KJAYc2cywV9EgxnKFLM5gsmFrtjRXfmkMFkfpRXiE16bi7NVrvJ9VEkHzUrj6KnFcQ",
      JWT_INVALID, 1760000000LL, 0LL, "token too long"},
     {"claims of depth 40",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1349,8 +1448,8 @@ static const struct jv_case jv_cases[] = {
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJkZWVwIjp"
      "bW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbXV1dXV1dXV1dXV1dXV1dXV1dXV1d"
-     "XV1dXV1dXV1dXV1dXV1dXV1dXX0.twevJ16TKjbKWTS9Z3k-aAjBms6033Doq9--8u6omaJl4_2dXiXjj"
-     "C5F01vdN3E2ptXMB90wxZzCq2iuXejpZA",
+     "XV1dXV1dXV1dXV1dXV1dXV1dXX0.imzEEluwstfKoP-tCIF3UIKmADRq0kHP6kpASVTPfb77ECZHAa3Li"
+     "AVPCAnR07G7xMPkvDgFUg9cHalFkPxrEg",
      JWT_INVALID, 1760000000LL, 0LL, "JSON too deep or too many tokens"},
     {"claims of 97 JSON tokens",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1361,8 +1460,8 @@ static const struct jv_case jv_cases[] = {
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJ4IjpbMCw"
      "wLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCww"
      "LDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwL"
-     "DAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMF19.iVUGeJpUxjiAfVt_TOW6DBA94pckEkGVmxFZ4X0HI"
-     "zvApJ2CpNm8ORznJHx4T6_-V-rJ7kORDcS0GXnmeCpeaA",
+     "DAsMCwwLDAsMCwwLDAsMCwwLDAsMCwwLDAsMF19.6-a2jJ4WGTvrzzAw6yy_e-ZCnvjHE_W3OJ_Y6wpYO"
+     "WQyPsVvxSLNgAJdk2_blUZrjNvhb8r0dOoamjmClVBzRw",
      JWT_INVALID, 1760000000LL, 0LL, "JSON too deep or too many tokens"},
     {"duplicate exp",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1371,8 +1470,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJleHAiOjE"
-     "3NjA5OTk5OTl9.go4SAzZ-SQbUaxUI-qcqfAuiO0YQN322HsD6OWL9YmGH3P6jheLZjjLtWYKDZxc__o0"
-     "3rZfazdvN_9WMxC1RQQ",
+     "3NjA5OTk5OTl9.Kcf4S30MHwMM9fqlp_uD-iVDC41cqQj9QryglUGbIQHfenD2h2pMMNSGE0vil1PLYsO"
+     "E28n50aSMbh58xHW5Mg",
      JWT_INVALID, 1760000000LL, 0LL, "JSON duplicate member"},
     {"duplicate key in a nested object",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1381,8 +1480,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJjbmYiOns"
-     "iYSI6MSwiYiI6eyJjIjoxLCJjIjoyfX19.PokfrCMa5b9-nJ0K-28peEe70gKYrYPuFDF17v0wtKIVGIv"
-     "2-OGUxb42o5MtPlvZgdMZD_9FBx7dr8wxTpd3SA",
+     "iYSI6MSwiYiI6eyJjIjoxLCJjIjoyfX19.5Sh9n-r_tZ34Q5utFymcpETYljYETU2ry2MaIBXT3Hko1c6"
+     "dgp2bytN-bwMM7O9-rXpf-w5czntX2AvmBWxnHg",
      JWT_INVALID, 1760000000LL, 0LL, "JSON duplicate member"},
     {"duplicate via an escape (\\u0065xp)",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1391,16 +1490,16 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJcdTAwNjV"
-     "4cCI6MTc2MDk5OTk5OX0.fG59RiR-l0XFxAkkBj3AYwUtEgMPIheCTuimt-M7eIyRgBflPO0xVZn-oSDn"
-     "KzbDcdrprfP0wW2wlg6B_Vp-4g",
+     "4cCI6MTc2MDk5OTk5OX0.dBHQ8SloOPXkTgdLeOy-Umfg11Yj03YvczAPYYRoL6zLfkZKNlJi329ThgU2"
+     "h4Nt0QP-jaOWqeYVmxsoNPFWRw",
      JWT_INVALID, 1760000000LL, 0LL, "JSON duplicate member"},
     {"claims not JSON",
-     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.aGVsbG8.KZTKMUm16OOEpI"
-     "xlOE6E4qN2FeUferdaHwI6eA7F6oQTWEHVuoNETwq85jFA4T2PF3c083JbqfQ4QeXbvMsEbw",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.aGVsbG8.-MfwbTo-Rg9OPD"
+     "lAoYTf8zhIfYOYnMwUdXoVUJZAsaBLUD_3sbmwuoDqTJYEzYWym9t8hn-UNFPE2K4YcKiVkw",
      JWT_INVALID, 1760000000LL, 0LL, "JSON syntax"},
     {"claims a JSON array",
-     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.WzEsMl0.--u8nBkSngTzkG"
-     "Ico4fUAHXvgwhgtWVfktMLLEjfyuEBNiGpqCk6awoHPcq7_s-RdY8c-SmCjyX0KfOl6dx9_g",
+     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.WzEsMl0._seYhbkYSk0mc4"
+     "y5dRY2nVKnBJNKknmRla6NafwyUOgxhmfEl4mQOy_OEhAECHNWrfnbe-vXtrBtIPTeLwOMTQ",
      JWT_INVALID, 1760000000LL, 0LL, "JSON not an object"},
     {"claims with trailing garbage",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1408,8 +1507,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifXg.lictfLc"
-     "Nr6vsWAgstnK72oGN9hE8y2aQT9h3IUoq0eUVjRcz-u5X8MKfHxx0f1FngAGcRui8TzzQ0FB3Q_I6bw",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAifXg.lkScHlC"
+     "aPy7Yq37XKw5Yaq9rgwztUQm_lT3Z3WnlUz9bMwCxuA4oC4_-wZno_IXf4USiIqlONxZonfA90T_ktw",
      JWT_INVALID, 1760000000LL, 0LL, "JSON syntax"},
     {"claims with a trailing comma",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1417,8 +1516,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLH0.ol8tUI2"
-     "M5NTrJ7z1s5BGUc641lZoJnN4c9gdK_-QbQUrL59MnbmQkzh16rCWTBAJLA14QxsiOUnBOD-HmONNGQ",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLH0.h9FHXg8"
+     "eCoJSt4XlVfvwJw_maOKx_gi0P60BqOZMtgL9DV8IGAzK_CDvhkWYj0x061XT3_BDMcfaNP2m7ugWkA",
      JWT_INVALID, 1760000000LL, 0LL, "JSON syntax"},
     {"invalid UTF-8 in a claim",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1427,8 +1526,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJuYW1lIjo"
-     "i_yJ9.vztCNkhCspzhs4DaeGLeR0IatdktrTG_p4cFD122-CNoqYWxVfP5u2FHsv0vIGZ6dlBVtEl4KCZ"
-     "6iedMqlVm7w",
+     "i_yJ9.SLFdkzTaO9jPKjL0s8KQiji4WGERh3VpNWRIginRPGPuLLqMzrvT4IGdkPBHbObGSTl874MkqJR"
+     "ZYIfKpdeppg",
      JWT_INVALID, 1760000000LL, 0LL, "JSON string undecodable"},
     {"lone surrogate in a claim",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1437,8 +1536,8 @@ static const struct jv_case jv_cases[] = {
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
      "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXIiOiIyLjAiLCJuYW1lIjo"
-     "iXHVkODAwIn0.f_2-u2Wvt8E_p41wsKde1PSFjJGhDbAxNQCb00ZBxrzXeVkl7GOxlRa75dyRgPtZQcQO"
-     "PxpsWamBC_a10NaeoA",
+     "iXHVkODAwIn0.uJh1PVgKQAf7WOVYy01eGm9rExEG9YlH2IfQ2aP6yuQUCtqkFuArTxEU9u_TzdaW60ib"
+     "j46kXtcYCS2VGcVUTQ",
      JWT_INVALID, 1760000000LL, 0LL, "JSON string undecodable"},
     {"scp User.Read only",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1446,8 +1545,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.waqKRm9cp80tMjFU_fxc5tMT1l8hiiSddcTQ"
-     "rVcHQ5_ibnDGXospTQ-JIYCWmPk9Br0adQXCsT7HdZjczMfH1Q",
+     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.fKhiLpVC6XOMAZr64euHQFc-2VSCXJvQOdXN"
+     "pyD3INgYEaC5vOj6CtiiW0jnOenGezcIOb9VJhm2qeCiCiv92g",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"scp User.Read only, RS256",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOiJodHRwczovL"
@@ -1467,8 +1566,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJ2ZXIiOiIyLjAifQ.CSVUwRSxvXaedJjxI8gu1ckuukElb8YcXYx37wWsp3eDYcGC_HvPlX6J2tA9"
-     "-C005QzbvlWfWCgpZuSwwZmbug",
+     "MiLCJ2ZXIiOiIyLjAifQ.DODo47Tl7c7PRI4lrZizOmPfi_3UABVe2xp0aOFNMTxneXtWpQqoYBrXSq7r"
+     "AEPYOoJT9pqZBpSl6eV0MO6QkA",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"roles without the permission",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1476,8 +1575,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl19.qIOlo5_CTUpfhAHOrqw7zUvTPz"
-     "0g4NsfwlpaYCPcaymj4dKG5_Q0gXV9PzyZNcAtzcl2ZI521W8IapdrWv5L3A",
+     "MiLCJ2ZXIiOiIyLjAiLCJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl19.W11GqnQm9JlAuGTiVrSIpzLm0N"
+     "nRcY_gUe8ptHXvqSnal5KX1ET_4dAb5jb5vkTsFoCQrgP7HW66VkkhKind9g",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"scp with a longer name",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1485,8 +1584,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGxYIiwidmVyIjoiMi4wIn0.unTKBxe"
-     "9b9arfxktp1IVUe_K8idWYrVOFLtrq4pjpif1rsQWtcKJPPG05qMJ1ZwtIBiBEMUZTPByxQGuf0cASw",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGxYIiwidmVyIjoiMi4wIn0.T7iEnae"
+     "C4cH-uxwPxBuenhGWqzGv_4Iz5oViUGTE0dEqN6oClRV9gixucF3xiCk8U_yKPDddMQieZf9bJ62pYw",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"scp permission in another case",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1494,8 +1593,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJlbnRpdGxlbWVudG1hbmFnZW1lbnQucmVhZC5hbGwiLCJ2ZXIiOiIyLjAifQ.7xiby1hE"
-     "nkuEN3HGAVbXzfdNkOqpVn4ftLEEK2fGkclIfxc9f6m8FFm_PwjdNXFWK71VxAkPO7yrl4MgV22hzw",
+     "MiLCJzY3AiOiJlbnRpdGxlbWVudG1hbmFnZW1lbnQucmVhZC5hbGwiLCJ2ZXIiOiIyLjAifQ.rcAhTDQ9"
+     "N5K773ol2ySt3n-lqQpZpro7K5uDJrXwe-Z0VkCTxt-oHNt66_tfJRfFZRU4FWLmHd-ta1tmkYwGJw",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"scp empty",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1503,8 +1602,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiIiLCJ2ZXIiOiIyLjAifQ.fHm8K_ujM9WFIEZLtNV64zRDB4xolvSsqEpfzMczvMTh33XT"
-     "VpkaJVXU2BNG3l3VRN80RXAj2nNp6wo86BaQcA",
+     "MiLCJzY3AiOiIiLCJ2ZXIiOiIyLjAifQ.JN4xqfSmDNaxICpgC2THGMTuKgIh89pv9QcwAnj3hVKtft2P"
+     "7MU4wXrHssoTk0fKSlEAZ3Yr0SzdUx4Bx65oQg",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"scp a prefix of the permission",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1512,18 +1611,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZCIsInZlciI6IjIuMCJ9.pIMffoM6-EGsTa"
-     "z5pESfX0CZmyWfhEoerUFQEdWsCXlZXXjlWUxU5JFAYgbEB7WhZGn53eYF31aOE7abLYIpZw",
-     JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
-    {"escaped space does not separate scopes (deny)",
-     "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
-     "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
-     "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
-     "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
-     "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJVc2VyLlJlYWRcdTAwMjBFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZC5BbGwiLCJ2ZXI"
-     "iOiIyLjAifQ.kC7d998ieuGTq3BYOqQdbtd3Lz7NO62PX_XcyBsxQK2yS327GeDvWuA9MBlZuCpZNe_AX"
-     "AOKyKiJJahjR2wGTQ",
+     "MiLCJzY3AiOiJFbnRpdGxlbWVudE1hbmFnZW1lbnQuUmVhZCIsInZlciI6IjIuMCJ9.HYWJuskoRhoPzE"
+     "b2X7nF-EKKWzsJly3e2vy2Q7AGIr3pygiwxoXjFKZc-H72Iq3SO7enfNyzJRoZS2LgTj4ngg",
      JWT_FORBIDDEN, 1760000000LL, 1760003600LL, "no read permission"},
     {"no permission and a flipped signature bit",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1531,8 +1620,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.CYHgclLh5eSPv4NuYN4VVtwUolkI0wHnFQFv"
-     "QKKNKeD1-Y6AyHXB-9DqD2Z0fPnx7me0nAehdk2GVzUFH7eMNw",
+     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.UEepogNT0F5fTF8CBHQy8OPpexRfXAn8xX7a"
+     "-1AmLHdWMCYQC9Vr4iPHoYR9VBQPwcNq7vWWg7mh0xvNmdjQ5g",
      JWT_INVALID, 1760000000LL, 0LL, "ES256 signature bad"},
     {"no permission and expired",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
@@ -1540,8 +1629,8 @@ static const struct jv_case jv_cases[] = {
      "vNzJmOTg4YmYtODZmMS00MWFmLTkxYWItMmQ3Y2QwMTFkYjQ3L3YyLjAiLCJpYXQiOjE3NTk5OTk5NDAs"
      "Im5iZiI6MTc1OTk5OTk0MCwiZXhwIjoxNzYwMDAzNjAwLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtO"
      "TFhYi0yZDdjZDAxMWRiNDciLCJvaWQiOiI1ZjFiMGM1Mi04ZDNhLTRjN2UtOWIyMS02YTRkMmU4ZjBjMT"
-     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.KgHKrEkpW8vD8pyE0pfAMtikvEcivDIuibGA"
-     "oBlcfty0ZnMuFeWo10IAIS_M3RhSssJwFqxQK-aNpTWOc0Qb9A",
+     "MiLCJzY3AiOiJVc2VyLlJlYWQiLCJ2ZXIiOiIyLjAifQ.AnwgZY2R9G_H06iO078UCTQ-PIdAWRTF-ZR_"
+     "9yIdBc49wS_NQxc77xEeYIdxBQmQQKnTdZztyCTzwUoDa3SzcA",
      JWT_INVALID, 1760003901LL, 0LL, "expired"},
 };
 

@@ -402,6 +402,9 @@ static void answer(const char *text, bool tls, struct api_response *r)
 }
 
 #define AUTH "Authorization: Bearer " TOKEN "\r\n"
+#define E10 "%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9"
+#define E60 E10 E10 E10 E10 E10 E10 /* 60 x U+00E9, 120 bytes decoded */
+#define FFFD "\xef\xbf\xbd"
 
 struct req_case {
     const char *name;
@@ -432,6 +435,15 @@ static const struct req_case k_cases[] = {
     {"body", "GET " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "Content-Length: 3\r\n\r\n", 400},
     {"505", "GET / HTTP/2.0\r\nHost: d\r\n\r\n", 505},
     {"400 parse", "GET / HTTP/1.1\r\nHost: d\r\nBad Field\r\n\r\n", 400},
+    /* Issue 10 items 5-8. */
+    {"segment not UTF-8", "GET /beta/x%C0%AF HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 400},
+    {"long segment of 2-byte characters", "GET /beta/" E60 " HTTP/1.1\r\nHost: d\r\n\r\n", 400},
+    {"query option not UTF-8", "GET " SEED_PATH "?$%FF=1 HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 400},
+    {"Host port not digits", "GET " SEED_PATH " HTTP/1.1\r\nHost: localhost:abc\r\n" AUTH "\r\n", 400},
+    {"fragment", "GET " SEED_PATH "#frag HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 400},
+    {"PUT with a body", "PUT " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "Content-Length: 3\r\n\r\n", 405},
+    {"POST chunked", "POST " SEED_PATH " HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n\r\n", 405},
+    {"HEAD with a body", "HEAD " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "Content-Length: 1\r\n\r\n", 400},
 };
 
 static void test_every_request_kind(void **state)
@@ -481,6 +493,80 @@ static void test_redirect(void **state)
     }
 }
 
+/* Issue 10 items 5 and 8, regressions. A segment or query option that is
+ * not UTF-8 is named with U+FFFD, a long one is cut between characters,
+ * and the message keeps its closing "'." (set_message() used to cut it
+ * at the first invalid byte); the connection stays open. A method other
+ * than GET/HEAD on a known path is a 405 even with a body (it was a 400),
+ * closed after since the body is not read; GET keeps the contract's 400. */
+static void test_edges(void **state)
+{
+    (void)state;
+    struct api_response r;
+    answer("GET /beta/x%C0%AF HTTP/1.1\r\nHost: d\r\n\r\n", false, &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(r.message, "Resource not found for the segment 'x" FFFD FFFD "'.");
+    assert_int_equal(r.close, 0);
+
+    answer("GET " SEED_PATH "?$%FF=1 HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", false, &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(r.message, "Query option '$" FFFD "' is not supported for this request.");
+
+    answer("GET /beta/" E60 " HTTP/1.1\r\nHost: d\r\n\r\n", false, &r);
+    assert_int_equal(r.status, 400);
+    static const char pre[] = "Resource not found for the segment '";
+    assert_memory_equal(r.message, pre, sizeof(pre) - 1u);
+    assert_int_equal(r.msg_len, strlen(r.message));
+    assert_memory_equal(r.message + r.msg_len - 2u, "'.", 2);
+    for (size_t k = sizeof(pre) - 1u; k < r.msg_len - 2u; k += 2u) {
+        assert_memory_equal(r.message + k, "\xc3\xa9", 2); /* whole characters only */
+    }
+    assert_int_equal(r.msg_esc_len, r.msg_len);
+
+    static const char *const others[] = {"PUT", "POST", "PATCH", "DELETE", "OPTIONS", "BREW"};
+    for (size_t i = 0; i < ARRAY_LEN(others); i++) {
+        char req[512];
+        snprintf(req, sizeof(req), "%s " SEED_PATH " HTTP/1.1\r\nHost: d\r\nContent-Length: 2\r\n\r\n",
+                 others[i]);
+        answer(req, false, &r);
+        assert_int_equal(r.status, 405);
+        assert_int_equal(r.allow, 1);
+        assert_int_equal(r.close, 1);
+        assert_string_equal(r.code, "methodNotAllowed");
+    }
+    answer("GET " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "Content-Length: 2\r\n\r\n", false, &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(r.message, "A request body is not supported for this method.");
+    assert_int_equal(r.close, 1);
+    answer("PUT /beta/nothing HTTP/1.1\r\nHost: d\r\nContent-Length: 2\r\n\r\n", false, &r);
+    assert_int_equal(r.status, 400); /* not a known path: the segment is named */
+    assert_int_equal(r.close, 1);
+
+    /* Issue 10 item 6: only a valid Host reaches the redirect. */
+    static const struct {
+        const char *host, *loc;
+    } hosts[] = {{"localhost", "localhost"}, {"localhost:8080", "localhost"},
+                 {"127.0.0.1:80", "127.0.0.1"}, {"[::1]:443", "[::1]"}, {"uploadsession", "uploadsession"}};
+    api_set_redirect(8443);
+    for (size_t i = 0; i < ARRAY_LEN(hosts); i++) {
+        char req[512];
+        snprintf(req, sizeof(req), "GET " SEED_PATH " HTTP/1.1\r\nHost: %s\r\n\r\n", hosts[i].host);
+        answer(req, false, &r);
+        assert_int_equal(r.status, 308);
+        assert_int_equal(r.loc_host.n, strlen(hosts[i].loc));
+        assert_memory_equal(r.loc_host.p, hosts[i].loc, r.loc_host.n);
+        check_every_way(&r, 8443);
+    }
+    static const char *const bad[] = {"localhost:abc", "[::1", "local%zzhost", "localhost:", "localhost:65536"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        char req[512];
+        snprintf(req, sizeof(req), "GET " SEED_PATH " HTTP/1.1\r\nHost: %s\r\n\r\n", bad[i]);
+        answer(req, false, &r);
+        assert_int_equal(r.status, 400);
+        assert_string_equal(r.message, "Invalid Host header.");
+    }
+}
+
 /* Regression: the body length is kept per session until the store
  * changes; a file added must change Content-Length, and so must the
  * status text when the clock passes the expiration. */
@@ -517,6 +603,7 @@ int main(void)
         cmocka_unit_test_setup(test_every_request_kind, per_test),
         cmocka_unit_test_setup(test_deadline_busy_unprovisioned, per_test),
         cmocka_unit_test_setup(test_redirect, per_test),
+        cmocka_unit_test_setup(test_edges, per_test),
         cmocka_unit_test_setup(test_length_follows_store_and_clock, per_test),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

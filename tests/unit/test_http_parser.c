@@ -243,7 +243,7 @@ static struct row s_rows[] = {
     OK("empty query", "GET /a? HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a", .query = "", .host = "a"),
     OK("second ? stays in query", "GET /a?b?c=/d HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a", .query = "b?c=/d", .host = "a"),
     OK("percent-encoding kept", "GET /a%2Fb%00?%24select=x HTTP/1.1\r\n" HA "\r\n", 1, .path = "/a%2Fb%00", .query = "%24select=x", .host = "a"),
-    OK("target of every visible byte", "GET /!\"#$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~ HTTP/1.1\r\n" HA "\r\n", 1, .path = "/!\"#$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~", .host = "a"),
+    OK("target of every visible byte but #", "GET /!\"$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~ HTTP/1.1\r\n" HA "\r\n", 1, .path = "/!\"$%&'()*+,-./09:;<=>@AZ[\\]^_`az{|}~", .host = "a"),
     OK("origin-form double slash", "GET //x HTTP/1.1\r\n" HA "\r\n", 1, .path = "//x", .host = "a"),
     OK("absolute-form http", "GET http://h.example:8080/p/q?x=1 HTTP/1.1\r\n" HA "\r\n", 1, .target = "http://h.example:8080/p/q?x=1", .authority = "h.example:8080", .path = "/p/q", .query = "x=1", .host = "a"),
     OK("absolute-form scheme is case-insensitive", "GET HTTPS://H/x HTTP/1.1\r\n" HA "\r\n", 1, .target = "HTTPS://H/x", .authority = "H", .path = "/x", .host = "a"),
@@ -255,6 +255,17 @@ static struct row s_rows[] = {
     OK("Host without OWS", RL "Host:a\r\n\r\n", 1, .host = "a"),
     OK("Host IPv6 and port", RL "Host: [::1]:8080\r\n\r\n", 1, .host = "[::1]:8080"),
     OK("Host reg-name chars", RL "Host: a-b.c_d~e%41!$&'()*+,;=\r\n\r\n", 1, .host = "a-b.c_d~e%41!$&'()*+,;="),
+    /* Host = uri-host [":" port] (RFC 9112 3.2, RFC 3986 3.2.2-3.2.3). */
+    OK("Host localhost", RL "Host: localhost\r\n\r\n", 1, .host = "localhost"),
+    OK("Host localhost:8080", RL "Host: localhost:8080\r\n\r\n", 1, .host = "localhost:8080"),
+    OK("Host IPv4 and port", RL "Host: 127.0.0.1:80\r\n\r\n", 1, .host = "127.0.0.1:80"),
+    OK("Host IPv6 and port 443", RL "Host: [::1]:443\r\n\r\n", 1, .host = "[::1]:443"),
+    OK("Host IPv6 without port", RL "Host: [::1]\r\n\r\n", 1, .host = "[::1]"),
+    OK("Host IPv4-mapped IPv6", RL "Host: [::FFFF:127.0.0.1]\r\n\r\n", 1, .host = "[::FFFF:127.0.0.1]"),
+    OK("Host bare name", RL "Host: uploadsession\r\n\r\n", 1, .host = "uploadsession"),
+    OK("Host port 0", RL "Host: a:0\r\n\r\n", 1, .host = "a:0"),
+    OK("Host port 65535, leading zeros", RL "Host: a:0065535\r\n\r\n", 1, .host = "a:0065535"),
+    OK("Host pct-encoded name", RL "Host: %6c%6F\r\n\r\n", 1, .host = "%6c%6F"),
     OK("field names are case-insensitive", RL "hOsT: a\r\nCONTENT-length: 0\r\nAUTHORIZATION: Bearer x\r\nClient-Request-ID: c\r\nTRANSFER-encoding: x\r\nCONNECTION: CLOSE\r\n\r\n", 6, .host = "a", CL(0), .auth = "Bearer x", .crid = "c", .te = true, .close = true),
     OK("field name of every tchar", RL HA "!#$%&'*+-.^_`|~09AZaz: v\r\n\r\n", 2, .host = "a"),
     OK("names that only look known", RL HA "Hosts: b\r\nX-Host: b\r\nContent-Lengths: x\r\nAuthorizatio: y\r\n\r\n", 5, .host = "a"),
@@ -360,6 +371,44 @@ static struct row s_rows[] = {
     ERR("Host with userinfo", RL "Host: u@a\r\n\r\n", 400),
     ERR("Host with inner space", RL "Host: a b\r\n\r\n", 400),
     ERR("Host non-ASCII", RL "Host: caf\xc3\xa9\r\n\r\n", 400),
+    /* Regression (issue 10 item 6): each of these was accepted. */
+    ERRM("Host port not digits", RL "Host: localhost:abc\r\n\r\n", 400, "Invalid Host header."),
+    ERRM("Host IPv6 unclosed", RL "Host: [::1\r\n\r\n", 400, "Invalid Host header."),
+    ERRM("Host bad pct-encoding", RL "Host: local%zzhost\r\n\r\n", 400, "Invalid Host header."),
+    ERRM("Host empty port", RL "Host: localhost:\r\n\r\n", 400, "Invalid Host header."),
+    ERRM("Host port 65536", RL "Host: localhost:65536\r\n\r\n", 400, "Invalid Host header."),
+    ERR("Host port of 20 digits", RL "Host: localhost:99999999999999999999\r\n\r\n", 400),
+    ERR("Host port negative", RL "Host: localhost:-1\r\n\r\n", 400),
+    ERR("Host two ports", RL "Host: a:1:2\r\n\r\n", 400),
+    ERR("Host port only", RL "Host: :80\r\n\r\n", 400),
+    ERR("Host empty IPv6 literal", RL "Host: []\r\n\r\n", 400),
+    ERR("Host IPv6 then junk", RL "Host: [::1]x\r\n\r\n", 400),
+    ERR("Host IPv6 empty port", RL "Host: [::1]:\r\n\r\n", 400),
+    ERR("Host IPv6 bracket twice", RL "Host: [::1]]\r\n\r\n", 400),
+    ERR("Host IPv6 nested bracket", RL "Host: [[::1]\r\n\r\n", 400),
+    ERR("Host IPv6 zone id", RL "Host: [fe80::1%25eth0]\r\n\r\n", 400),
+    ERR("Host IPv6 non-hex", RL "Host: [::g]\r\n\r\n", 400),
+    ERR("Host IPvFuture (not served)", RL "Host: [v1.x]\r\n\r\n", 400),
+    ERR("Host unbracketed IPv6", RL "Host: ::1\r\n\r\n", 400),
+    ERR("Host bracket in name", RL "Host: a]\r\n\r\n", 400),
+    ERR("Host pct-encoding cut", RL "Host: a%4\r\n\r\n", 400),
+    ERR("Host lone percent", RL "Host: a%\r\n\r\n", 400),
+    ERRM("absolute-form port not digits", "GET http://localhost:abc/x HTTP/1.1\r\n" HA "\r\n", 400, "Invalid request target."),
+    ERRM("absolute-form empty port", "GET http://h:/x HTTP/1.1\r\n" HA "\r\n", 400, "Invalid request target."),
+    ERR("absolute-form port 70000", "GET http://h:70000/ HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("absolute-form IPv6 unclosed", "GET http://[::1/x HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("absolute-form bad pct-encoding", "GET http://lo%zz/ HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("absolute-form port then junk", "GET http://[::1]:8080x/ HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("absolute-form port before query", "GET https://h:x?q HTTP/1.1\r\n" HA "\r\n", 400),
+    /* Regression (issue 10 item 7): a request-target has no fragment
+     * (RFC 9112 3.2); '#' anywhere in it is a 400. */
+    ERRM("fragment after path", "GET /a#f HTTP/1.1\r\n" HA "\r\n", 400, "Invalid character in request target."),
+    ERRM("fragment after query", "GET /a?b#f HTTP/1.1\r\n" HA "\r\n", 400, "Invalid character in request target."),
+    ERR("empty fragment", "GET /a# HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment only", "GET # HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment in a long path", "GET /beta/identityGovernance/x#y/z HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("fragment in absolute-form", "GET http://h/p#f HTTP/1.1\r\n" HA "\r\n", 400),
+    ERR("# in the version", "GET / HTTP/1.1#\r\n" HA "\r\n", 400),
 
     /* Limits */
     GEN("request line exactly LINE_MAX", gen_request_line, APP_HTTP_LINE_MAX, HEAD, 0),
@@ -596,8 +645,11 @@ static void run_row(void **state)
 /* ---- Byte classes, swept over all 256 values ---------------------------------- */
 static const char k_tchar[] =
     "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/* Bytes that keep "a" c "b" a valid Host: reg-name characters (RFC 3986
+ * 3.2.2); ':' then wants a port, '%' two hex digits, '[' ']' an IPv6
+ * literal. */
 static const char k_hostchar[] =
-    "-._~!$&'()*+,;=%:[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    "-._~!$&'()*+,;=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 static bool in_set(const char *set, unsigned c)
 {
@@ -657,7 +709,7 @@ static void test_target_bytes(void **state)
             for (unsigned c = 0; c < 256; c++) {
                 int ret = parse_with(pre, c, "bcdefghijklmnopq HTTP/1.1\r\nHost: a\r\n\r\n", &q,
                                      buf, &total);
-                if (c >= 0x21 && c <= 0x7e) {
+                if (c >= 0x21 && c <= 0x7e && c != '#') { /* no fragment (RFC 9112 3.2) */
                     assert_int_equal(ret, total);
                     assert_int_equal(q.target.n, n + pad + 17 - 4);
                     assert_int_equal(q.has_query, in_query || c == '?');
@@ -730,6 +782,25 @@ static void test_host_bytes(void **state)
             assert_int_equal(ret, APP_ERR_INVAL);
             assert_int_equal(q.status, 400);
         }
+    }
+}
+
+/* Port bytes: digits only (RFC 3986 3.2.3); IPv6 literal bytes: HEXDIG,
+ * ':' and '.'. */
+static void test_host_port_and_literal_bytes(void **state)
+{
+    char buf[64];
+    struct http_request q;
+    int total;
+    (void)state;
+    for (unsigned c = 0; c < 256; c++) {
+        bool digit = c >= '0' && c <= '9';
+        bool v6 = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+        bool ows = c == ' ' || c == '\t'; /* trailing OWS is not the value's */
+        int ret = parse_with(RL "Host: a:1", c, "\r\n\r\n", &q, buf, &total);
+        assert_int_equal(ret, digit || ows ? total : APP_ERR_INVAL);
+        ret = parse_with(RL "Host: [::", c, "]\r\n\r\n", &q, buf, &total);
+        assert_int_equal(ret, v6 ? total : APP_ERR_INVAL);
     }
 }
 
@@ -806,7 +877,7 @@ static void test_head_len_16_bit_edge(void **state)
 
 int main(void)
 {
-    static struct CMUnitTest tests[ARRAY_LEN(s_rows) + 8];
+    static struct CMUnitTest tests[ARRAY_LEN(s_rows) + 9];
     size_t n = 0;
 
     for (size_t k = 0; k < ARRAY_LEN(s_rows); k++) {
@@ -818,6 +889,7 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_field_name_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_field_value_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_bytes);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_port_and_literal_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_reuse_resets_request);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shorter_len_ignored);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_head_len_16_bit_edge);

@@ -345,6 +345,134 @@ static void test_int64_table(void **state)
     assert_int_equal(json_tok_int64("1", &e, &v), APP_ERR_INVAL);
 }
 
+/* Any JSON number rounded to an integer (RFC 7519 NumericDate): text,
+ * rc, floor, ceiling. */
+struct round_case {
+    const char *text;
+    int rc;
+    int64_t lo, hi;
+};
+
+static const struct round_case s_round[] = {
+    {"0", APP_OK, 0, 0},
+    {"-0", APP_OK, 0, 0},
+    {"1767225600", APP_OK, 1767225600, 1767225600},
+    {"1767225600.5", APP_OK, 1767225600, 1767225601},
+    {"1767225600.0", APP_OK, 1767225600, 1767225600},
+    {"1767225600.000000000000000000000000000001", APP_OK, 1767225600, 1767225601},
+    {"1.7672256e9", APP_OK, 1767225600, 1767225600},
+    {"1.7672256E+9", APP_OK, 1767225600, 1767225600},
+    {"17672256005e-1", APP_OK, 1767225600, 1767225601},
+    {"0.17672256005e10", APP_OK, 1767225600, 1767225601},
+    {"1e0", APP_OK, 1, 1},
+    {"1E-0", APP_OK, 1, 1},
+    {"0.5", APP_OK, 0, 1},
+    {"-0.5", APP_OK, -1, 0},
+    {"-1.5", APP_OK, -2, -1},
+    {"-1e-5", APP_OK, -1, 0},
+    {"1e-5", APP_OK, 0, 1},
+    {"5e-1", APP_OK, 0, 1},
+    {"0e999999999999999999999", APP_OK, 0, 0},
+    {"0.000e-99", APP_OK, 0, 0},
+    {"1e-999999999999999999999", APP_OK, 0, 1},
+    {"-1e-999999999999999999999", APP_OK, -1, 0},
+    {"9223372036854775807", APP_OK, INT64_MAX, INT64_MAX},
+    {"9.223372036854775807e18", APP_OK, INT64_MAX, INT64_MAX},
+    {"922337203685477580.7e1", APP_OK, INT64_MAX, INT64_MAX},
+    {"9223372036854775806.5", APP_OK, INT64_MAX - 1, INT64_MAX},
+    {"-9223372036854775808", APP_OK, INT64_MIN, INT64_MIN},
+    {"-9223372036854775807.5", APP_OK, INT64_MIN, INT64_MIN + 1},
+    {"0." "0000000000" "0000000000" "0000000000" "0000000000" "9223372036854775807e58", APP_OK, 922337203685477580,
+     922337203685477581},
+    {"1e19", APP_ERR_OVERFLOW, 0, 0},
+    {"1e999999999999999999999", APP_ERR_OVERFLOW, 0, 0},
+    {"9223372036854775808", APP_ERR_OVERFLOW, 0, 0},
+    {"92233720368547758070e-1", APP_OK, INT64_MAX, INT64_MAX},
+    {"9223372036854775807.5", APP_ERR_OVERFLOW, INT64_MAX, 0}, /* ceiling only */
+    {"-9223372036854775808.5", APP_ERR_OVERFLOW, 0, INT64_MIN}, /* floor only */
+    {"-9223372036854775809", APP_ERR_OVERFLOW, 0, 0},
+    {"1.", APP_ERR_INVAL, 0, 0},
+    {".5", APP_ERR_INVAL, 0, 0},
+    {"1e", APP_ERR_INVAL, 0, 0},
+    {"1e+", APP_ERR_INVAL, 0, 0},
+    {"01.5", APP_ERR_INVAL, 0, 0},
+    {"+1.5", APP_ERR_INVAL, 0, 0},
+    {"1.5x", APP_ERR_INVAL, 0, 0},
+    {"0x1p3", APP_ERR_INVAL, 0, 0},
+    {"Infinity", APP_ERR_INVAL, 0, 0},
+    {"true", APP_ERR_INVAL, 0, 0},
+};
+
+static void test_int64_round_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(s_round); i++) {
+        const struct round_case *c = &s_round[i];
+        jsmntok_t t = {JSMN_PRIMITIVE, 0, (int)strlen(c->text), 0};
+        for (int dir = -1; dir <= 1; dir += 2) {
+            int64_t v = 12345;
+            int want = c->rc;
+            int64_t wv = dir < 0 ? c->lo : c->hi;
+            if (want == APP_ERR_OVERFLOW && wv != 0) {
+                want = APP_OK; /* overflows only the other way */
+            }
+            int rc = json_tok_int64_round(c->text, &t, dir, &v);
+            if (rc != want || (rc == APP_OK && v != wv)) {
+                print_error("case %zu <%s> dir %d: rc %d v %lld, want %d %lld\n", i, c->text, dir,
+                            rc, (long long)v, want, (long long)wv);
+            }
+            assert_int_equal(rc, want);
+            assert_true(v == (rc == APP_OK ? wv : 12345)); /* untouched on error */
+        }
+    }
+    /* dir 0 is json_tok_int64(): integers only. */
+    jsmntok_t t = {JSMN_PRIMITIVE, 0, 3, 0};
+    int64_t v = 0;
+    assert_int_equal(json_tok_int64_round("1.5", &t, 0, &v), APP_ERR_INVAL);
+    assert_int_equal(json_tok_int64_round("1e3", &t, 0, &v), APP_ERR_INVAL);
+    assert_int_equal(json_tok_int64_round("100", &t, 0, &v), APP_OK);
+    assert_int_equal(v, 100);
+    /* A token whose start lies past its end, or before the text. */
+    jsmntok_t back = {JSMN_PRIMITIVE, 3, 1, 0};
+    assert_int_equal(json_tok_int64_round("100", &back, -1, &v), APP_ERR_INVAL);
+    jsmntok_t neg = {JSMN_PRIMITIVE, -1, 1, 0};
+    assert_int_equal(json_tok_int64_round("100", &neg, -1, &v), APP_ERR_INVAL);
+}
+
+/* Scope lists (RFC 6749 3.3) as JSON strings: decoded, then split on
+ * U+0020, escaped or not. */
+static void test_has_word(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *js;
+        bool has;
+    } cases[] = {
+        {"\"a Read b\"", true},
+        {"\"Read\"", true},
+        {"\"  Read  \"", true},
+        {"\"a\\u0020Read\"", true},
+        {"\"R\\u0065ad\\u0020x\"", true},
+        {"\"ReadX Read\"", true},
+        {"\"ReadX\"", false},
+        {"\"XRead\"", false},
+        {"\"Rea\"", false},
+        {"\"Rea d\"", false},
+        {"\"a\\tRead\"", false},
+        {"\"Read\\u00a0\"", false},
+        {"\"\"", false},
+        {"\"\\ud800 Read\"", false}, /* does not decode */
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        jsmntok_t t = str_tok(cases[i].js);
+        if (json_tok_has_word(cases[i].js, &t, "Read", 4) != cases[i].has) {
+            fail_msg("case %zu <%s>", i, cases[i].js);
+        }
+    }
+    jsmntok_t p = {JSMN_PRIMITIVE, 0, 4, 0};
+    assert_false(json_tok_has_word("Read", &p, "Read", 4));
+}
+
 static void test_bool(void **state)
 {
     (void)state;
@@ -425,7 +553,8 @@ int main(void)
         cmocka_unit_test(test_validate_table), cmocka_unit_test(test_parse_shapes),
         cmocka_unit_test(test_parse_errors),   cmocka_unit_test(test_string_table),
         cmocka_unit_test(test_string_overflow), cmocka_unit_test(test_eq),
-        cmocka_unit_test(test_int64_table),    cmocka_unit_test(test_bool),
+        cmocka_unit_test(test_int64_table),    cmocka_unit_test(test_int64_round_table),
+        cmocka_unit_test(test_has_word),       cmocka_unit_test(test_bool),
         cmocka_unit_test(test_dup_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -277,15 +277,59 @@ static const struct claims_case s_claims[] = {
      INT64_MIN, JWT_OK, "ok"},
     {"{" BASE ",\"exp\":-9223372036854775809}", INT64_MIN, JWT_INVALID, "exp out of range"},
     {"{" BASE ",\"exp\":-0,\"scp\":\"EntitlementManagement.ReadWrite.All\"}", 0, JWT_OK, "ok"},
-    {"{" BASE ",\"exp\":1e3}", 0, JWT_INVALID, "exp not an integer"},
-    {"{" BASE ",\"exp\":true}", 0, JWT_INVALID, "exp not an integer"},
+    {"{" BASE ",\"exp\":true}", 0, JWT_INVALID, "exp not a number"},
+    /* NumericDate is any JSON number (RFC 7519 2); exp rounds down and nbf
+     * up, so a fraction never extends validity (regression: "exp not an
+     * integer"). */
+    {"{" BASE ",\"exp\":1e3}", 1300, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1e3}", 1301, JWT_INVALID, "expired"},
+    {"{" BASE ",\"exp\":1000.999}", 1300, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1000.999}", 1301, JWT_INVALID, "expired"},
+    {"{" BASE ",\"exp\":1.0009999e3}", 1301, JWT_INVALID, "expired"},
+    {"{" BASE ",\"exp\":10009.99e-1}", 1300, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1767225600.5,\"scp\":\"EntitlementManagement.Read.All\"}", 1767225900,
+     JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":1.7672256e9,\"scp\":\"EntitlementManagement.Read.All\"}", 1767225900,
+     JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":1.7672256E+9,\"scp\":\"EntitlementManagement.Read.All\"}", 1767225901,
+     JWT_INVALID, "expired"},
+    {"{" BASE ",\"exp\":-0.5}", 300, JWT_INVALID, "expired"}, /* floor -1, not 0 */
+    {"{" BASE ",\"exp\":-0.5}", 299, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1e19}", 0, JWT_INVALID, "exp out of range"},
+    {"{" BASE ",\"exp\":9.223372036854775807e18,\"scp\":\"EntitlementManagement.Read.All\"}",
+     INT64_MAX, JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":1e-999999999999,\"scp\":\"EntitlementManagement.Read.All\"}", -300,
+     JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":100,\"nbf\":700.001}", 400, JWT_INVALID, "not yet valid"},
+    {"{" BASE ",\"exp\":1000,\"nbf\":700.001}", 401, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1000,\"nbf\":7.01e2}", 401, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1000,\"nbf\":7.01e2}", 400, JWT_INVALID, "not yet valid"},
+    {"{" BASE ",\"exp\":1000,\"nbf\":-0.5}", -300, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1000,\"nbf\":-0.5}", -301, JWT_INVALID, "not yet valid"}, /* ceil 0 */
+    {"{" BASE ",\"exp\":1000,\"iat\":1.5e9}", 0, JWT_FORBIDDEN, "no read permission"},
+    {"{" BASE ",\"exp\":1000,\"iat\":\"1\"}", 0, JWT_INVALID, "iat not a number"},
+    /* Strings are decoded as JSON defines them before they are compared or
+     * split: "\u0020" separates scopes (regression: it did not). */
+    {"{" BASE ",\"exp\":10,\"scp\":\"openid\\u0020EntitlementManagement.Read.All\"}", 0, JWT_OK,
+     "ok"},
+    {"{" BASE ",\"exp\":10,\"scp\":\"Entitlement\\u004Danagement.Read.All\"}", 0, JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":10,\"scp\":\"a \\u0045ntitlementManagement.ReadWrite.All\\u0020b\"}", 0,
+     JWT_OK, "ok"},
+    {"{" BASE ",\"exp\":10,\"scp\":\"openid\\tEntitlementManagement.Read.All\"}", 0, JWT_FORBIDDEN,
+     "no read permission"},
+    {"{" BASE ",\"exp\":10,\"scp\":\"EntitlementManagement.Read.All\\u0000\"}", 0, JWT_INVALID,
+     "JSON string undecodable"},
+    {"{\"iss\":\"https:\\/\\/login.microsoftonline.com\\/72f988bf-86f1-41af-91ab-2d7cd011db47\\/v2.0\","
+     "\"aud\":[\"x\",\"https:\\/\\/graph.microsoft.co\\u006d\"],\"tid\":\"\\u0037"
+     "2f988bf-86f1-41af-91ab-2d7cd011db47\",\"exp\":10,"
+     "\"roles\":[\"\\u0045ntitlementManagement.Read.All\"]}", 0, JWT_OK, "ok"},
     {"{" BASE ",\"exp\":10}", 0, JWT_FORBIDDEN, "no read permission"},
     {"{" BASE ",\"exp\":10,\"roles\":[]}", 0, JWT_FORBIDDEN, "no read permission"},
     {"{" BASE ",\"exp\":10,\"roles\":[[\"EntitlementManagement.Read.All\"]]}", 0, JWT_INVALID,
      "roles not strings"},
     {"{" BASE ",\"exp\":10,\"scp\":null}", 0, JWT_INVALID, "scp not a string"},
     {"{" BASE ",\"exp\":10,\"aud\":\"x\"}", 0, JWT_INVALID, "JSON duplicate member"},
-    {"{" BASE ",\"exp\":10,\"iat\":null}", 0, JWT_INVALID, "iat not an integer"},
+    {"{" BASE ",\"exp\":10,\"iat\":null}", 0, JWT_INVALID, "iat not a number"},
     {"", 0, JWT_INVALID, "JSON syntax"},
     {"{}", 0, JWT_INVALID, "iss missing"},
 };

@@ -10,12 +10,14 @@
 
 #include "app_err.h"
 #include "route.h"
+#include "utf8.h"
 
 #define C "73eb2497-3b88-4c0a-8bb3-68ba8162beff"
 #define R "99ab2454-3b88-4c0a-8bb3-68ba8162beff"
 #define S "23f27c15-72f9-45fe-9e9c-e3d8f75bdc44"
 #define EM "/identityGovernance/entitlementManagement/accessPackageCatalogs/"
 #define TAIL "/accessPackageResources/" R "/uploadSessions/" S
+#define FFFD "\xef\xbf\xbd" /* U+FFFD REPLACEMENT CHARACTER */
 
 struct route_case {
     const char *path;
@@ -93,7 +95,31 @@ static const struct route_case k_cases[] = {
     {"/beta" EM C TAIL, "Filter=x", ROUTE_BAD_QUERY, NULL, NULL, NULL, "Filter"},
     {"/beta" EM C TAIL, "a=%zz", ROUTE_SESSION, C, R, S, NULL},   /* values are not ours to judge */
     {"/beta" EM C TAIL, "%zz=1", ROUTE_BAD_REQUEST, NULL, NULL, NULL, NULL},
+    /* Regression (issue 10 item 5): a detail is echoed in a JSON message,
+     * so it is valid UTF-8: a decoded byte that starts no character is
+     * U+FFFD (RFC 3629 4); whole characters stay. */
+    {"/beta/x%C0%AF", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "x" FFFD FFFD},
+    {"/x%C0%AF", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "x" FFFD FFFD},
+    {"/beta/caf%C3%A9", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "caf\xc3\xa9"},
+    {"/beta/%ED%A0%80", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, FFFD FFFD FFFD}, /* a surrogate */
+    {"/beta/%F0%9F%94%91%F0%9F", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "\xf0\x9f\x94\x91" FFFD FFFD},
+    {"/beta/a\xff", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "a" FFFD},
+    {"/beta" EM C TAIL "/%FF", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "%FF"}, /* raw, as sent */
+    {"/beta" EM C TAIL, "$%FF=1", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$" FFFD},
+    {"/beta" EM C TAIL, "%24sel%C3%A9ct", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$sel\xc3\xa9" "ct"},
 };
+
+/* The detail is NUL-terminated, valid UTF-8 (route.h). */
+static void check_detail(const struct route_result *r)
+{
+    assert_true(r->detail_len < sizeof(r->detail));
+    assert_int_equal(strlen(r->detail), r->detail_len);
+    for (size_t k = 0; k < r->detail_len;) {
+        size_t q = utf8_seq((const unsigned char *)r->detail + k, r->detail_len - k, NULL);
+        assert_true(q > 0u);
+        k += q;
+    }
+}
 
 static void check_id(const struct route_id *id, const char *want)
 {
@@ -124,6 +150,9 @@ static void test_route_table(void **state)
             assert_int_equal(err, APP_ERR_NOTFOUND);
             break;
         }
+        if (t->kind != ROUTE_SESSION) {
+            check_detail(&r);
+        }
         if (t->detail != NULL) {
             assert_string_equal(r.detail, t->detail);
             assert_int_equal(r.detail_len, strlen(t->detail));
@@ -145,11 +174,37 @@ static void test_route_long_segment_detail(void **state)
     assert_int_equal(strlen(r.detail), r.detail_len);
 }
 
+/* Regression (issue 10 item 5): a long segment of two-byte characters is
+ * cut between characters, never inside one. */
+static void test_route_cut_at_character(void **state)
+{
+    char path[600] = "/beta/";
+    (void)state;
+    for (size_t k = 0; k < 60; k++) {
+        strcat(path, "%C3%A9"); /* U+00E9, 2 bytes */
+    }
+    struct route_result r;
+    assert_int_equal(route_match(path, strlen(path), "", 0, &r), APP_ERR_NOTFOUND);
+    assert_int_equal(r.kind, ROUTE_BAD_SEGMENT);
+    check_detail(&r);
+    assert_int_equal(r.detail_len, (sizeof(r.detail) - 1u) / 2u * 2u);
+    /* A 3-byte character that does not fit whole is left out. */
+    strcpy(path, "/beta/");
+    for (size_t k = 0; k < sizeof(r.detail) - 2u; k++) {
+        strcat(path, "a");
+    }
+    strcat(path, "%E2%82%AC"); /* U+20AC, 3 bytes, one byte of room left */
+    assert_int_equal(route_match(path, strlen(path), "", 0, &r), APP_ERR_NOTFOUND);
+    check_detail(&r);
+    assert_int_equal(r.detail_len, sizeof(r.detail) - 2u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_route_table),
         cmocka_unit_test(test_route_long_segment_detail),
+        cmocka_unit_test(test_route_cut_at_character),
     };
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }

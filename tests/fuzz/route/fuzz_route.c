@@ -1,7 +1,8 @@
 /* libFuzzer harness for the router: any path and query bytes. Checks that
  * a match yields ids within the contract (1..64 printable bytes, no '/'),
- * that error details stay NUL-terminated and in bounds, and that the
- * answer does not depend on bytes outside the given lengths. */
+ * that error details stay NUL-terminated, in bounds and valid UTF-8 (they
+ * are echoed in JSON), and that the answer does not depend on bytes
+ * outside the given lengths. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 
 #include "app_err.h"
 #include "route.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(r.kind != ROUTE_SESSION);
         assert(r.detail_len < sizeof(r.detail));
         assert(r.detail[r.detail_len] == '\0');
+        for (size_t k = 0; k < r.detail_len;) {
+            size_t n = utf8_seq((const unsigned char *)r.detail + k, r.detail_len - k, NULL);
+            assert(n > 0);
+            k += n;
+        }
     }
     free(path);
     free(query);
