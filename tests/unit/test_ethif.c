@@ -1,8 +1,10 @@
 /* Host test of firmware/net/ethif.c with the real lwIP core over a fake
  * hal_eth: netif setup, ARP and ICMP round trips through the RX path
  * (ETH_PAD_SIZE included), TX of pbuf chains, pool exhaustion, send
- * retries, link polling. Every test ends with lwIP's pool counters back
- * where lwip_init() left them. */
+ * retries, link polling. Also firmware/net/net_conn.c, the pool-sharing
+ * rules: small segments merged into one receive buffer, also through
+ * real TCP segments from the fake NIC. Every test ends with lwIP's pool
+ * counters back where lwip_init() left them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +24,13 @@
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/tcp.h"
 #include "lwip/stats.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
 #include "lwip/udp.h"
+#include "net_conn.h"
 #include "netif/ethernet.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -744,6 +751,445 @@ static void test_link_poll(void **state)
     }
 }
 
+/* ---- net_conn: receive queue -------------------------------------------- */
+
+static u16_t pool_used(void)
+{
+    return lwip_stats.memp[MEMP_PBUF_POOL]->used;
+}
+
+static uint8_t pattern(size_t i)
+{
+    return (uint8_t)(i * 31u + 7u);
+}
+
+/* A received segment as tcp_input() hands it on: a pool buffer whose
+ * payload starts behind the headers (offset bytes in) and holds len bytes
+ * of pattern() from byte `from` of the stream. */
+static struct pbuf *rx_pbuf(size_t offset, size_t len, size_t from)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, PBUF_POOL_BUFSIZE, PBUF_POOL);
+    assert_non_null(p);
+    assert_null(p->next);
+    assert_int_equal(pbuf_remove_header(p, offset), 0);
+    pbuf_realloc(p, (u16_t)len);
+    for (size_t i = 0; i < len; i++) {
+        ((uint8_t *)p->payload)[i] = pattern(from + i);
+    }
+    return p;
+}
+
+/* A small pbuf of another kind (PBUF_RAM, or pool with no offset). */
+static struct pbuf *small_pbuf(pbuf_type type, size_t len, size_t from)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, type);
+    assert_non_null(p);
+    for (size_t i = 0; i < len; i++) {
+        ((uint8_t *)p->payload)[i] = pattern(from + i);
+    }
+    return p;
+}
+
+/* q holds pattern(0 .. n), tot_len right in every pbuf of the chain. */
+static void check_rx_chain(const struct pbuf *q, size_t n)
+{
+    static uint8_t got[4 * PBUF_POOL_BUFSIZE];
+    assert_true(n <= sizeof(got));
+    assert_int_equal(q->tot_len, n);
+    size_t sum = 0;
+    for (const struct pbuf *r = q; r != NULL; r = r->next) {
+        assert_int_equal(r->tot_len, n - sum);
+        sum += r->len;
+    }
+    assert_int_equal(sum, n);
+    assert_int_equal(pbuf_copy_partial(q, got, (u16_t)n, 0), n);
+    for (size_t i = 0; i < n; i++) {
+        if (got[i] != pattern(i)) {
+            fail_msg("byte %zu of %zu is %u, want %u", i, n, got[i], pattern(i));
+        }
+    }
+}
+
+static uint32_t rx_merged(void)
+{
+    struct net_conn_stats st;
+    net_conn_stats(&st);
+    return st.rx_merged;
+}
+
+/* A client that sends one byte per segment holds one pool buffer, not one
+ * per byte: each byte goes into the tail room of the first. */
+static void test_rx_queue_merges_small_segments(void **state)
+{
+    enum { N = 300 };
+    (void)state;
+
+    u16_t used0 = pool_used();
+    uint32_t merged0 = rx_merged();
+    struct pbuf *q = NULL;
+    net_rx_queue(&q, rx_pbuf(ETH_PAD_SIZE + 14u + 20u + 20u, 1, 0));
+    assert_non_null(q);
+    for (size_t i = 1; i < N; i++) {
+        struct pbuf *p = rx_pbuf(ETH_PAD_SIZE + 14u + 20u + 20u, 1, i);
+        net_rx_queue(&q, p);
+        assert_int_equal(pool_used(), used0 + 1u); /* p went back to the pool */
+    }
+    assert_null(q->next);
+    assert_int_equal(q->len, N);
+    check_rx_chain(q, N);
+    assert_int_equal(rx_merged(), merged0 + N - 1u);
+    /* A chain of small pbufs is merged as a whole; so is a PBUF_RAM one. */
+    struct pbuf *two = small_pbuf(PBUF_POOL, 3, N);
+    pbuf_cat(two, small_pbuf(PBUF_RAM, 4, N + 3u));
+    net_rx_queue(&q, two);
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 5, N + 7u));
+    assert_null(q->next);
+    check_rx_chain(q, N + 12u);
+    assert_int_equal(pool_used(), used0 + 1u);
+    pbuf_free(q);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* Up to the last byte of the pool buffer, not one further: the next
+ * segment is chained. Segments up to 256 bytes are copied, bigger ones
+ * chained even when they would fit. */
+static void test_rx_queue_limits(void **state)
+{
+    const size_t offset = ETH_PAD_SIZE + 14u + 20u + 20u;
+    const size_t first = 10;
+    const size_t room = PBUF_POOL_BUFSIZE - offset - first;
+    (void)state;
+
+    u16_t used0 = pool_used();
+    struct pbuf *q = NULL;
+    size_t n = 0;
+    net_rx_queue(&q, rx_pbuf(offset, first, 0));
+    n += first;
+    /* Fill the room with 256-byte segments, then the remainder exactly. */
+    while (n + 256u <= first + room) {
+        net_rx_queue(&q, rx_pbuf(offset, 256, n));
+        n += 256u;
+    }
+    size_t rest = first + room - n;
+    assert_true(rest > 0u && rest < 256u);
+    net_rx_queue(&q, rx_pbuf(offset, rest, n));
+    n += rest;
+    assert_null(q->next);
+    assert_int_equal(q->len, first + room);
+    check_rx_chain(q, n);
+    assert_int_equal(pool_used(), used0 + 1u);
+
+    /* Full: one more byte is chained behind it, in its own buffer. */
+    struct pbuf *one = rx_pbuf(offset, 1, n);
+    net_rx_queue(&q, one);
+    n += 1u;
+    assert_ptr_equal(q->next, one);
+    assert_int_equal(pool_used(), used0 + 2u);
+    check_rx_chain(q, n);
+    /* The new last buffer takes the small ones now. */
+    net_rx_queue(&q, rx_pbuf(offset, 2, n));
+    n += 2u;
+    assert_null(one->next);
+    assert_int_equal(one->len, 3);
+    check_rx_chain(q, n);
+
+    /* 256 bytes are copied; 257 are chained though they would fit. */
+    net_rx_queue(&q, rx_pbuf(offset, 256, n));
+    n += 256u;
+    assert_null(one->next);
+    assert_int_equal(pool_used(), used0 + 2u);
+    struct pbuf *big = rx_pbuf(offset, 257, n);
+    net_rx_queue(&q, big);
+    n += 257u;
+    assert_ptr_equal(one->next, big);
+    assert_int_equal(pool_used(), used0 + 3u);
+    check_rx_chain(q, n);
+    pbuf_free(q);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* Only a pool buffer the queue owns alone takes bytes: a PBUF_RAM last
+ * pbuf has no room behind its data (the heap's next block is there), and
+ * one with another reference may be read by someone else. */
+static void test_rx_queue_chains_when_not_own_pool(void **state)
+{
+    const size_t offset = ETH_PAD_SIZE + 14u + 20u + 20u;
+    (void)state;
+
+    u16_t used0 = pool_used();
+    uint32_t merged0 = rx_merged();
+
+    /* A PBUF_RAM last pbuf. */
+    struct pbuf *q = NULL;
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 10, 0));
+    struct pbuf *p = rx_pbuf(offset, 1, 10);
+    net_rx_queue(&q, p);
+    assert_ptr_equal(q->next, p);
+    assert_int_equal(q->len, 10);
+    check_rx_chain(q, 11);
+    /* The pool buffer behind it takes the next one. */
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 4, 11));
+    assert_null(p->next);
+    check_rx_chain(q, 15);
+    assert_int_equal(rx_merged(), merged0 + 1u);
+    pbuf_free(q);
+
+    /* A pool last pbuf with a second reference. */
+    q = NULL;
+    net_rx_queue(&q, rx_pbuf(offset, 10, 0));
+    struct pbuf *held = q;
+    pbuf_ref(held);
+    p = rx_pbuf(offset, 1, 10);
+    net_rx_queue(&q, p);
+    assert_ptr_equal(q->next, p);
+    assert_int_equal(held->len, 10);
+    check_rx_chain(q, 11);
+    assert_int_equal(pool_used(), used0 + 2u);
+    assert_int_equal(pbuf_free(q), 0);    /* one reference left ... */
+    assert_int_equal(pbuf_free(held), 2); /* ... and with it both go */
+    assert_int_equal(rx_merged(), merged0 + 1u);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* ---- net_conn: TCP through the fake NIC ---------------------------------- */
+
+#define OUR_PORT 4242u
+#define PEER_MSS 1460u
+
+static struct tcp_pcb *s_listener;
+static struct tcp_pcb *s_fill[MEMP_NUM_TCP_PCB + 1]; /* tcp_new() until NULL */
+static size_t s_nfill;
+static struct tcp_pcb *s_accepted[4];
+static unsigned s_accepts;
+static struct pbuf *s_rx; /* what the accepted connection received */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return ((uint32_t)get16(p) << 16) | get16(p + 2);
+}
+
+/* The sum of the TCP pseudo header (RFC 9293 3.1): source and destination
+ * address, zero, protocol 6, TCP length. */
+static uint32_t tcp_pseudo(const uint8_t src[4], const uint8_t dst[4], size_t tcp_len)
+{
+    return (uint32_t)get16(src) + get16(src + 2) + get16(dst) + get16(dst + 2) + 6u +
+           (uint32_t)tcp_len;
+}
+
+/* A TCP segment from the peer's port sport to OUR_PORT with a correct
+ * checksum (lwipopts.h: CHECKSUM_CHECK_TCP); a SYN carries the MSS option. */
+static size_t tcp_frame(uint8_t *f, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags,
+                        uint16_t wnd, const void *data, size_t len)
+{
+    size_t opt = (flags & TCP_SYN) != 0u ? 4u : 0u;
+    size_t tcp_len = 20u + opt + len;
+    size_t n = eth_hdr(f, s_our_mac, s_peer_mac, ETHTYPE_IP_);
+    n += ip4_hdr(f + n, 6, s_peer_ip, s_our_ip, tcp_len, 7);
+    uint8_t *t = f + n;
+    memset(t, 0, 20u + opt);
+    put16(t, sport);
+    put16(t + 2, OUR_PORT);
+    put32(t + 4, seq);
+    put32(t + 8, ack);
+    t[12] = (uint8_t)(((20u + opt) / 4u) << 4);
+    t[13] = flags;
+    put16(t + 14, wnd);
+    if (opt != 0u) {
+        t[20] = 2; /* MSS */
+        t[21] = 4;
+        put16(t + 22, PEER_MSS);
+    }
+    if (len > 0u) {
+        memcpy(t + 20u + opt, data, len);
+    }
+    put16(t + 16, inet_csum(t, tcp_len, tcp_pseudo(s_peer_ip, s_our_ip, tcp_len)));
+    n += tcp_len;
+    if (n < 60u) {
+        memset(f + n, 0, 60u - n);
+        n = 60u;
+    }
+    return n;
+}
+
+static void peer_sends(uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+                       const void *data, size_t len)
+{
+    uint8_t f[HAL_ETH_MAX_FRAME];
+    fake_hal_eth_rx_push(f, tcp_frame(f, sport, seq, ack, flags, wnd, data, len));
+    assert_int_equal(ethif_poll(&s_netif), 1);
+}
+
+/* A TCP segment the device sent, its IP and TCP checksums verified. */
+struct seg {
+    uint16_t sport;
+    uint16_t dport;
+    uint32_t seq;
+    uint32_t ack;
+    uint8_t flags;
+    uint16_t wnd;
+    size_t len; /* payload */
+};
+
+static struct seg sent_seg(size_t idx)
+{
+    const struct fake_hal_eth_tx *t = fake_hal_eth_tx_get(idx);
+    struct seg s;
+    assert_true(t->len >= 14u + 20u + 20u);
+    assert_memory_equal(t->data, s_peer_mac, 6);
+    assert_int_equal(get16(t->data + 12), ETHTYPE_IP_);
+    const uint8_t *ip = t->data + 14;
+    size_t ihl = (size_t)(ip[0] & 0x0Fu) * 4u;
+    size_t tot = get16(ip + 2);
+    assert_int_equal(ip[9], 6);
+    assert_int_equal(inet_csum(ip, ihl, 0), 0);
+    assert_memory_equal(ip + 12, s_our_ip, 4);
+    assert_memory_equal(ip + 16, s_peer_ip, 4);
+    assert_true(tot >= ihl + 20u && 14u + tot <= t->len);
+    const uint8_t *tcp = ip + ihl;
+    size_t tcp_len = tot - ihl;
+    assert_int_equal(inet_csum(tcp, tcp_len, tcp_pseudo(s_our_ip, s_peer_ip, tcp_len)), 0);
+    s.sport = get16(tcp);
+    s.dport = get16(tcp + 2);
+    s.seq = get32(tcp + 4);
+    s.ack = get32(tcp + 8);
+    s.flags = tcp[13] & 0x3Fu;
+    s.wnd = get16(tcp + 14);
+    s.len = tcp_len - (size_t)(tcp[12] >> 4) * 4u;
+    return s;
+}
+
+static err_t on_test_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg;
+    (void)pcb;
+    (void)err;
+    if (p != NULL) {
+        net_rx_queue(&s_rx, p);
+    }
+    return ERR_OK;
+}
+
+static err_t on_test_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    assert_int_equal(err, ERR_OK);
+    assert_true(s_accepts < ARRAY_LEN(s_accepted));
+    s_accepted[s_accepts++] = pcb;
+    tcp_recv(pcb, on_test_recv);
+    return ERR_OK;
+}
+
+/* Link up, peer known, a listener on OUR_PORT. */
+static int setup_tcp(void **state)
+{
+    if (setup(state) != 0) {
+        return -1;
+    }
+    fake_hal_eth_set_link(true);
+    ethif_link_poll(&s_netif);
+    uint8_t f[60];
+    fake_hal_eth_rx_push(f, arp_request_from_peer(f, s_our_ip));
+    (void)ethif_poll(&s_netif);
+    fake_hal_eth_tx_clear();
+    s_nfill = 0;
+    s_accepts = 0;
+    s_rx = NULL;
+    struct tcp_pcb *pcb = tcp_new();
+    if (pcb == NULL || tcp_bind(pcb, IP_ADDR_ANY, OUR_PORT) != ERR_OK) {
+        return -1;
+    }
+    s_listener = tcp_listen(pcb);
+    if (s_listener == NULL) {
+        return -1;
+    }
+    tcp_accept(s_listener, on_test_accept);
+    return 0;
+}
+
+/* Whatever a test left: connections aborted, PCBs freed, and lwIP's TCP
+ * timer run once with no PCB left, so that it stops and gives back its
+ * timeout entry. Then the leak check. */
+static int teardown_tcp(void **state)
+{
+    if (s_rx != NULL) {
+        pbuf_free(s_rx);
+        s_rx = NULL;
+    }
+    while (tcp_active_pcbs != NULL) {
+        tcp_abort(tcp_active_pcbs);
+    }
+    while (tcp_tw_pcbs != NULL) {
+        tcp_abort(tcp_tw_pcbs);
+    }
+    while (s_nfill > 0u) {
+        tcp_abort(s_fill[--s_nfill]);
+    }
+    if (s_listener != NULL) {
+        (void)tcp_close(s_listener);
+        s_listener = NULL;
+    }
+    fake_hal_board_advance_ms(2u * TCP_TMR_INTERVAL);
+    sys_check_timeouts();
+    return teardown(state);
+}
+
+/* The peer's handshake from sport (initial sequence number iss) with
+ * window wnd; returns the accepted PCB. */
+static struct tcp_pcb *connect_peer(uint16_t sport, uint32_t iss, uint16_t wnd)
+{
+    unsigned accepts = s_accepts;
+    fake_hal_eth_tx_clear();
+    peer_sends(sport, iss, 0, TCP_SYN, wnd, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg sa = sent_seg(0);
+    assert_int_equal(sa.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(sa.sport, OUR_PORT);
+    assert_int_equal(sa.dport, sport);
+    assert_int_equal(sa.ack, iss + 1u);
+    assert_int_equal(s_accepts, accepts); /* not before the handshake's ACK */
+    peer_sends(sport, iss + 1u, sa.seq + 1u, TCP_ACK, wnd, NULL, 0);
+    assert_int_equal(s_accepts, accepts + 1u);
+    struct tcp_pcb *pcb = s_accepted[accepts];
+    assert_int_equal(pcb->state, ESTABLISHED);
+    assert_int_equal(pcb->remote_port, sport);
+    fake_hal_eth_tx_clear();
+    return pcb;
+}
+
+/* One byte per segment through the real stack: the connection holds one
+ * receive buffer whatever the count. */
+static void test_rx_queue_through_tcp(void **state)
+{
+    enum { N = 40 };
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40000, 1000, 8192);
+    u16_t used0 = pool_used();
+    uint32_t seq = 1001;
+    for (size_t i = 0; i < N; i++) {
+        uint8_t b = pattern(i);
+        peer_sends(40000, seq, pcb->snd_nxt, TCP_ACK | TCP_PSH, 8192, &b, 1);
+        seq++;
+        assert_int_equal(pool_used(), used0 + 1u);
+        fake_hal_eth_tx_clear();
+    }
+    assert_non_null(s_rx);
+    assert_null(s_rx->next);
+    check_rx_chain(s_rx, N);
+    assert_int_equal(pbuf_get_allocsrc(s_rx), PBUF_TYPE_ALLOC_SRC_MASK_STD_MEMP_PBUF_POOL);
+    tcp_recved(pcb, N);
+    pbuf_free(s_rx);
+    s_rx = NULL;
+    assert_int_equal(pool_used(), used0);
+    tcp_abort(pcb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -761,6 +1207,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_send_busy_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_poll, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_merges_small_segments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_chains_when_not_own_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_through_tcp, setup_tcp, teardown_tcp),
     };
     return cmocka_run_group_tests_name("ethif", tests, group_setup, NULL);
 }
