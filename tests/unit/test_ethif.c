@@ -2,9 +2,9 @@
  * hal_eth: netif setup, ARP and ICMP round trips through the RX path
  * (ETH_PAD_SIZE included), TX of pbuf chains, pool exhaustion, send
  * retries, link polling. Also firmware/net/net_conn.c, the pool-sharing
- * rules: small segments merged into one receive buffer, also through
- * real TCP segments from the fake NIC. Every test ends with lwIP's pool
- * counters back where lwip_init() left them. */
+ * rules, against real TCP segments from the fake NIC: small segments
+ * merged into one receive buffer, RST for a SYN that finds no PCB. Every
+ * test ends with lwIP's pool counters back where lwip_init() left them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1139,6 +1139,16 @@ static int teardown_tcp(void **state)
     return teardown(state);
 }
 
+/* Take every free PCB (tcp_new() until NULL). */
+static void exhaust_pcbs(void)
+{
+    while (s_nfill < ARRAY_LEN(s_fill) && (s_fill[s_nfill] = tcp_new()) != NULL) {
+        s_nfill++;
+    }
+    assert_true(s_nfill < ARRAY_LEN(s_fill));
+    assert_int_equal(lwip_stats.memp[MEMP_TCP_PCB]->used, MEMP_NUM_TCP_PCB);
+}
+
 /* The peer's handshake from sport (initial sequence number iss) with
  * window wnd; returns the accepted PCB. */
 static struct tcp_pcb *connect_peer(uint16_t sport, uint32_t iss, uint16_t wnd)
@@ -1160,6 +1170,13 @@ static struct tcp_pcb *connect_peer(uint16_t sport, uint32_t iss, uint16_t wnd)
     assert_int_equal(pcb->remote_port, sport);
     fake_hal_eth_tx_clear();
     return pcb;
+}
+
+static uint32_t syn_refused(void)
+{
+    struct net_conn_stats st;
+    net_conn_stats(&st);
+    return st.syn_refused;
 }
 
 /* One byte per segment through the real stack: the connection holds one
@@ -1190,6 +1207,76 @@ static void test_rx_queue_through_tcp(void **state)
     tcp_abort(pcb);
 }
 
+/* A SYN that finds no PCB gets RST|ACK with ack = its seq + 1 (RFC 9293
+ * 3.10.7.2) at once instead of silence; the listener never hears of it.
+ * With a PCB free again, the next SYN gets its SYN|ACK.
+ * Regression (net_conn.c net_syn_check): the hook swapped the header's
+ * ports and sequence number to host order, which tcp_input() had done
+ * already; on a little-endian CPU the RST went from port 37392 to a
+ * byte-swapped port with a byte-swapped ack, so no client ever saw it. */
+static void test_syn_without_pcb_gets_rst(void **state)
+{
+    (void)state;
+
+    uint32_t refused0 = syn_refused();
+    exhaust_pcbs();
+    fake_hal_eth_tx_clear();
+    peer_sends(40001, 0x7FFFFFFFu, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg r = sent_seg(0);
+    assert_int_equal(r.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(r.sport, OUR_PORT);
+    assert_int_equal(r.dport, 40001);
+    assert_int_equal(r.seq, 0);
+    assert_int_equal(r.ack, 0x80000000u);
+    assert_int_equal(r.len, 0);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    assert_null(tcp_active_pcbs); /* no SYN_RCVD PCB either */
+    /* The peer's ACK to a SYN|ACK it never got finds nothing. */
+    peer_sends(40001, 0x80000000u, 1, TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(s_accepts, 0);
+
+    /* A sequence number at the wrap: ack is seq + 1 modulo 2^32. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40002, 0xFFFFFFFFu, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    r = sent_seg(0);
+    assert_int_equal(r.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(r.ack, 0);
+    assert_int_equal(syn_refused(), refused0 + 2u);
+
+    /* One PCB free: served as usual. */
+    tcp_abort(s_fill[--s_nfill]);
+    (void)connect_peer(40003, 5000, 8192);
+    assert_int_equal(syn_refused(), refused0 + 2u);
+    assert_int_equal(s_accepts, 1);
+}
+
+/* Only a bare SYN to a listener is checked: a SYN|ACK, a RST, or segments
+ * of an established connection pass with the pool empty. */
+static void test_syn_check_only_bare_syn(void **state)
+{
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40010, 100, 8192);
+    exhaust_pcbs();
+    uint32_t refused0 = syn_refused();
+    /* Data on the established connection is taken. */
+    uint8_t b = pattern(0);
+    peer_sends(40010, 101, pcb->snd_nxt, TCP_ACK | TCP_PSH, 8192, &b, 1);
+    assert_non_null(s_rx);
+    assert_int_equal(s_rx->tot_len, 1);
+    /* A stray SYN|ACK to the listener: lwIP's RST with seq = its ack, not the hook's. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40011, 7, 12345, TCP_SYN | TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg r = sent_seg(0);
+    assert_int_equal(r.flags & TCP_RST, TCP_RST);
+    assert_int_equal(r.seq, 12345);
+    assert_int_equal(syn_refused(), refused0);
+    assert_int_equal(s_accepts, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1211,6 +1298,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rx_queue_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_queue_chains_when_not_own_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_queue_through_tcp, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_syn_without_pcb_gets_rst, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_syn_check_only_bare_syn, setup_tcp, teardown_tcp),
     };
     return cmocka_run_group_tests_name("ethif", tests, group_setup, NULL);
 }
