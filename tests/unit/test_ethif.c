@@ -3,8 +3,9 @@
  * (ETH_PAD_SIZE included), TX of pbuf chains, pool exhaustion, send
  * retries, link polling. Also firmware/net/net_conn.c, the pool-sharing
  * rules, against real TCP segments from the fake NIC: small segments
- * merged into one receive buffer, RST for a SYN that finds no PCB. Every
- * test ends with lwIP's pool counters back where lwip_init() left them. */
+ * merged into one receive buffer, RST for a SYN that finds no PCB, closed
+ * PCBs recycled first, heap hogs. Every test ends with lwIP's pool
+ * counters back where lwip_init() left them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1277,6 +1278,163 @@ static void test_syn_check_only_bare_syn(void **state)
     assert_int_equal(s_accepts, 1);
 }
 
+/* net_close() drops the PCB to TCP_PRIO_MIN: with the pool empty, a SYN
+ * that would have been refused recycles the closed connection instead. */
+static void test_closed_pcb_recycled_by_syn(void **state)
+{
+    (void)state;
+
+    struct tcp_pcb *a = connect_peer(40020, 100, 8192);
+    assert_int_equal(a->prio, TCP_PRIO_NORMAL);
+    exhaust_pcbs();
+    /* An open connection of the listener's priority is not taken. */
+    uint32_t refused0 = syn_refused();
+    fake_hal_eth_tx_clear();
+    peer_sends(40021, 900, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg refused = sent_seg(0);
+    assert_int_equal(refused.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(refused.dport, 40021);
+    assert_int_equal(refused.ack, 901);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    assert_int_equal(a->state, ESTABLISHED);
+
+    /* Closed: FIN sent, the PCB lingers in FIN_WAIT_1 at the lowest priority. */
+    fake_hal_eth_tx_clear();
+    uint32_t a_nxt = a->snd_nxt;
+    assert_false(net_close(a, 0));
+    assert_int_equal(a->state, FIN_WAIT_1);
+    assert_int_equal(a->prio, TCP_PRIO_MIN);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).flags, TCP_FIN | TCP_ACK);
+
+    /* The next SYN takes its PCB: RST to the closed one, SYN|ACK to the new. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40022, 1900, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 2);
+    struct seg rst = sent_seg(0);
+    assert_int_equal(rst.dport, 40020);
+    assert_int_equal(rst.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(rst.seq, a_nxt + 1u); /* after its FIN */
+    struct seg sa = sent_seg(1);
+    assert_int_equal(sa.dport, 40022);
+    assert_int_equal(sa.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(sa.ack, 1901);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    peer_sends(40022, 1901, sa.seq + 1u, TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(s_accepts, 2);
+    assert_int_equal(lwip_stats.memp[MEMP_TCP_PCB]->used, MEMP_NUM_TCP_PCB);
+}
+
+/* ---- net_conn: heap hogs -------------------------------------------------- */
+
+static mem_size_t heap_free(void)
+{
+    return (mem_size_t)(lwip_stats.mem.avail - lwip_stats.mem.used);
+}
+
+/* What one mem_malloc() costs the heap beyond its size (lwIP's struct mem). */
+static mem_size_t heap_overhead(void)
+{
+    mem_size_t used0 = lwip_stats.mem.used;
+    void *p = mem_malloc(16);
+    assert_non_null(p);
+    mem_size_t o = (mem_size_t)(lwip_stats.mem.used - used0 - 16u);
+    mem_free(p);
+    return o;
+}
+
+/* Hogging = zero-window probing (persist_backoff != 0) and less than
+ * TCP_SND_BUF of the heap free; neither alone. */
+static void test_hogging_rule(void **state)
+{
+    (void)state;
+
+    assert_false(net_hogging(NULL));
+    struct tcp_pcb *pcb = tcp_new();
+    assert_non_null(pcb);
+    assert_int_equal(lwip_stats.mem.used, 0); /* one free block: sizes are exact */
+    mem_size_t hdr = heap_overhead();
+    pcb->persist_backoff = 0;
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 1;
+    assert_false(net_hogging(pcb));
+
+    /* Exactly TCP_SND_BUF free: not yet. */
+    void *fill = mem_malloc((mem_size_t)(heap_free() - TCP_SND_BUF - hdr));
+    assert_non_null(fill);
+    assert_int_equal(heap_free(), TCP_SND_BUF);
+    assert_false(net_hogging(pcb));
+    /* Less. */
+    void *more = mem_malloc(1);
+    assert_non_null(more);
+    assert_true(heap_free() < TCP_SND_BUF);
+    assert_true(net_hogging(pcb));
+    pcb->persist_backoff = 7;
+    assert_true(net_hogging(pcb));
+    pcb->persist_backoff = 0;
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 1;
+    mem_free(more);
+    assert_false(net_hogging(pcb));
+    mem_free(fill);
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 0;
+    tcp_abort(pcb);
+}
+
+/* The same through lwIP's own state: a peer that advertises a zero
+ * window makes lwIP probe; the connection hogs only while the heap is
+ * short and the window closed, and net_close() aborts it (its unsent
+ * bytes would hold the heap for minutes of probes). */
+static void test_hogging_zero_window(void **state)
+{
+    static const uint8_t data[100] = {1, 2, 3};
+    void *fill[64];
+    size_t nfill = 0;
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40030, 100, 0);
+    assert_int_equal(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    assert_int_equal(tcp_output(pcb), ERR_OK);
+    assert_int_equal(fake_hal_eth_tx_count(), 0); /* window 0: nothing goes */
+    assert_int_not_equal(pcb->persist_backoff, 0);
+    assert_false(net_hogging(pcb));
+    while (heap_free() >= TCP_SND_BUF) {
+        assert_true(nfill < ARRAY_LEN(fill));
+        fill[nfill] = mem_malloc(256);
+        assert_non_null(fill[nfill]);
+        nfill++;
+    }
+    assert_true(net_hogging(pcb));
+
+    /* The window opens: the data goes, no more probing, not a hog. */
+    peer_sends(40030, 101, pcb->snd_nxt, TCP_ACK, 4096, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).len, sizeof(data));
+    assert_int_equal(pcb->persist_backoff, 0);
+    assert_false(net_hogging(pcb));
+
+    /* Acknowledged with the window closed again, more data: probing. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40030, 101, pcb->snd_nxt, TCP_ACK, 0, NULL, 0);
+    assert_int_equal(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    assert_int_equal(tcp_output(pcb), ERR_OK);
+    assert_int_not_equal(pcb->persist_backoff, 0);
+    assert_true(net_hogging(pcb));
+    while (nfill > 0u) {
+        mem_free(fill[--nfill]);
+    }
+    assert_false(net_hogging(pcb));
+
+    /* Closing it aborts (RST), whatever the heap. */
+    fake_hal_eth_tx_clear();
+    assert_true(net_close(pcb, 0));
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).flags, TCP_RST | TCP_ACK);
+    assert_null(tcp_active_pcbs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1300,6 +1458,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rx_queue_through_tcp, setup_tcp, teardown_tcp),
         cmocka_unit_test_setup_teardown(test_syn_without_pcb_gets_rst, setup_tcp, teardown_tcp),
         cmocka_unit_test_setup_teardown(test_syn_check_only_bare_syn, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_closed_pcb_recycled_by_syn, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_hogging_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hogging_zero_window, setup_tcp, teardown_tcp),
     };
     return cmocka_run_group_tests_name("ethif", tests, group_setup, NULL);
 }
