@@ -99,8 +99,13 @@ static bool head_take(struct http_conn *c)
             return true;
         }
     }
-    /* Queue (first come, first served: http_server_resume()). */
+    /* Queue (first come, first served: http_server_resume()), only with
+     * something to read: an idle connection's next bytes bring it back
+     * (the transport's receive event). */
     if (!c->waiting) {
+        if (!c->io->pending(c->ctx)) {
+            return false;
+        }
         c->waiting = 1;
         c->t_mark = hal_time_ms();
         s_stats.head_waits++;

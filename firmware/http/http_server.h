@@ -20,6 +20,11 @@ struct http_io {
      * by as much. Returns the count (0: nothing now), or APP_ERR_STATE
      * once the peer closed and everything was read. */
     int (*recv)(void *ctx, void *buf, size_t cap);
+    /* Whether recv() has something for the server now: received bytes,
+     * or the peer's close. Asked before a connection with no head buffer
+     * queues for one, so that an event on an idle keep-alive connection
+     * (a poll timer, an ACK) is not taken for a request. */
+    bool (*pending)(void *ctx);
     /* Bytes send() would take now. */
     size_t (*room)(void *ctx);
     /* Queue len bytes (copied). Returns bytes taken (<= len), or a

@@ -368,6 +368,15 @@ static int io_recv(void *ctx, void *buf, size_t cap)
     return APP_ERR_STATE;
 }
 
+/* Plaintext mbedTLS holds, a record it has not processed yet, ciphertext
+ * still in TCP's pbufs, or the peer's FIN. */
+static bool io_pending(void *ctx)
+{
+    const struct tls_conn *t = ctx;
+    return t->rx != NULL || t->eof || mbedtls_ssl_get_bytes_avail(&t->ssl) > 0u ||
+           mbedtls_ssl_check_pending(&t->ssl) != 0;
+}
+
 static size_t io_room(void *ctx)
 {
     struct tls_conn *t = ctx;
@@ -433,6 +442,7 @@ static void io_abort(void *ctx)
 
 static const struct http_io s_io = {
     .recv = io_recv,
+    .pending = io_pending,
     .room = io_room,
     .send = io_send,
     .flush = io_flush,

@@ -30,6 +30,13 @@ static int ft_recv(void *ctx, void *buf, size_t cap)
     return (int)n;
 }
 
+static bool ft_pending(void *ctx)
+{
+    struct ft_conn *c = conn_of(ctx);
+    c->pending_calls++;
+    return c->in_avail > c->in_pos || (c->eof && c->in_avail == c->in_len);
+}
+
 static size_t ft_room(void *ctx)
 {
     struct ft_conn *c = conn_of(ctx);
@@ -82,6 +89,7 @@ static void ft_abort(void *ctx)
 
 const struct http_io ft_io = {
     .recv = ft_recv,
+    .pending = ft_pending,
     .room = ft_room,
     .send = ft_send,
     .flush = ft_flush,

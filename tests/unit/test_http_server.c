@@ -1195,6 +1195,44 @@ static void test_head_fifo_across_ports(void **state)
     }
 }
 
+/* An event on an idle keep-alive connection (lwIP's poll timer every
+ * second, the ACK of its last response) while every head buffer is held
+ * is no claim on one: it has sent nothing. Nobody waits, so the holders
+ * keep their heads past their share, and the idle connection can still
+ * be evicted for a newcomer. */
+static void test_idle_event_is_no_claim(void **state)
+{
+    (void)state;
+    struct http_conn *c[3];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], i == 2u);
+    }
+    http_server_event(c[2]);
+    queue_part(&s_ft[0], "slow", 10);
+    http_server_event(c[0]);
+    queue_part(&s_ft[1], "slow2", 10);
+    http_server_event(c[1]);
+    struct http_server_stats st0 = stats_now();
+    for (int i = 0; i < 3; i++) {
+        fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS / 2u);
+        http_server_event(c[2]); /* nothing arrived */
+        http_server_poll();
+    }
+    struct http_server_stats st1 = stats_now();
+    assert_int_equal(st1.head_waits, st0.head_waits);
+    assert_int_equal(st1.head_late, st0.head_late);
+    assert_int_equal(s_ft[0].out_len + s_ft[1].out_len, 0);
+    assert_false(s_ft[0].closed || s_ft[1].closed);
+    assert_true(http_server_evict(true)); /* idle 1.5 s: closed for a newcomer */
+    assert_true(s_ft[2].closed);
+    assert_int_equal(s_ft[2].out_len, 0);
+    assert_int_equal(stats_now().evicted, st0.evicted + 1u);
+    for (size_t i = 0; i < 2u; i++) {
+        complete_request(c[i], &s_ft[i]);
+        finish(c[i], &s_ft[i]);
+    }
+}
+
 /* While a connection waits for a head buffer, a head still incomplete
  * APP_HTTP_HEAD_SHARE_MS after its first byte gets 408 and is closed,
  * and its buffer goes to the waiter at once (even while the 408 itself
@@ -1608,6 +1646,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_send_error_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_pool_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_fifo_across_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_event_is_no_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_share_408_while_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_share_only_incomplete_heads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_abort_while_waiting, setup, teardown),
