@@ -1472,22 +1472,22 @@ static void test_evict(void **state)
     (void)state;
     struct http_conn *c[HTTP_SERVER_SLOTS];
     struct http_server_stats st0 = stats_now();
-    /* Slots 0-3 plain, 4-5 TLS. */
-    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+    /* Slots 0-3 plain, 4 TLS; 5 (TLS) connects later. */
+    for (size_t i = 0; i < 5u; i++) {
         c[i] = open_kind(&s_ft[i], i >= 4u);
     }
     /* Fresh: nobody qualifies. */
     fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS - 1u);
     assert_false(http_server_evict(false));
     assert_false(http_server_evict(true));
-    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+    for (size_t i = 0; i < 5u; i++) {
         assert_false(s_ft[i].closed);
     }
     assert_int_equal(stats_now().evicted, st0.evicted);
 
-    /* 0: idle since the open. 1: idle since a response 100 ms later. 2:
-     * writing (stuck). 3: a head begun. */
-    fake_hal_advance_ms(1);
+    /* 0 and 4: idle since the open. 1: idle since a response 101 ms
+     * later than that. 2: writing (stuck). 3: a head begun. */
+    fake_hal_advance_ms(101);
     queue_get(&s_ft[1], "served", "", true);
     (void)drive(c[1], &s_ft[1], FT_UNLIMITED, SIZE_MAX);
     queue_get(&s_ft[2], "stuck", "", true);
@@ -1498,12 +1498,12 @@ static void test_evict(void **state)
     queue_part(&s_ft[3], "late", 10);
     http_server_event(c[3]);
     fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS);
+    c[5] = open_kind(&s_ft[5], true);
 
-    /* The TLS port's turn first: its own idle connection, longest first. */
-    queue_get(&s_ft[5], "tls", "", true);
-    (void)drive(c[5], &s_ft[5], FT_UNLIMITED, SIZE_MAX); /* 5 idle since now */
+    /* The TLS port: its idle connection, not the fresh one. */
     assert_true(http_server_evict(true));
     assert_true(s_ft[4].closed);
+    assert_int_equal(s_ft[4].close_calls, 1);
     assert_int_equal(s_ft[4].out_len, 0);
     assert_false(http_server_evict(true)); /* 5 is fresh */
     assert_false(s_ft[5].closed);
