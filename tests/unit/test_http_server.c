@@ -1195,6 +1195,95 @@ static void test_head_fifo_across_ports(void **state)
     }
 }
 
+/* Two connections that begin to wait within the same millisecond (one
+ * pass of the superloop takes several frames) are served in that order,
+ * not in slot order. */
+static void test_head_fifo_same_ms(void **state)
+{
+    (void)state;
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_kind(&s_ft[i], i >= 4u);
+    }
+    for (size_t i = 0; i < 2u; i++) {
+        queue_part(&s_ft[i], "holder", 10);
+        http_server_event(c[i]);
+    }
+    fake_hal_advance_ms(1);
+    static const size_t k_order[] = {5, 4, 3, 2};
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        queue_part(&s_ft[k_order[k]], "waiter", 10);
+        http_server_event(c[k_order[k]]);
+        assert_true(waits(&s_ft[k_order[k]]));
+    }
+    complete_request(c[0], &s_ft[0]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[5]));
+    assert_true(waits(&s_ft[4]) && waits(&s_ft[3]) && waits(&s_ft[2]));
+    complete_request(c[1], &s_ft[1]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[4]));
+    assert_true(waits(&s_ft[3]) && waits(&s_ft[2]));
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        complete_request(c[k_order[k]], &s_ft[k_order[k]]);
+        http_server_resume();
+    }
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* A buffer that frees up between two http_server_resume() calls is the
+ * first waiter's: a later waiter whose transport has an event first (more
+ * bytes, lwIP's poll timer) and a newcomer both queue behind it. */
+static void test_head_fifo_no_jumping(void **state)
+{
+    (void)state;
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_kind(&s_ft[i], i == 3u);
+    }
+    for (size_t i = 0; i < 2u; i++) {
+        queue_part(&s_ft[i], "holder", 10);
+        http_server_event(c[i]);
+    }
+    struct http_server_stats st0 = stats_now();
+    fake_hal_advance_ms(1);
+    queue_part(&s_ft[2], "first", 10);
+    http_server_event(c[2]);
+    fake_hal_advance_ms(1);
+    queue_part(&s_ft[3], "second", 10);
+    http_server_event(c[3]);
+    assert_true(waits(&s_ft[2]) && waits(&s_ft[3]));
+
+    complete_request(c[0], &s_ft[0]); /* a buffer is free until the next resume */
+    (void)ft_arrive(&s_ft[3], 5);
+    http_server_event(c[3]);
+    assert_true(waits(&s_ft[3]));
+    queue_part(&s_ft[4], "newcomer", SIZE_MAX);
+    http_server_event(c[4]);
+    assert_true(waits(&s_ft[4]));
+    assert_int_equal(s_ft[4].out_len, 0);
+    assert_int_equal(stats_now().head_waits, st0.head_waits + 3u);
+    http_server_event(c[2]); /* the first in line may take it at any time */
+    assert_true(has_read(&s_ft[2]));
+    http_server_resume();
+    assert_true(waits(&s_ft[3]) && waits(&s_ft[4]));
+
+    complete_request(c[1], &s_ft[1]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[3]));
+    assert_true(waits(&s_ft[4]));
+    complete_request(c[2], &s_ft[2]);
+    http_server_resume(); /* the newcomer's whole request: answered, buffer back */
+    assert_int_equal(parse_out(&s_ft[4], false), 1);
+    check_seed_any_date(&s_resp[0], "newcomer");
+    complete_request(c[3], &s_ft[3]);
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
 /* An event on an idle keep-alive connection (lwIP's poll timer every
  * second, the ACK of its last response) while every head buffer is held
  * is no claim on one: it has sent nothing. Nobody waits, so the holders
@@ -1646,6 +1735,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_send_error_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_pool_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_fifo_across_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_fifo_same_ms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_fifo_no_jumping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_event_is_no_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_share_408_while_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_share_only_incomplete_heads, setup, teardown),
