@@ -494,11 +494,15 @@ void http_server_poll(void)
                 close_conn(c);
             }
         } else if (c->state == CONN_WRITE) {
-            if (age >= APP_HTTP_IDLE_TIMEOUT_MS ||
-                (contended && c->head != NULL && age >= APP_HTTP_STALL_MS)) {
+            bool stalled = contended && c->head != NULL && age >= APP_HTTP_STALL_MS;
+            if (stalled || age >= APP_HTTP_IDLE_TIMEOUT_MS) {
                 /* The client stopped reading its response: a close would
                  * leave the unsent bytes in the stack's heap. */
-                s_stats.stalled++;
+                if (stalled) {
+                    s_stats.stalled++;
+                } else {
+                    s_stats.timeouts++;
+                }
                 abort_conn(c);
             } else {
                 http_server_event(c);

@@ -90,7 +90,7 @@ struct http_server_stats {
     uint32_t stalled;       /* aborted: response not moving while others waited */
     uint32_t evicted;       /* idle or late connections closed for a newcomer */
     uint32_t refused;       /* 503: no slot */
-    uint32_t timeouts;      /* 408 at the head deadline, idle closes */
+    uint32_t timeouts;      /* 408 at the head deadline, idle closes (aborts mid-response) */
 };
 void http_server_stats(struct http_server_stats *out);
 uint32_t http_server_head_waits(void);

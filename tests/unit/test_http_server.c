@@ -1498,6 +1498,9 @@ static void test_stall_without_waiter(void **state)
     struct http_server_stats st1 = stats_now();
     assert_int_equal(st1.head_waits, st0.head_waits);
     assert_int_equal(st1.head_late, st0.head_late);
+    /* Counted as an idle timeout: "stalled" is for while others waited. */
+    assert_int_equal(st1.stalled, st0.stalled);
+    assert_int_equal(st1.timeouts, st0.timeouts + 1u);
 }
 
 /* A response that lost its head buffer (a 408) holds nothing anyone
