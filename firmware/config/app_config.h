@@ -106,7 +106,7 @@
  * (a client that sends its request in one go is done in a round trip; a
  * dribbler or slowloris gives its buffer to the next in the queue) ... */
 #ifndef APP_HTTP_HEAD_SHARE_MS
-#define APP_HTTP_HEAD_SHARE_MS 500
+#define APP_HTTP_HEAD_SHARE_MS 1000
 #endif
 /* ... and a response that has not moved on for this long (the client does
  * not read) is dropped, with the head buffer its pipelined requests hold. */

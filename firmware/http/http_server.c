@@ -36,6 +36,7 @@ struct http_conn {
     uint8_t waiting;            /* in the queue for a head buffer (since t_mark) */
     uint16_t len;               /* bytes in head[] (0 whenever head is NULL) */
     uint16_t consumed;          /* bytes of head[] the current response answers */
+    uint32_t ticket;            /* place in that queue (while waiting) */
     uint32_t t_mark;            /* head start, idle start, or last write progress */
     uint32_t t_req;             /* request complete (for the log) */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
@@ -60,6 +61,7 @@ static struct {
 } s_pool __attribute__((section(".pool.http.conns")));
 static uint32_t s_heads_used; /* bit i: heads[i] is lent out */
 static bool s_head_waiters;   /* a connection found no free head */
+static uint32_t s_tickets;    /* the next place in the queue for a head */
 static struct http_server_stats s_stats;
 
 _Static_assert(APP_HTTP_HEAD_BUFS >= 1 && APP_HTTP_HEAD_BUFS <= 32,
@@ -79,6 +81,7 @@ void http_server_init(void)
     s_active = 0;
     s_heads_used = 0;
     s_head_waiters = false;
+    s_tickets = 0;
     memset(&s_stats, 0, sizeof(s_stats));
 }
 
@@ -87,12 +90,31 @@ unsigned http_server_active(void)
     return s_active;
 }
 
+/* The connection first in the queue for a head buffer, or NULL. Tickets,
+ * not wait times: several connections can begin to wait within one
+ * millisecond (one pass of the superloop). */
+static struct http_conn *head_first(void)
+{
+    struct http_conn *first = NULL;
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        struct http_conn *c = &s_pool.conns[i];
+        if (c->waiting && (first == NULL || (int32_t)(c->ticket - first->ticket) < 0)) {
+            first = c;
+        }
+    }
+    return first;
+}
+
 static bool head_take(struct http_conn *c)
 {
     if (c->head != NULL) {
         return true;
     }
-    for (unsigned i = 0; i < APP_HTTP_HEAD_BUFS; i++) {
+    /* A free buffer is the first waiter's: nobody passes the queue, not a
+     * later waiter whose transport has an event before
+     * http_server_resume() runs, nor a connection that was not waiting. */
+    struct http_conn *first = s_head_waiters ? head_first() : NULL;
+    for (unsigned i = 0; (first == NULL || first == c) && i < APP_HTTP_HEAD_BUFS; i++) {
         if ((s_heads_used & (1u << i)) == 0u) {
             s_heads_used |= 1u << i;
             c->head = s_pool.heads[i];
@@ -100,9 +122,15 @@ static bool head_take(struct http_conn *c)
             return true;
         }
     }
-    /* Queue (first come, first served: http_server_resume()). */
+    /* Queue (first come, first served: http_server_resume()), only with
+     * something to read: an idle connection's next bytes bring it back
+     * (the transport's receive event). */
     if (!c->waiting) {
+        if (!c->io->pending(c->ctx)) {
+            return false;
+        }
         c->waiting = 1;
+        c->ticket = s_tickets++;
         c->t_mark = hal_time_ms();
         s_stats.head_waits++;
     }
@@ -355,9 +383,6 @@ void http_server_event(struct http_conn *c)
         }
 
         int n = 0;
-        if (c->head == NULL && !c->eof && !c->io->readable(c->ctx)) {
-            return; /* idle: nothing to take a head buffer for */
-        }
         if (!c->eof && !head_take(c)) {
             return; /* http_server_resume() comes back when one is free */
         }
@@ -472,11 +497,15 @@ void http_server_poll(void)
                 close_conn(c);
             }
         } else if (c->state == CONN_WRITE) {
-            if (age >= APP_HTTP_IDLE_TIMEOUT_MS ||
-                (contended && c->head != NULL && age >= APP_HTTP_STALL_MS)) {
+            bool stalled = contended && c->head != NULL && age >= APP_HTTP_STALL_MS;
+            if (stalled || age >= APP_HTTP_IDLE_TIMEOUT_MS) {
                 /* The client stopped reading its response: a close would
                  * leave the unsent bytes in the stack's heap. */
-                s_stats.stalled++;
+                if (stalled) {
+                    s_stats.stalled++;
+                } else {
+                    s_stats.timeouts++;
+                }
                 abort_conn(c);
             } else {
                 http_server_event(c);
@@ -528,19 +557,18 @@ bool http_server_evict(bool tls)
 void http_server_resume(void)
 {
     while (s_head_waiters && s_heads_used != (1u << APP_HTTP_HEAD_BUFS) - 1u) {
-        struct http_conn *next = NULL;
-        for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-            struct http_conn *c = &s_pool.conns[i];
-            if (c->waiting && (next == NULL || c->t_mark - next->t_mark > 0x80000000u)) {
-                next = c;
-            }
-        }
+        struct http_conn *next = head_first();
         if (next == NULL) {
             s_head_waiters = false;
             return;
         }
-        next->waiting = 0;
+        /* First in line with a buffer free: it takes one (head_take), or
+         * it has reached its end and closes; either way it leaves the
+         * queue. The test only guards the loop. */
         http_server_event(next);
+        if (next->waiting) {
+            return;
+        }
     }
 }
 

@@ -20,9 +20,11 @@ struct http_io {
      * by as much. Returns the count (0: nothing now), or APP_ERR_STATE
      * once the peer closed and everything was read. */
     int (*recv)(void *ctx, void *buf, size_t cap);
-    /* True when recv() has bytes or the end to report (so the connection
-     * needs a head buffer). */
-    bool (*readable)(void *ctx);
+    /* Whether recv() has something for the server now: received bytes,
+     * or the peer's close. Asked before a connection with no head buffer
+     * queues for one, so that an event on an idle keep-alive connection
+     * (a poll timer, an ACK) is not taken for a request. */
+    bool (*pending)(void *ctx);
     /* Bytes send() would take now. */
     size_t (*room)(void *ctx);
     /* Queue len bytes (copied). Returns bytes taken (<= len), or a
@@ -58,9 +60,8 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
 /* Every slot of this kind (tls or not) is taken and a client connects:
  * close the connection that has been idle longest (keep-alive, RFC 9112
  * 9.5 lets a server close an idle connection at any time), else one whose
- * request head is late (408), either only after APP_HTTP_HEAD_SHARE_MS;
- * first of all one whose response has not moved for APP_HTTP_STALL_MS
- * (aborted: its client reads nothing) (README "Fairness"). Returns false when none qualifies (then the
+ * request head is late (408), either only after APP_HTTP_HEAD_SHARE_MS
+ * (README "Fairness"). Returns false when none qualifies (then the
  * newcomer gets 503). */
 bool http_server_evict(bool tls);
 
@@ -89,7 +90,7 @@ struct http_server_stats {
     uint32_t stalled;       /* aborted: response not moving while others waited */
     uint32_t evicted;       /* idle or late connections closed for a newcomer */
     uint32_t refused;       /* 503: no slot */
-    uint32_t timeouts;      /* 408 at the head deadline, idle closes */
+    uint32_t timeouts;      /* 408 at the head deadline, idle closes (aborts mid-response) */
 };
 void http_server_stats(struct http_server_stats *out);
 uint32_t http_server_head_waits(void);

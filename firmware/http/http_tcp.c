@@ -52,7 +52,7 @@ static int io_recv(void *ctx, void *buf, size_t cap)
     return n;
 }
 
-static bool io_readable(void *ctx)
+static bool io_pending(void *ctx)
 {
     const struct tcp_ctx *t = ctx;
     return t->rx != NULL || t->eof;
@@ -121,7 +121,7 @@ static err_t serve(struct tcp_ctx *t)
 
 static const struct http_io s_io = {
     .recv = io_recv,
-    .readable = io_readable,
+    .pending = io_pending,
     .room = io_room,
     .send = io_send,
     .flush = io_flush,
@@ -218,8 +218,8 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     if (c == NULL) {
         /* No slot: still answer (503 + Retry-After) rather than drop. */
         static const struct http_io reject_io = {
-            .recv = reject_recv, .readable = io_readable, .room = io_room, .send = io_send, .flush = io_flush,
-            .close = io_close, .abort = io_abort,
+            .recv = reject_recv, .pending = io_pending, .room = io_room, .send = io_send,
+            .flush = io_flush, .close = io_close, .abort = io_abort,
         };
         struct tcp_ctx tmp = {.pcb = pcb};
         s_aborted = false;

@@ -19,10 +19,12 @@ err_t net_syn_check(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
         tcp_free(probe);
         return ERR_OK;
     }
-    /* RFC 9293 3.10.7.2: a SYN that is refused gets <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>. */
+    /* RFC 9293 3.10.7.2: a SYN that is refused gets <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>.
+     * tcp_input() has turned the header's ports and numbers to host order
+     * before it calls the hook (tcp_in.c, "Convert fields in TCP header"). */
     net_conn_count_syn_refused();
-    tcp_rst(NULL, 0, lwip_ntohl(hdr->seqno) + 1u, ip_current_dest_addr(), ip_current_src_addr(),
-            lwip_ntohs(hdr->dest), lwip_ntohs(hdr->src));
+    tcp_rst(NULL, 0, hdr->seqno + 1u, ip_current_dest_addr(), ip_current_src_addr(), hdr->dest,
+            hdr->src);
     return ERR_ABRT;
 }
 

@@ -35,9 +35,8 @@
 #endif
 
 /* A close that cannot get its last records out (peer not reading) is cut
- * off after this long: the slot is wanted (the stall rule of the HTTP
- * server, README "Fairness"). */
-#define TLS_CLOSE_MS APP_HTTP_STALL_MS
+ * off after this long. */
+#define TLS_CLOSE_MS 5000u
 
 /* A handshake whose client has sent nothing for this long loses its turn
  * to a queued client that has (handshakes run one at a time). A client
@@ -369,9 +368,11 @@ static int io_recv(void *ctx, void *buf, size_t cap)
     return APP_ERR_STATE;
 }
 
-static bool io_readable(void *ctx)
+/* Plaintext mbedTLS holds, a record it has not processed yet, ciphertext
+ * still in TCP's pbufs, or the peer's FIN. */
+static bool io_pending(void *ctx)
 {
-    struct tls_conn *t = ctx;
+    const struct tls_conn *t = ctx;
     return t->rx != NULL || t->eof || mbedtls_ssl_get_bytes_avail(&t->ssl) > 0u ||
            mbedtls_ssl_check_pending(&t->ssl) != 0;
 }
@@ -441,7 +442,7 @@ static void io_abort(void *ctx)
 
 static const struct http_io s_io = {
     .recv = io_recv,
-    .readable = io_readable,
+    .pending = io_pending,
     .room = io_room,
     .send = io_send,
     .flush = io_flush,
@@ -523,12 +524,10 @@ static struct tls_conn *free_slot(void)
 }
 
 /* A slot for a new connection: a free one, else the oldest that has sent
- * nothing yet, else the oldest handshake that has had APP_TLS_TURN_MS
- * since its accept (a crowd of clients that connect and go quiet or
- * dribble cannot keep out the next one, and a newcomer cannot cut off a
- * handshake that is getting on), else an established one that is idle or
- * late with its request (http_server_evict()), else none: connections
- * busy with a request are never dropped for a newcomer. */
+ * nothing yet, else the oldest handshake (a crowd of clients that connect
+ * and go quiet cannot keep out the next one), else an established one
+ * that is idle or late with its request (http_server_evict()), else none:
+ * connections busy with a request are never dropped for a newcomer. */
 static struct tls_conn *take_slot(void)
 {
     struct tls_conn *silent = NULL;
@@ -542,8 +541,7 @@ static struct tls_conn *take_slot(void)
         if (t->state != TLS_HANDSHAKE && t->state != TLS_QUEUED) {
             continue;
         }
-        if (now - t->t_start >= APP_TLS_TURN_MS &&
-            (oldest == NULL || now - t->t_start > now - oldest->t_start)) {
+        if (oldest == NULL || now - t->t_start > now - oldest->t_start) {
             oldest = t;
         }
         if (t->state == TLS_QUEUED && t->rx == NULL &&

@@ -30,10 +30,11 @@ static int ft_recv(void *ctx, void *buf, size_t cap)
     return (int)n;
 }
 
-static bool ft_readable(void *ctx)
+static bool ft_pending(void *ctx)
 {
     struct ft_conn *c = conn_of(ctx);
-    return c->in_avail > c->in_pos || c->eof;
+    c->pending_calls++;
+    return c->in_avail > c->in_pos || (c->eof && c->in_avail == c->in_len);
 }
 
 static size_t ft_room(void *ctx)
@@ -88,7 +89,7 @@ static void ft_abort(void *ctx)
 
 const struct http_io ft_io = {
     .recv = ft_recv,
-    .readable = ft_readable,
+    .pending = ft_pending,
     .room = ft_room,
     .send = ft_send,
     .flush = ft_flush,

@@ -34,7 +34,8 @@ struct ft_conn {
     size_t out_len;
     bool out_overflow;
     /* Calls. */
-    unsigned recv_calls, room_calls, send_calls, flush_calls, close_calls, abort_calls;
+    unsigned recv_calls, pending_calls, room_calls, send_calls, flush_calls, close_calls,
+        abort_calls;
     unsigned calls_after_close; /* any call once closed: a server bug */
     bool closed;
 };

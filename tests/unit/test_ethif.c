@@ -1,8 +1,11 @@
 /* Host test of firmware/net/ethif.c with the real lwIP core over a fake
  * hal_eth: netif setup, ARP and ICMP round trips through the RX path
  * (ETH_PAD_SIZE included), TX of pbuf chains, pool exhaustion, send
- * retries, link polling. Every test ends with lwIP's pool counters back
- * where lwip_init() left them. */
+ * retries, link polling. Also firmware/net/net_conn.c, the pool-sharing
+ * rules, against real TCP segments from the fake NIC: small segments
+ * merged into one receive buffer, RST for a SYN that finds no PCB, closed
+ * PCBs recycled first, heap hogs. Every test ends with lwIP's pool
+ * counters back where lwip_init() left them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +25,13 @@
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/tcp.h"
 #include "lwip/stats.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
 #include "lwip/udp.h"
+#include "net_conn.h"
 #include "netif/ethernet.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -744,6 +752,689 @@ static void test_link_poll(void **state)
     }
 }
 
+/* ---- net_conn: receive queue -------------------------------------------- */
+
+static u16_t pool_used(void)
+{
+    return lwip_stats.memp[MEMP_PBUF_POOL]->used;
+}
+
+static uint8_t pattern(size_t i)
+{
+    return (uint8_t)(i * 31u + 7u);
+}
+
+/* A received segment as tcp_input() hands it on: a pool buffer whose
+ * payload starts behind the headers (offset bytes in) and holds len bytes
+ * of pattern() from byte `from` of the stream. */
+static struct pbuf *rx_pbuf(size_t offset, size_t len, size_t from)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, PBUF_POOL_BUFSIZE, PBUF_POOL);
+    assert_non_null(p);
+    assert_null(p->next);
+    assert_int_equal(pbuf_remove_header(p, offset), 0);
+    pbuf_realloc(p, (u16_t)len);
+    for (size_t i = 0; i < len; i++) {
+        ((uint8_t *)p->payload)[i] = pattern(from + i);
+    }
+    return p;
+}
+
+/* A small pbuf of another kind (PBUF_RAM, or pool with no offset). */
+static struct pbuf *small_pbuf(pbuf_type type, size_t len, size_t from)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, type);
+    assert_non_null(p);
+    for (size_t i = 0; i < len; i++) {
+        ((uint8_t *)p->payload)[i] = pattern(from + i);
+    }
+    return p;
+}
+
+/* q holds pattern(0 .. n), tot_len right in every pbuf of the chain. */
+static void check_rx_chain(const struct pbuf *q, size_t n)
+{
+    static uint8_t got[4 * PBUF_POOL_BUFSIZE];
+    assert_true(n <= sizeof(got));
+    assert_int_equal(q->tot_len, n);
+    size_t sum = 0;
+    for (const struct pbuf *r = q; r != NULL; r = r->next) {
+        assert_int_equal(r->tot_len, n - sum);
+        sum += r->len;
+    }
+    assert_int_equal(sum, n);
+    assert_int_equal(pbuf_copy_partial(q, got, (u16_t)n, 0), n);
+    for (size_t i = 0; i < n; i++) {
+        if (got[i] != pattern(i)) {
+            fail_msg("byte %zu of %zu is %u, want %u", i, n, got[i], pattern(i));
+        }
+    }
+}
+
+static uint32_t rx_merged(void)
+{
+    struct net_conn_stats st;
+    net_conn_stats(&st);
+    return st.rx_merged;
+}
+
+/* A client that sends one byte per segment holds one pool buffer, not one
+ * per byte: each byte goes into the tail room of the first. */
+static void test_rx_queue_merges_small_segments(void **state)
+{
+    enum { N = 300 };
+    (void)state;
+
+    u16_t used0 = pool_used();
+    uint32_t merged0 = rx_merged();
+    struct pbuf *q = NULL;
+    net_rx_queue(&q, rx_pbuf(ETH_PAD_SIZE + 14u + 20u + 20u, 1, 0));
+    assert_non_null(q);
+    for (size_t i = 1; i < N; i++) {
+        struct pbuf *p = rx_pbuf(ETH_PAD_SIZE + 14u + 20u + 20u, 1, i);
+        net_rx_queue(&q, p);
+        assert_int_equal(pool_used(), used0 + 1u); /* p went back to the pool */
+    }
+    assert_null(q->next);
+    assert_int_equal(q->len, N);
+    check_rx_chain(q, N);
+    assert_int_equal(rx_merged(), merged0 + N - 1u);
+    /* A chain of small pbufs is merged as a whole; so is a PBUF_RAM one. */
+    struct pbuf *two = small_pbuf(PBUF_POOL, 3, N);
+    pbuf_cat(two, small_pbuf(PBUF_RAM, 4, N + 3u));
+    net_rx_queue(&q, two);
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 5, N + 7u));
+    assert_null(q->next);
+    check_rx_chain(q, N + 12u);
+    assert_int_equal(pool_used(), used0 + 1u);
+    pbuf_free(q);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* Up to the last byte of the pool buffer, not one further: the next
+ * segment is chained. Segments up to 256 bytes are copied, bigger ones
+ * chained even when they would fit. */
+static void test_rx_queue_limits(void **state)
+{
+    const size_t offset = ETH_PAD_SIZE + 14u + 20u + 20u;
+    const size_t first = 10;
+    const size_t room = PBUF_POOL_BUFSIZE - offset - first;
+    (void)state;
+
+    u16_t used0 = pool_used();
+    struct pbuf *q = NULL;
+    size_t n = 0;
+    net_rx_queue(&q, rx_pbuf(offset, first, 0));
+    n += first;
+    /* Fill the room with 256-byte segments, then the remainder exactly. */
+    while (n + 256u <= first + room) {
+        net_rx_queue(&q, rx_pbuf(offset, 256, n));
+        n += 256u;
+    }
+    size_t rest = first + room - n;
+    assert_true(rest > 0u && rest < 256u);
+    net_rx_queue(&q, rx_pbuf(offset, rest, n));
+    n += rest;
+    assert_null(q->next);
+    assert_int_equal(q->len, first + room);
+    check_rx_chain(q, n);
+    assert_int_equal(pool_used(), used0 + 1u);
+
+    /* Full: one more byte is chained behind it, in its own buffer. */
+    struct pbuf *one = rx_pbuf(offset, 1, n);
+    net_rx_queue(&q, one);
+    n += 1u;
+    assert_ptr_equal(q->next, one);
+    assert_int_equal(pool_used(), used0 + 2u);
+    check_rx_chain(q, n);
+    /* The new last buffer takes the small ones now. */
+    net_rx_queue(&q, rx_pbuf(offset, 2, n));
+    n += 2u;
+    assert_null(one->next);
+    assert_int_equal(one->len, 3);
+    check_rx_chain(q, n);
+
+    /* 256 bytes are copied; 257 are chained though they would fit. */
+    net_rx_queue(&q, rx_pbuf(offset, 256, n));
+    n += 256u;
+    assert_null(one->next);
+    assert_int_equal(pool_used(), used0 + 2u);
+    struct pbuf *big = rx_pbuf(offset, 257, n);
+    net_rx_queue(&q, big);
+    n += 257u;
+    assert_ptr_equal(one->next, big);
+    assert_int_equal(pool_used(), used0 + 3u);
+    check_rx_chain(q, n);
+    pbuf_free(q);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* Only a pool buffer the queue owns alone takes bytes: a PBUF_RAM last
+ * pbuf has no room behind its data (the heap's next block is there), and
+ * one with another reference may be read by someone else. */
+static void test_rx_queue_chains_when_not_own_pool(void **state)
+{
+    const size_t offset = ETH_PAD_SIZE + 14u + 20u + 20u;
+    (void)state;
+
+    u16_t used0 = pool_used();
+    uint32_t merged0 = rx_merged();
+
+    /* A PBUF_RAM last pbuf. */
+    struct pbuf *q = NULL;
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 10, 0));
+    struct pbuf *p = rx_pbuf(offset, 1, 10);
+    net_rx_queue(&q, p);
+    assert_ptr_equal(q->next, p);
+    assert_int_equal(q->len, 10);
+    check_rx_chain(q, 11);
+    /* The pool buffer behind it takes the next one. */
+    net_rx_queue(&q, small_pbuf(PBUF_RAM, 4, 11));
+    assert_null(p->next);
+    check_rx_chain(q, 15);
+    assert_int_equal(rx_merged(), merged0 + 1u);
+    pbuf_free(q);
+
+    /* A pool last pbuf with a second reference. */
+    q = NULL;
+    net_rx_queue(&q, rx_pbuf(offset, 10, 0));
+    struct pbuf *held = q;
+    pbuf_ref(held);
+    p = rx_pbuf(offset, 1, 10);
+    net_rx_queue(&q, p);
+    assert_ptr_equal(q->next, p);
+    assert_int_equal(held->len, 10);
+    check_rx_chain(q, 11);
+    assert_int_equal(pool_used(), used0 + 2u);
+    assert_int_equal(pbuf_free(q), 0);    /* one reference left ... */
+    assert_int_equal(pbuf_free(held), 2); /* ... and with it both go */
+    assert_int_equal(rx_merged(), merged0 + 1u);
+    assert_int_equal(pool_used(), used0);
+}
+
+/* ---- net_conn: TCP through the fake NIC ---------------------------------- */
+
+#define OUR_PORT 4242u
+#define PEER_MSS 1460u
+
+static struct tcp_pcb *s_listener;
+static struct tcp_pcb *s_fill[MEMP_NUM_TCP_PCB + 1]; /* tcp_new() until NULL */
+static size_t s_nfill;
+static struct tcp_pcb *s_accepted[4];
+static unsigned s_accepts;
+static struct pbuf *s_rx; /* what the accepted connection received */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return ((uint32_t)get16(p) << 16) | get16(p + 2);
+}
+
+/* The sum of the TCP pseudo header (RFC 9293 3.1): source and destination
+ * address, zero, protocol 6, TCP length. */
+static uint32_t tcp_pseudo(const uint8_t src[4], const uint8_t dst[4], size_t tcp_len)
+{
+    return (uint32_t)get16(src) + get16(src + 2) + get16(dst) + get16(dst + 2) + 6u +
+           (uint32_t)tcp_len;
+}
+
+/* A TCP segment from the peer's port sport to OUR_PORT with a correct
+ * checksum (lwipopts.h: CHECKSUM_CHECK_TCP); a SYN carries the MSS option. */
+static size_t tcp_frame(uint8_t *f, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags,
+                        uint16_t wnd, const void *data, size_t len)
+{
+    size_t opt = (flags & TCP_SYN) != 0u ? 4u : 0u;
+    size_t tcp_len = 20u + opt + len;
+    size_t n = eth_hdr(f, s_our_mac, s_peer_mac, ETHTYPE_IP_);
+    n += ip4_hdr(f + n, 6, s_peer_ip, s_our_ip, tcp_len, 7);
+    uint8_t *t = f + n;
+    memset(t, 0, 20u + opt);
+    put16(t, sport);
+    put16(t + 2, OUR_PORT);
+    put32(t + 4, seq);
+    put32(t + 8, ack);
+    t[12] = (uint8_t)(((20u + opt) / 4u) << 4);
+    t[13] = flags;
+    put16(t + 14, wnd);
+    if (opt != 0u) {
+        t[20] = 2; /* MSS */
+        t[21] = 4;
+        put16(t + 22, PEER_MSS);
+    }
+    if (len > 0u) {
+        memcpy(t + 20u + opt, data, len);
+    }
+    put16(t + 16, inet_csum(t, tcp_len, tcp_pseudo(s_peer_ip, s_our_ip, tcp_len)));
+    n += tcp_len;
+    if (n < 60u) {
+        memset(f + n, 0, 60u - n);
+        n = 60u;
+    }
+    return n;
+}
+
+static void peer_sends(uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+                       const void *data, size_t len)
+{
+    uint8_t f[HAL_ETH_MAX_FRAME];
+    fake_hal_eth_rx_push(f, tcp_frame(f, sport, seq, ack, flags, wnd, data, len));
+    assert_int_equal(ethif_poll(&s_netif), 1);
+}
+
+/* A TCP segment the device sent, its IP and TCP checksums verified. */
+struct seg {
+    uint16_t sport;
+    uint16_t dport;
+    uint32_t seq;
+    uint32_t ack;
+    uint8_t flags;
+    uint16_t wnd;
+    size_t len; /* payload */
+};
+
+static struct seg sent_seg(size_t idx)
+{
+    const struct fake_hal_eth_tx *t = fake_hal_eth_tx_get(idx);
+    struct seg s;
+    assert_true(t->len >= 14u + 20u + 20u);
+    assert_memory_equal(t->data, s_peer_mac, 6);
+    assert_int_equal(get16(t->data + 12), ETHTYPE_IP_);
+    const uint8_t *ip = t->data + 14;
+    size_t ihl = (size_t)(ip[0] & 0x0Fu) * 4u;
+    size_t tot = get16(ip + 2);
+    assert_int_equal(ip[9], 6);
+    assert_int_equal(inet_csum(ip, ihl, 0), 0);
+    assert_memory_equal(ip + 12, s_our_ip, 4);
+    assert_memory_equal(ip + 16, s_peer_ip, 4);
+    assert_true(tot >= ihl + 20u && 14u + tot <= t->len);
+    const uint8_t *tcp = ip + ihl;
+    size_t tcp_len = tot - ihl;
+    assert_int_equal(inet_csum(tcp, tcp_len, tcp_pseudo(s_our_ip, s_peer_ip, tcp_len)), 0);
+    s.sport = get16(tcp);
+    s.dport = get16(tcp + 2);
+    s.seq = get32(tcp + 4);
+    s.ack = get32(tcp + 8);
+    s.flags = tcp[13] & 0x3Fu;
+    s.wnd = get16(tcp + 14);
+    s.len = tcp_len - (size_t)(tcp[12] >> 4) * 4u;
+    return s;
+}
+
+static err_t on_test_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg;
+    (void)pcb;
+    (void)err;
+    if (p != NULL) {
+        net_rx_queue(&s_rx, p);
+    }
+    return ERR_OK;
+}
+
+static err_t on_test_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    assert_int_equal(err, ERR_OK);
+    assert_true(s_accepts < ARRAY_LEN(s_accepted));
+    s_accepted[s_accepts++] = pcb;
+    tcp_recv(pcb, on_test_recv);
+    return ERR_OK;
+}
+
+/* Link up, peer known, a listener on OUR_PORT. */
+static int setup_tcp(void **state)
+{
+    if (setup(state) != 0) {
+        return -1;
+    }
+    fake_hal_eth_set_link(true);
+    ethif_link_poll(&s_netif);
+    uint8_t f[60];
+    fake_hal_eth_rx_push(f, arp_request_from_peer(f, s_our_ip));
+    (void)ethif_poll(&s_netif);
+    fake_hal_eth_tx_clear();
+    s_nfill = 0;
+    s_accepts = 0;
+    s_rx = NULL;
+    struct tcp_pcb *pcb = tcp_new();
+    if (pcb == NULL || tcp_bind(pcb, IP_ADDR_ANY, OUR_PORT) != ERR_OK) {
+        return -1;
+    }
+    s_listener = tcp_listen(pcb);
+    if (s_listener == NULL) {
+        return -1;
+    }
+    tcp_accept(s_listener, on_test_accept);
+    return 0;
+}
+
+/* Whatever a test left: connections aborted, PCBs freed, and lwIP's TCP
+ * timer run once with no PCB left, so that it stops and gives back its
+ * timeout entry. Then the leak check. */
+static int teardown_tcp(void **state)
+{
+    if (s_rx != NULL) {
+        pbuf_free(s_rx);
+        s_rx = NULL;
+    }
+    while (tcp_active_pcbs != NULL) {
+        tcp_abort(tcp_active_pcbs);
+    }
+    while (tcp_tw_pcbs != NULL) {
+        tcp_abort(tcp_tw_pcbs);
+    }
+    while (s_nfill > 0u) {
+        tcp_abort(s_fill[--s_nfill]);
+    }
+    if (s_listener != NULL) {
+        (void)tcp_close(s_listener);
+        s_listener = NULL;
+    }
+    fake_hal_board_advance_ms(2u * TCP_TMR_INTERVAL);
+    sys_check_timeouts();
+    return teardown(state);
+}
+
+/* Take every free PCB (tcp_new() until NULL). */
+static void exhaust_pcbs(void)
+{
+    while (s_nfill < ARRAY_LEN(s_fill) && (s_fill[s_nfill] = tcp_new()) != NULL) {
+        s_nfill++;
+    }
+    assert_true(s_nfill < ARRAY_LEN(s_fill));
+    assert_int_equal(lwip_stats.memp[MEMP_TCP_PCB]->used, MEMP_NUM_TCP_PCB);
+}
+
+/* The peer's handshake from sport (initial sequence number iss) with
+ * window wnd; returns the accepted PCB. */
+static struct tcp_pcb *connect_peer(uint16_t sport, uint32_t iss, uint16_t wnd)
+{
+    unsigned accepts = s_accepts;
+    fake_hal_eth_tx_clear();
+    peer_sends(sport, iss, 0, TCP_SYN, wnd, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg sa = sent_seg(0);
+    assert_int_equal(sa.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(sa.sport, OUR_PORT);
+    assert_int_equal(sa.dport, sport);
+    assert_int_equal(sa.ack, iss + 1u);
+    assert_int_equal(s_accepts, accepts); /* not before the handshake's ACK */
+    peer_sends(sport, iss + 1u, sa.seq + 1u, TCP_ACK, wnd, NULL, 0);
+    assert_int_equal(s_accepts, accepts + 1u);
+    struct tcp_pcb *pcb = s_accepted[accepts];
+    assert_int_equal(pcb->state, ESTABLISHED);
+    assert_int_equal(pcb->remote_port, sport);
+    fake_hal_eth_tx_clear();
+    return pcb;
+}
+
+static uint32_t syn_refused(void)
+{
+    struct net_conn_stats st;
+    net_conn_stats(&st);
+    return st.syn_refused;
+}
+
+/* One byte per segment through the real stack: the connection holds one
+ * receive buffer whatever the count. */
+static void test_rx_queue_through_tcp(void **state)
+{
+    enum { N = 40 };
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40000, 1000, 8192);
+    u16_t used0 = pool_used();
+    uint32_t seq = 1001;
+    for (size_t i = 0; i < N; i++) {
+        uint8_t b = pattern(i);
+        peer_sends(40000, seq, pcb->snd_nxt, TCP_ACK | TCP_PSH, 8192, &b, 1);
+        seq++;
+        assert_int_equal(pool_used(), used0 + 1u);
+        fake_hal_eth_tx_clear();
+    }
+    assert_non_null(s_rx);
+    assert_null(s_rx->next);
+    check_rx_chain(s_rx, N);
+    assert_int_equal(pbuf_get_allocsrc(s_rx), PBUF_TYPE_ALLOC_SRC_MASK_STD_MEMP_PBUF_POOL);
+    tcp_recved(pcb, N);
+    pbuf_free(s_rx);
+    s_rx = NULL;
+    assert_int_equal(pool_used(), used0);
+    tcp_abort(pcb);
+}
+
+/* A SYN that finds no PCB gets RST|ACK with ack = its seq + 1 (RFC 9293
+ * 3.10.7.2) at once instead of silence; the listener never hears of it.
+ * With a PCB free again, the next SYN gets its SYN|ACK.
+ * Regression (net_conn.c net_syn_check): the hook swapped the header's
+ * ports and sequence number to host order, which tcp_input() had done
+ * already; on a little-endian CPU the RST went from port 37392 to a
+ * byte-swapped port with a byte-swapped ack, so no client ever saw it. */
+static void test_syn_without_pcb_gets_rst(void **state)
+{
+    (void)state;
+
+    uint32_t refused0 = syn_refused();
+    exhaust_pcbs();
+    fake_hal_eth_tx_clear();
+    peer_sends(40001, 0x7FFFFFFFu, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg r = sent_seg(0);
+    assert_int_equal(r.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(r.sport, OUR_PORT);
+    assert_int_equal(r.dport, 40001);
+    assert_int_equal(r.seq, 0);
+    assert_int_equal(r.ack, 0x80000000u);
+    assert_int_equal(r.len, 0);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    assert_null(tcp_active_pcbs); /* no SYN_RCVD PCB either */
+    /* The peer's ACK to a SYN|ACK it never got finds nothing. */
+    peer_sends(40001, 0x80000000u, 1, TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(s_accepts, 0);
+
+    /* A sequence number at the wrap: ack is seq + 1 modulo 2^32. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40002, 0xFFFFFFFFu, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    r = sent_seg(0);
+    assert_int_equal(r.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(r.ack, 0);
+    assert_int_equal(syn_refused(), refused0 + 2u);
+
+    /* One PCB free: served as usual. */
+    tcp_abort(s_fill[--s_nfill]);
+    (void)connect_peer(40003, 5000, 8192);
+    assert_int_equal(syn_refused(), refused0 + 2u);
+    assert_int_equal(s_accepts, 1);
+}
+
+/* Only a bare SYN to a listener is checked: a SYN|ACK, a RST, or segments
+ * of an established connection pass with the pool empty. */
+static void test_syn_check_only_bare_syn(void **state)
+{
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40010, 100, 8192);
+    exhaust_pcbs();
+    uint32_t refused0 = syn_refused();
+    /* Data on the established connection is taken. */
+    uint8_t b = pattern(0);
+    peer_sends(40010, 101, pcb->snd_nxt, TCP_ACK | TCP_PSH, 8192, &b, 1);
+    assert_non_null(s_rx);
+    assert_int_equal(s_rx->tot_len, 1);
+    /* A stray SYN|ACK to the listener: lwIP's RST with seq = its ack, not the hook's. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40011, 7, 12345, TCP_SYN | TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg r = sent_seg(0);
+    assert_int_equal(r.flags & TCP_RST, TCP_RST);
+    assert_int_equal(r.seq, 12345);
+    assert_int_equal(syn_refused(), refused0);
+    assert_int_equal(s_accepts, 1);
+}
+
+/* net_close() drops the PCB to TCP_PRIO_MIN: with the pool empty, a SYN
+ * that would have been refused recycles the closed connection instead. */
+static void test_closed_pcb_recycled_by_syn(void **state)
+{
+    (void)state;
+
+    struct tcp_pcb *a = connect_peer(40020, 100, 8192);
+    assert_int_equal(a->prio, TCP_PRIO_NORMAL);
+    exhaust_pcbs();
+    /* An open connection of the listener's priority is not taken. */
+    uint32_t refused0 = syn_refused();
+    fake_hal_eth_tx_clear();
+    peer_sends(40021, 900, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    struct seg refused = sent_seg(0);
+    assert_int_equal(refused.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(refused.dport, 40021);
+    assert_int_equal(refused.ack, 901);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    assert_int_equal(a->state, ESTABLISHED);
+
+    /* Closed: FIN sent, the PCB lingers in FIN_WAIT_1 at the lowest priority. */
+    fake_hal_eth_tx_clear();
+    uint32_t a_nxt = a->snd_nxt;
+    assert_false(net_close(a, 0));
+    assert_int_equal(a->state, FIN_WAIT_1);
+    assert_int_equal(a->prio, TCP_PRIO_MIN);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).flags, TCP_FIN | TCP_ACK);
+
+    /* The next SYN takes its PCB: RST to the closed one, SYN|ACK to the new. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40022, 1900, 0, TCP_SYN, 8192, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 2);
+    struct seg rst = sent_seg(0);
+    assert_int_equal(rst.dport, 40020);
+    assert_int_equal(rst.flags, TCP_RST | TCP_ACK);
+    assert_int_equal(rst.seq, a_nxt + 1u); /* after its FIN */
+    struct seg sa = sent_seg(1);
+    assert_int_equal(sa.dport, 40022);
+    assert_int_equal(sa.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(sa.ack, 1901);
+    assert_int_equal(syn_refused(), refused0 + 1u);
+    peer_sends(40022, 1901, sa.seq + 1u, TCP_ACK, 8192, NULL, 0);
+    assert_int_equal(s_accepts, 2);
+    assert_int_equal(lwip_stats.memp[MEMP_TCP_PCB]->used, MEMP_NUM_TCP_PCB);
+}
+
+/* ---- net_conn: heap hogs -------------------------------------------------- */
+
+static mem_size_t heap_free(void)
+{
+    return (mem_size_t)(lwip_stats.mem.avail - lwip_stats.mem.used);
+}
+
+/* What one mem_malloc() costs the heap beyond its size (lwIP's struct mem). */
+static mem_size_t heap_overhead(void)
+{
+    mem_size_t used0 = lwip_stats.mem.used;
+    void *p = mem_malloc(16);
+    assert_non_null(p);
+    mem_size_t o = (mem_size_t)(lwip_stats.mem.used - used0 - 16u);
+    mem_free(p);
+    return o;
+}
+
+/* Hogging = zero-window probing (persist_backoff != 0) and less than
+ * TCP_SND_BUF of the heap free; neither alone. */
+static void test_hogging_rule(void **state)
+{
+    (void)state;
+
+    assert_false(net_hogging(NULL));
+    struct tcp_pcb *pcb = tcp_new();
+    assert_non_null(pcb);
+    assert_int_equal(lwip_stats.mem.used, 0); /* one free block: sizes are exact */
+    mem_size_t hdr = heap_overhead();
+    pcb->persist_backoff = 0;
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 1;
+    assert_false(net_hogging(pcb));
+
+    /* Exactly TCP_SND_BUF free: not yet. */
+    void *fill = mem_malloc((mem_size_t)(heap_free() - TCP_SND_BUF - hdr));
+    assert_non_null(fill);
+    assert_int_equal(heap_free(), TCP_SND_BUF);
+    assert_false(net_hogging(pcb));
+    /* Less. */
+    void *more = mem_malloc(1);
+    assert_non_null(more);
+    assert_true(heap_free() < TCP_SND_BUF);
+    assert_true(net_hogging(pcb));
+    pcb->persist_backoff = 7;
+    assert_true(net_hogging(pcb));
+    pcb->persist_backoff = 0;
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 1;
+    mem_free(more);
+    assert_false(net_hogging(pcb));
+    mem_free(fill);
+    assert_false(net_hogging(pcb));
+    pcb->persist_backoff = 0;
+    tcp_abort(pcb);
+}
+
+/* The same through lwIP's own state: a peer that advertises a zero
+ * window makes lwIP probe; the connection hogs only while the heap is
+ * short and the window closed, and net_close() aborts it (its unsent
+ * bytes would hold the heap for minutes of probes). */
+static void test_hogging_zero_window(void **state)
+{
+    static const uint8_t data[100] = {1, 2, 3};
+    void *fill[64];
+    size_t nfill = 0;
+    (void)state;
+
+    struct tcp_pcb *pcb = connect_peer(40030, 100, 0);
+    assert_int_equal(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    assert_int_equal(tcp_output(pcb), ERR_OK);
+    assert_int_equal(fake_hal_eth_tx_count(), 0); /* window 0: nothing goes */
+    assert_int_not_equal(pcb->persist_backoff, 0);
+    assert_false(net_hogging(pcb));
+    while (heap_free() >= TCP_SND_BUF) {
+        assert_true(nfill < ARRAY_LEN(fill));
+        fill[nfill] = mem_malloc(256);
+        assert_non_null(fill[nfill]);
+        nfill++;
+    }
+    assert_true(net_hogging(pcb));
+
+    /* The window opens: the data goes, no more probing, not a hog. */
+    peer_sends(40030, 101, pcb->snd_nxt, TCP_ACK, 4096, NULL, 0);
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).len, sizeof(data));
+    assert_int_equal(pcb->persist_backoff, 0);
+    assert_false(net_hogging(pcb));
+
+    /* Acknowledged with the window closed again, more data: probing. */
+    fake_hal_eth_tx_clear();
+    peer_sends(40030, 101, pcb->snd_nxt, TCP_ACK, 0, NULL, 0);
+    assert_int_equal(tcp_write(pcb, data, sizeof(data), TCP_WRITE_FLAG_COPY), ERR_OK);
+    assert_int_equal(tcp_output(pcb), ERR_OK);
+    assert_int_not_equal(pcb->persist_backoff, 0);
+    assert_true(net_hogging(pcb));
+    while (nfill > 0u) {
+        mem_free(fill[--nfill]);
+    }
+    assert_false(net_hogging(pcb));
+
+    /* Closing it aborts (RST), whatever the heap. */
+    fake_hal_eth_tx_clear();
+    assert_true(net_close(pcb, 0));
+    assert_int_equal(fake_hal_eth_tx_count(), 1);
+    assert_int_equal(sent_seg(0).flags, TCP_RST | TCP_ACK);
+    assert_null(tcp_active_pcbs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -761,6 +1452,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_send_busy_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_poll, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_merges_small_segments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_chains_when_not_own_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_queue_through_tcp, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_syn_without_pcb_gets_rst, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_syn_check_only_bare_syn, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_closed_pcb_recycled_by_syn, setup_tcp, teardown_tcp),
+        cmocka_unit_test_setup_teardown(test_hogging_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hogging_zero_window, setup_tcp, teardown_tcp),
     };
     return cmocka_run_group_tests_name("ethif", tests, group_setup, NULL);
 }

@@ -1066,6 +1066,666 @@ static void test_head_pool_shared(void **state)
     }
 }
 
+/* ---- fairness (README "Fairness") -------------------------------------------- */
+
+_Static_assert(APP_HTTP_HEAD_BUFS == 2 && HTTP_SERVER_SLOTS == 6,
+               "the fairness tests assume 2 head buffers and 6 slots (4 plain + 2 TLS)");
+
+static struct http_server_stats stats_now(void)
+{
+    struct http_server_stats s;
+    http_server_stats(&s);
+    return s;
+}
+
+static struct http_conn *open_kind(struct ft_conn *ft, bool tls)
+{
+    struct http_conn *c = http_server_open(&ft_io, ft, tls);
+    assert_non_null(c);
+    return c;
+}
+
+/* Queue a GET of the seed session on ft and deliver its first n bytes
+ * (SIZE_MAX: all of it); the rest arrives with ft_arrive(). */
+static void queue_part(struct ft_conn *ft, const char *crid, size_t n)
+{
+    char buf[1024];
+    size_t len = build_req(buf, sizeof(buf), "GET", SEED_PATH, "HTTP/1.1", crid, "");
+    ft_queue(ft, buf, len, false);
+    (void)ft_arrive(ft, n);
+}
+
+/* ft's connection read what arrived (it has a head buffer) / read nothing
+ * of it (it waits for one). */
+static bool has_read(const struct ft_conn *ft)
+{
+    return ft->in_pos > 0u && ft->in_pos == ft->in_avail;
+}
+
+static bool waits(const struct ft_conn *ft)
+{
+    return ft->in_avail > 0u && ft->in_pos == 0u;
+}
+
+/* The rest of ft's request arrives: answered 200 (the last response on
+ * the stream), the head buffer back in the pool, the connection idle. */
+static void complete_request(struct http_conn *c, struct ft_conn *ft)
+{
+    (void)ft_arrive(ft, SIZE_MAX);
+    (void)drive(c, ft, FT_UNLIMITED, SIZE_MAX);
+    assert_int_equal(ft_unread(ft), 0);
+    int n = parse_out(ft, false);
+    assert_true(n >= 1);
+    assert_int_equal(s_resp[n - 1].status, 200);
+    assert_memory_equal(s_resp[n - 1].body, k_seed_body, sizeof(k_seed_body) - 1u);
+    assert_false(ft->closed);
+}
+
+/* r is the seed session's 200 for crid, whatever the Date. */
+static void check_seed_any_date(const struct ft_resp *r, const char *crid)
+{
+    size_t n;
+    assert_int_equal(r->status, 200);
+    const char *v = ft_header(r, "client-request-id", &n);
+    assert_non_null(v);
+    assert_true(n == strlen(crid) && memcmp(v, crid, n) == 0);
+    assert_int_equal(r->body_len, sizeof(k_seed_body) - 1u);
+    assert_memory_equal(r->body, k_seed_body, r->body_len);
+}
+
+/* Free head buffers go to the waiters in the order they began to wait,
+ * whatever their slot and whichever port they came in on. */
+static void test_head_fifo_across_ports(void **state)
+{
+    (void)state;
+    static const bool k_tls[HTTP_SERVER_SLOTS] = {false, true, false, true, false, true};
+    static const size_t k_order[] = {5, 2, 4, 3}; /* the waiters, in the order they come */
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_kind(&s_ft[i], k_tls[i]);
+    }
+    /* Slots 0 (plain) and 1 (TLS) hold the two buffers with heads begun. */
+    for (size_t i = 0; i < 2u; i++) {
+        queue_part(&s_ft[i], "holder", 10);
+        http_server_event(c[i]);
+        assert_true(has_read(&s_ft[i]));
+    }
+    struct http_server_stats st0 = stats_now();
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        fake_hal_advance_ms(1);
+        struct ft_conn *ft = &s_ft[k_order[k]];
+        queue_part(ft, "waiter", 10);
+        http_server_event(c[k_order[k]]);
+        assert_true(waits(ft));
+        /* Another event while waiting: the same place in the queue. */
+        http_server_event(c[k_order[k]]);
+        assert_true(waits(ft));
+    }
+    assert_int_equal(stats_now().head_waits, st0.head_waits + ARRAY_LEN(k_order));
+    http_server_resume(); /* none free: all wait on */
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        assert_true(waits(&s_ft[k_order[k]]));
+    }
+
+    /* Each finished request frees a buffer for the next waiter in line. */
+    size_t holders[HTTP_SERVER_SLOTS] = {0, 1};
+    size_t nh = 2;
+    size_t first = 0;
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        size_t done = holders[first++];
+        complete_request(c[done], &s_ft[done]);
+        http_server_resume();
+        for (size_t j = 0; j < ARRAY_LEN(k_order); j++) {
+            struct ft_conn *ft = &s_ft[k_order[j]];
+            if (j <= k ? !has_read(ft) : !waits(ft)) {
+                fail_msg("after %zu releases: waiter %zu (slot %zu) %s", k + 1u, j, k_order[j],
+                         j <= k ? "still waits" : "was served out of turn");
+            }
+        }
+        holders[nh++] = k_order[k];
+    }
+    while (first < nh) {
+        size_t i = holders[first++];
+        complete_request(c[i], &s_ft[i]);
+    }
+    assert_int_equal(stats_now().head_waits, st0.head_waits + ARRAY_LEN(k_order));
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        assert_int_equal(parse_out(&s_ft[i], false), 1);
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* Two connections that begin to wait within the same millisecond (one
+ * pass of the superloop takes several frames) are served in that order,
+ * not in slot order. */
+static void test_head_fifo_same_ms(void **state)
+{
+    (void)state;
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_kind(&s_ft[i], i >= 4u);
+    }
+    for (size_t i = 0; i < 2u; i++) {
+        queue_part(&s_ft[i], "holder", 10);
+        http_server_event(c[i]);
+    }
+    fake_hal_advance_ms(1);
+    static const size_t k_order[] = {5, 4, 3, 2};
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        queue_part(&s_ft[k_order[k]], "waiter", 10);
+        http_server_event(c[k_order[k]]);
+        assert_true(waits(&s_ft[k_order[k]]));
+    }
+    complete_request(c[0], &s_ft[0]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[5]));
+    assert_true(waits(&s_ft[4]) && waits(&s_ft[3]) && waits(&s_ft[2]));
+    complete_request(c[1], &s_ft[1]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[4]));
+    assert_true(waits(&s_ft[3]) && waits(&s_ft[2]));
+    for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
+        complete_request(c[k_order[k]], &s_ft[k_order[k]]);
+        http_server_resume();
+    }
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* A buffer that frees up between two http_server_resume() calls is the
+ * first waiter's: a later waiter whose transport has an event first (more
+ * bytes, lwIP's poll timer) and a newcomer both queue behind it. */
+static void test_head_fifo_no_jumping(void **state)
+{
+    (void)state;
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        c[i] = open_kind(&s_ft[i], i == 3u);
+    }
+    for (size_t i = 0; i < 2u; i++) {
+        queue_part(&s_ft[i], "holder", 10);
+        http_server_event(c[i]);
+    }
+    struct http_server_stats st0 = stats_now();
+    fake_hal_advance_ms(1);
+    queue_part(&s_ft[2], "first", 10);
+    http_server_event(c[2]);
+    fake_hal_advance_ms(1);
+    queue_part(&s_ft[3], "second", 10);
+    http_server_event(c[3]);
+    assert_true(waits(&s_ft[2]) && waits(&s_ft[3]));
+
+    complete_request(c[0], &s_ft[0]); /* a buffer is free until the next resume */
+    (void)ft_arrive(&s_ft[3], 5);
+    http_server_event(c[3]);
+    assert_true(waits(&s_ft[3]));
+    queue_part(&s_ft[4], "newcomer", SIZE_MAX);
+    http_server_event(c[4]);
+    assert_true(waits(&s_ft[4]));
+    assert_int_equal(s_ft[4].out_len, 0);
+    assert_int_equal(stats_now().head_waits, st0.head_waits + 3u);
+    http_server_event(c[2]); /* the first in line may take it at any time */
+    assert_true(has_read(&s_ft[2]));
+    http_server_resume();
+    assert_true(waits(&s_ft[3]) && waits(&s_ft[4]));
+
+    complete_request(c[1], &s_ft[1]);
+    http_server_resume();
+    assert_true(has_read(&s_ft[3]));
+    assert_true(waits(&s_ft[4]));
+    complete_request(c[2], &s_ft[2]);
+    http_server_resume(); /* the newcomer's whole request: answered, buffer back */
+    assert_int_equal(parse_out(&s_ft[4], false), 1);
+    check_seed_any_date(&s_resp[0], "newcomer");
+    complete_request(c[3], &s_ft[3]);
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* An event on an idle keep-alive connection (lwIP's poll timer every
+ * second, the ACK of its last response) while every head buffer is held
+ * is no claim on one: it has sent nothing. Nobody waits, so the holders
+ * keep their heads past their share, and the idle connection can still
+ * be evicted for a newcomer. */
+static void test_idle_event_is_no_claim(void **state)
+{
+    (void)state;
+    struct http_conn *c[3];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], i == 2u);
+    }
+    http_server_event(c[2]);
+    queue_part(&s_ft[0], "slow", 10);
+    http_server_event(c[0]);
+    queue_part(&s_ft[1], "slow2", 10);
+    http_server_event(c[1]);
+    struct http_server_stats st0 = stats_now();
+    for (int i = 0; i < 3; i++) {
+        fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS / 2u);
+        http_server_event(c[2]); /* nothing arrived */
+        http_server_poll();
+    }
+    struct http_server_stats st1 = stats_now();
+    assert_int_equal(st1.head_waits, st0.head_waits);
+    assert_int_equal(st1.head_late, st0.head_late);
+    assert_int_equal(s_ft[0].out_len + s_ft[1].out_len, 0);
+    assert_false(s_ft[0].closed || s_ft[1].closed);
+    assert_true(http_server_evict(true)); /* idle 1.5 s: closed for a newcomer */
+    assert_true(s_ft[2].closed);
+    assert_int_equal(s_ft[2].out_len, 0);
+    assert_int_equal(stats_now().evicted, st0.evicted + 1u);
+    for (size_t i = 0; i < 2u; i++) {
+        complete_request(c[i], &s_ft[i]);
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* While a connection waits for a head buffer, a head still incomplete
+ * APP_HTTP_HEAD_SHARE_MS after its first byte gets 408 and is closed,
+ * and its buffer goes to the waiter at once (even while the 408 itself
+ * waits for send room); with nobody waiting a head keeps its buffer up to
+ * APP_HTTP_HEAD_TIMEOUT_MS. */
+static void test_head_share_408_while_waiting(void **state)
+{
+    (void)state;
+    struct http_conn *c[4];
+    for (size_t i = 0; i < 4u; i++) {
+        c[i] = open_kind(&s_ft[i], i == 1u);
+    }
+    struct http_server_stats st0 = stats_now();
+    fake_hal_advance_ms(3000); /* the share runs from the first byte, not the open */
+    queue_part(&s_ft[0], "slow", 10);
+    http_server_event(c[0]);
+    fake_hal_advance_ms(400);
+    queue_part(&s_ft[1], "slow-tls", 10);
+    http_server_event(c[1]);
+    fake_hal_advance_ms(100);
+    queue_part(&s_ft[2], "waiter", SIZE_MAX);
+    http_server_event(c[2]);
+    assert_true(waits(&s_ft[2]));
+
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS - 500u - 1u);
+    http_server_poll();
+    assert_int_equal(s_ft[0].out_len, 0);
+    http_server_resume();
+    assert_true(waits(&s_ft[2]));
+
+    /* Its share is up: 408, though the 408 cannot go out yet. */
+    fake_hal_advance_ms(1);
+    s_ft[0].room = 0;
+    http_server_poll();
+    assert_false(s_ft[0].closed);
+    assert_int_equal(s_ft[1].out_len, 0);
+    assert_int_equal(stats_now().head_late, st0.head_late + 1u);
+    http_server_resume();
+    assert_int_equal(parse_out(&s_ft[2], false), 1);
+    check_seed_any_date(&s_resp[0], "waiter");
+    (void)drive(c[0], &s_ft[0], 50, SIZE_MAX);
+    assert_true(s_ft[0].closed);
+    assert_int_equal(parse_out(&s_ft[0], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
+
+    /* Nobody waits now: the TLS head keeps its buffer past its share ... */
+    fake_hal_advance_ms(APP_HTTP_HEAD_TIMEOUT_MS - APP_HTTP_HEAD_SHARE_MS);
+    http_server_poll();
+    assert_int_equal(s_ft[1].out_len, 0);
+    assert_true(has_read(&s_ft[1]));
+    /* ... until its head deadline, counted as a timeout. */
+    struct http_server_stats st1 = stats_now();
+    fake_hal_advance_ms(400u - 1u);
+    http_server_poll();
+    assert_int_equal(s_ft[1].out_len, 0);
+    fake_hal_advance_ms(1);
+    http_server_poll();
+    assert_true(s_ft[1].closed);
+    assert_int_equal(parse_out(&s_ft[1], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
+    assert_int_equal(stats_now().timeouts, st1.timeouts + 1u);
+    assert_int_equal(stats_now().head_late, st0.head_late + 1u);
+    finish(c[2], &s_ft[2]);
+    finish(c[3], &s_ft[3]);
+}
+
+/* An idle connection and one in the middle of a response are not late
+ * heads: the share rule leaves both alone (the stall rule is below). */
+static void test_head_share_only_incomplete_heads(void **state)
+{
+    (void)state;
+    struct http_conn *c[4];
+    for (size_t i = 0; i < 4u; i++) {
+        c[i] = open_kind(&s_ft[i], false);
+    }
+    queue_part(&s_ft[0], "half", 10);
+    http_server_event(c[0]);
+    queue_part(&s_ft[1], "writing", SIZE_MAX);
+    s_ft[1].room = 10;
+    http_server_event(c[1]);
+    assert_int_equal(s_ft[1].out_len, 10);
+    queue_part(&s_ft[2], "waiter", 10);
+    http_server_event(c[2]);
+    assert_true(waits(&s_ft[2]));
+    /* The writer moves on a little every 500 ms: not stalled either. */
+    for (int i = 0; i < 6; i++) {
+        fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS / 2u);
+        s_ft[1].room = 10;
+        http_server_poll();
+        s_ft[1].room = 0;
+    }
+    assert_false(s_ft[1].closed);
+    assert_true(s_ft[0].closed); /* the incomplete head went at its share */
+    assert_false(s_ft[3].closed);
+    assert_int_equal(s_ft[3].out_len, 0);
+    http_server_resume();
+    assert_true(has_read(&s_ft[2]));
+    (void)drive(c[1], &s_ft[1], FT_UNLIMITED, SIZE_MAX);
+    assert_int_equal(parse_out(&s_ft[1], false), 1);
+    check_seed_any_date(&s_resp[0], "writing");
+    complete_request(c[2], &s_ft[2]);
+    for (size_t i = 1; i < 4u; i++) {
+        finish(c[i], &s_ft[i]);
+    }
+}
+
+/* While someone waits for a head buffer, a response that has not moved
+ * (room 0) for APP_HTTP_STALL_MS is aborted, not closed (the unsent bytes
+ * would hold the stack's heap), and the waiter gets the buffer. */
+static void test_stall_abort_while_waiting(void **state)
+{
+    (void)state;
+    struct http_conn *c[3];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], i == 0u);
+    }
+    struct http_server_stats st0 = stats_now();
+    queue_get(&s_ft[0], "stuck", "", true);
+    s_ft[0].room = 100;
+    http_server_event(c[0]); /* 100 bytes out, then the client reads no more */
+    assert_int_equal(s_ft[0].out_len, 100);
+    s_ft[0].room = 0;
+    fake_hal_advance_ms(300);
+    queue_part(&s_ft[1], "half", 10);
+    http_server_event(c[1]);
+    fake_hal_advance_ms(100);
+    queue_part(&s_ft[2], "waiter", SIZE_MAX);
+    http_server_event(c[2]);
+    assert_true(waits(&s_ft[2]));
+
+    fake_hal_advance_ms(APP_HTTP_STALL_MS - 400u - 1u);
+    http_server_poll();
+    assert_false(s_ft[0].closed);
+    fake_hal_advance_ms(1);
+    http_server_poll();
+    assert_true(s_ft[0].closed);
+    assert_int_equal(s_ft[0].abort_calls, 1);
+    assert_int_equal(s_ft[0].close_calls, 0);
+    assert_int_equal(s_ft[0].out_len, 100);
+    assert_false(s_ft[1].closed); /* its head is 700 ms old */
+    struct http_server_stats st1 = stats_now();
+    assert_int_equal(st1.stalled, st0.stalled + 1u);
+    assert_int_equal(st1.head_late, st0.head_late);
+    assert_int_equal(st1.timeouts, st0.timeouts);
+    http_server_resume();
+    assert_int_equal(parse_out(&s_ft[2], false), 1);
+    check_seed_any_date(&s_resp[0], "waiter");
+    complete_request(c[1], &s_ft[1]);
+    finish(c[1], &s_ft[1]);
+    finish(c[2], &s_ft[2]);
+}
+
+/* With nobody waiting, a stalled response keeps its connection (and its
+ * head buffer) up to APP_HTTP_IDLE_TIMEOUT_MS, and is then aborted too. */
+static void test_stall_without_waiter(void **state)
+{
+    (void)state;
+    struct ft_conn *ft = &s_ft[0];
+    struct http_conn *c = open_kind(ft, false);
+    struct http_server_stats st0 = stats_now();
+    queue_get(ft, "stuck", "", true);
+    ft->room = 100;
+    http_server_event(c);
+    ft->room = 0;
+    fake_hal_advance_ms(APP_HTTP_IDLE_TIMEOUT_MS - 1u);
+    http_server_poll();
+    assert_false(ft->closed);
+    fake_hal_advance_ms(1);
+    http_server_poll();
+    assert_true(ft->closed);
+    assert_int_equal(ft->abort_calls, 1);
+    assert_int_equal(ft->close_calls, 0);
+    assert_int_equal(ft->out_len, 100);
+    struct http_server_stats st1 = stats_now();
+    assert_int_equal(st1.head_waits, st0.head_waits);
+    assert_int_equal(st1.head_late, st0.head_late);
+    /* Counted as an idle timeout: "stalled" is for while others waited. */
+    assert_int_equal(st1.stalled, st0.stalled);
+    assert_int_equal(st1.timeouts, st0.timeouts + 1u);
+}
+
+/* A response that lost its head buffer (a 408) holds nothing anyone
+ * waits for: not aborted at APP_HTTP_STALL_MS. */
+static void test_stall_needs_a_head(void **state)
+{
+    (void)state;
+    struct http_conn *c[3];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], false);
+    }
+    queue_part(&s_ft[0], "late", 10);
+    http_server_event(c[0]);
+    queue_part(&s_ft[1], "other", 10);
+    http_server_event(c[1]);
+    queue_part(&s_ft[2], "waiter", 10);
+    http_server_event(c[2]);
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS);
+    s_ft[0].room = 0;
+    s_ft[1].room = 0;
+    http_server_poll(); /* both 408, neither can send it */
+    http_server_resume();
+    assert_true(has_read(&s_ft[2]));
+    queue_part(&s_ft[3], "waiter2", 10);
+    struct http_conn *c3 = open_kind(&s_ft[3], false);
+    http_server_event(c3);
+    /* A buffer is free, so the newcomer has it: nobody waits. Make the
+     * waiter's buffer contended again with a fifth connection. */
+    assert_true(has_read(&s_ft[3]));
+    struct http_conn *c4 = open_kind(&s_ft[4], false);
+    queue_part(&s_ft[4], "waiter3", 10);
+    http_server_event(c4);
+    assert_true(waits(&s_ft[4]));
+    fake_hal_advance_ms(APP_HTTP_STALL_MS);
+    s_ft[0].room = 0;
+    s_ft[1].room = 0;
+    http_server_poll();
+    assert_false(s_ft[0].closed);
+    assert_false(s_ft[1].closed);
+    assert_int_equal(s_ft[0].abort_calls + s_ft[1].abort_calls, 0);
+    for (size_t i = 0; i < 2u; i++) {
+        (void)drive(c[i], &s_ft[i], FT_UNLIMITED, SIZE_MAX);
+        assert_true(s_ft[i].closed);
+        assert_int_equal(parse_out(&s_ft[i], false), 1);
+        check_error(&s_resp[0], 408, "requestTimeout", true);
+    }
+    /* 2 and 3 got 408 at this poll too (share is up, 4 waits). */
+    assert_true(s_ft[2].closed && s_ft[3].closed);
+    http_server_resume();
+    assert_true(has_read(&s_ft[4]));
+    complete_request(c4, &s_ft[4]);
+    finish(c4, &s_ft[4]);
+}
+
+/* http_server_evict(tls): the longest-idle keep-alive connection of that
+ * kind, idle at least APP_HTTP_HEAD_SHARE_MS; else a head late by that
+ * much (408); never a fresh one, one writing, one waiting for a head
+ * buffer, or one of the other kind. True when a slot was freed. */
+static void test_evict(void **state)
+{
+    (void)state;
+    struct http_conn *c[HTTP_SERVER_SLOTS];
+    struct http_server_stats st0 = stats_now();
+    /* Slots 0-3 plain, 4 TLS; 5 (TLS) connects later. */
+    for (size_t i = 0; i < 5u; i++) {
+        c[i] = open_kind(&s_ft[i], i >= 4u);
+    }
+    /* Fresh: nobody qualifies. */
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS - 1u);
+    assert_false(http_server_evict(false));
+    assert_false(http_server_evict(true));
+    for (size_t i = 0; i < 5u; i++) {
+        assert_false(s_ft[i].closed);
+    }
+    assert_int_equal(stats_now().evicted, st0.evicted);
+
+    /* 0 and 4: idle since the open. 1: idle since a response 101 ms
+     * later than that. 2: writing (stuck). 3: a head begun. */
+    fake_hal_advance_ms(101);
+    queue_get(&s_ft[1], "served", "", true);
+    (void)drive(c[1], &s_ft[1], FT_UNLIMITED, SIZE_MAX);
+    queue_get(&s_ft[2], "stuck", "", true);
+    s_ft[2].room = 10;
+    http_server_event(c[2]);
+    s_ft[2].room = 0;
+    fake_hal_advance_ms(100);
+    queue_part(&s_ft[3], "late", 10);
+    http_server_event(c[3]);
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS);
+    /* The writer moves on a little: it is slow, not stuck. */
+    s_ft[2].room = 10;
+    http_server_event(c[2]);
+    s_ft[2].room = 0;
+    c[5] = open_kind(&s_ft[5], true);
+
+    /* The TLS port: its idle connection, not the fresh one. */
+    assert_true(http_server_evict(true));
+    assert_true(s_ft[4].closed);
+    assert_int_equal(s_ft[4].close_calls, 1);
+    assert_int_equal(s_ft[4].out_len, 0);
+    assert_false(http_server_evict(true)); /* 5 is fresh */
+    assert_false(s_ft[5].closed);
+    for (size_t i = 0; i < 4u; i++) {
+        assert_false(s_ft[i].closed);
+    }
+
+    /* Plain: idle 0, then idle 1 (both past their share), ... */
+    assert_true(http_server_evict(false));
+    assert_true(s_ft[0].closed);
+    assert_int_equal(s_ft[0].close_calls, 1);
+    assert_int_equal(s_ft[0].out_len, 0);
+    assert_false(s_ft[1].closed);
+    assert_true(http_server_evict(false));
+    assert_true(s_ft[1].closed);
+    assert_int_equal(parse_out(&s_ft[1], false), 1); /* just its one response */
+    /* ... then the late head (408), never a writer that moves. */
+    assert_false(s_ft[3].closed);
+    assert_true(http_server_evict(false));
+    assert_true(s_ft[3].closed);
+    assert_int_equal(parse_out(&s_ft[3], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
+    assert_false(http_server_evict(false));
+    assert_false(s_ft[2].closed);
+    assert_int_equal(stats_now().evicted, st0.evicted + 4u);
+    assert_int_equal(http_server_active(), 2);
+
+    /* A writer that has not moved for APP_HTTP_STALL_MS: its client reads
+     * nothing, and it goes first (aborted). */
+    fake_hal_advance_ms(APP_HTTP_STALL_MS - 1u);
+    assert_false(http_server_evict(false));
+    fake_hal_advance_ms(1);
+    assert_true(http_server_evict(false));
+    assert_true(s_ft[2].closed);
+    assert_int_equal(s_ft[2].abort_calls, 1);
+    assert_int_equal(s_ft[2].close_calls, 0);
+    assert_int_equal(stats_now().evicted, st0.evicted + 5u);
+    assert_int_equal(http_server_active(), 1);
+    finish(c[5], &s_ft[5]);
+}
+
+/* A late head whose 408 cannot be sent yet: evicted (408 started), but no
+ * slot is free (false: the newcomer gets 503); a fresh connection is not
+ * taken instead, nor one waiting for a head buffer, however long it has
+ * waited. */
+static void test_evict_late_unsent_and_waiters(void **state)
+{
+    (void)state;
+    struct http_conn *c[4];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], false);
+    }
+    queue_part(&s_ft[0], "late", 10);
+    http_server_event(c[0]);
+    queue_part(&s_ft[1], "late2", 10);
+    http_server_event(c[1]);
+    queue_part(&s_ft[2], "waiter", 10);
+    http_server_event(c[2]);
+    assert_true(waits(&s_ft[2]));
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS);
+    c[3] = open_kind(&s_ft[3], false); /* fresh */
+    struct http_server_stats st0 = stats_now();
+    s_ft[0].room = 0;
+    s_ft[1].room = 0;
+    assert_false(http_server_evict(false));
+    assert_false(s_ft[3].closed);
+    assert_false(s_ft[2].closed);
+    /* One of the late heads has its 408 under way and no buffer now. */
+    assert_int_equal(stats_now().evicted, st0.evicted + 1u);
+    assert_int_equal(s_ft[0].out_len + s_ft[1].out_len, 0);
+    http_server_resume();
+    assert_true(has_read(&s_ft[2]));
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS);
+    for (size_t i = 0; i < 2u; i++) {
+        s_ft[i].room = FT_UNLIMITED;
+    }
+    http_server_poll(); /* the 408 goes; the other late head reaches its share */
+    assert_true(s_ft[0].closed || s_ft[1].closed);
+    complete_request(c[2], &s_ft[2]);
+    for (size_t i = 0; i < 2u; i++) {
+        if (!s_ft[i].closed) {
+            (void)drive(c[i], &s_ft[i], FT_UNLIMITED, SIZE_MAX);
+            http_server_gone(c[i]);
+            s_ft[i].closed = true;
+        }
+    }
+    finish(c[2], &s_ft[2]);
+    finish(c[3], &s_ft[3]);
+}
+
+/* 503 from http_server_reject() counted as refused; idle closes and head
+ * deadlines as timeouts; nothing else moves the counters. */
+static void test_stats_refused_timeouts(void **state)
+{
+    (void)state;
+    struct http_server_stats st0 = stats_now();
+    struct ft_conn *ft = &s_ft[0];
+    http_server_reject(&ft_io, ft, true);
+    http_server_reject(&ft_io, &s_ft[1], false);
+    assert_int_equal(parse_out(ft, false), 1);
+    check_error(&s_resp[0], 503, "serviceNotAvailable", true);
+    struct http_server_stats st1 = stats_now();
+    assert_int_equal(st1.refused, st0.refused + 2u);
+    (void)open_kind(&s_ft[2], false);
+    struct http_conn *c3 = open_kind(&s_ft[3], true);
+    queue_part(&s_ft[3], "slow", 10);
+    http_server_event(c3);
+    fake_hal_advance_ms(APP_HTTP_HEAD_TIMEOUT_MS);
+    http_server_poll(); /* 408 for 3 */
+    fake_hal_advance_ms(APP_HTTP_IDLE_TIMEOUT_MS - APP_HTTP_HEAD_TIMEOUT_MS);
+    http_server_poll(); /* 2 idle */
+    assert_true(s_ft[2].closed && s_ft[3].closed);
+    struct http_server_stats st2 = stats_now();
+    assert_int_equal(st2.timeouts, st1.timeouts + 2u);
+    assert_int_equal(st2.refused, st1.refused);
+    assert_int_equal(st2.head_waits, st0.head_waits);
+    assert_int_equal(st2.head_late, st0.head_late);
+    assert_int_equal(st2.stalled, st0.stalled);
+    assert_int_equal(st2.evicted, st0.evicted);
+    /* http_server_init() starts them from zero. */
+    http_server_init();
+    st2 = stats_now();
+    assert_int_equal(
+        st2.refused + st2.timeouts + st2.head_waits + st2.head_late + st2.stalled + st2.evicted, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1089,6 +1749,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_error_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_pool_shared, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_fifo_across_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_fifo_same_ms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_fifo_no_jumping, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_event_is_no_claim, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_share_408_while_waiting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_share_only_incomplete_heads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stall_abort_while_waiting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stall_without_waiter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stall_needs_a_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evict_late_unsent_and_waiters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_refused_timeouts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

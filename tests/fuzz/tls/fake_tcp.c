@@ -18,9 +18,11 @@
 #include <string.h>
 
 #include "app_err.h"
+#include "lwip/ip.h"
 #include "lwip/mem.h"
 #include "lwip/memp.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 #include "net_listen.h"
 
@@ -173,12 +175,6 @@ void tcp_poll(struct tcp_pcb *pcb, tcp_poll_fn poll, u8_t interval)
     c->pcb.pollinterval = interval;
 }
 
-/* net_close() lowers a closed PCB's priority (a new SYN may recycle it). */
-void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
-{
-    conn_of(pcb)->pcb.prio = prio;
-}
-
 err_t tcp_write(struct tcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags)
 {
     struct ftcp_conn *c = conn_of(pcb);
@@ -236,6 +232,41 @@ err_t tcp_close(struct tcp_pcb *pcb)
     output(c);
     end(c, FTCP_CLOSED);
     return ERR_OK;
+}
+
+void tcp_setprio(struct tcp_pcb *pcb, u8_t prio)
+{
+    conn_of(pcb)->pcb.prio = prio;
+}
+
+/* net_conn.c's SYN hook (net_syn_check) runs inside lwIP's tcp_input(),
+ * which this fake has no part of: what it calls only has to link. */
+struct ip_globals ip_data;
+
+struct tcp_pcb *tcp_alloc(u8_t prio)
+{
+    (void)prio;
+    FCHECK(!"tcp_alloc: no TCP input path in this fake");
+    return NULL;
+}
+
+void tcp_free(struct tcp_pcb *pcb)
+{
+    (void)pcb;
+    FCHECK(!"tcp_free: no TCP input path in this fake");
+}
+
+void tcp_rst(const struct tcp_pcb *pcb, u32_t seqno, u32_t ackno, const ip_addr_t *local_ip,
+             const ip_addr_t *remote_ip, u16_t local_port, u16_t remote_port)
+{
+    (void)pcb;
+    (void)seqno;
+    (void)ackno;
+    (void)local_ip;
+    (void)remote_ip;
+    (void)local_port;
+    (void)remote_port;
+    FCHECK(!"tcp_rst: no TCP input path in this fake");
 }
 
 void tcp_abort(struct tcp_pcb *pcb)
