@@ -43,16 +43,26 @@ def summary(results):
 
 
 def test_a_burst_of_40_connections_is_answered(dev, token):
+    """Every connection of a burst of 40 that reaches the device gets 200,
+    or 503 with Retry-After, or a prompt refusal: none is left waiting.
+    QEMU's user network forwards the port through a host socket that
+    listens with a backlog of 1 (`ss -ltn`): the host kernel completes the
+    client's handshake but holds the connection back while QEMU's accept
+    queue is full, re-sending its SYN-ACK (1, 3, 7, 15, 31 s) and at last
+    resetting it. So the device sees the burst trickle in over about half
+    a minute, which is why the wait here is long; none may stay silent."""
     load = hostile.Load(dev, token, kinds={})
-    load.burst(40)
+    t0 = time.monotonic()
+    load.burst(40, wait=50.0)
+    took = time.monotonic() - t0
     c = load.counts
-    answered = sum(v for k, v in c.items() if k.startswith("burst ") and k[6:].isdigit())
+    answered = c.get("burst answered", 0)
     assert c.get("burst silent", 0) == 0, c
-    assert answered + c.get("burst refused", 0) == 40, c
+    assert answered + c.get("burst refused", 0) + c.get("burst not connected", 0) == 40, c
     assert answered >= 4, c  # the slots that were free served
-    # Every answer is 200 or 503 (with Retry-After: checked by the probes).
     assert set(k for k in c if k.startswith("burst ") and k[6:].isdigit()) <= {"burst 200",
                                                                                 "burst 503"}, c
+    print("burst of 40: %s in %.1f s" % (c, took))
 
 
 def test_hostile_clients_do_not_starve_either_port(dev, token):
@@ -70,7 +80,7 @@ def test_hostile_clients_do_not_starve_either_port(dev, token):
     print(report)
     assert len([r for r in during if r[1] == "http"]) >= 5, report
     assert len([r for r in during if r[1] == "https"]) >= 5, report
-    for t, port, secs, status, retry_after, refusals in during:
+    for t, port, secs, status, retry_after, refusals, conn_s in during:
         assert status in (200, 503), "%s probe at +%.1f s: no answer in %.1f s\n%s" % (
             port, t - during[0][0], secs, report)
         if status == 503:
