@@ -171,7 +171,8 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
 /* Record buffers. In: 4 KiB, the HTTP head limit, so every request the
  * server would accept fits one record; a client sending a bigger record
- * gets a record_overflow alert (it would have got 431). Out: 2 KiB, the
+ * gets a fatal record_overflow alert (it would have got 431 or 414; tls.c
+ * sends it, mbedTLS 3.6 only returns the error). Out: 2 KiB, the
  * server chooses its own record size, and the largest handshake message
  * (the certificate) is about 0.5 KiB. */
 /* Only these suites are compiled into the table (tls.c offers them in

@@ -5,7 +5,8 @@ Covers the issue's list: the seed call over HTTPS (same body as plain
 HTTP, plus HSTS), protocol/suite/group negotiation with certificate
 verification, refusals, session resumption (TLS 1.2 tickets, TLS 1.3
 NewSessionTicket), keep-alive, garbage on the port, the 10 s handshake
-deadline and the eviction of handshakes when both TLS slots are taken.
+deadline, the eviction of handshakes when both TLS slots are taken, and
+the fatal alert for a record over the 4 KiB input buffer.
 """
 import os
 import re
@@ -563,6 +564,90 @@ def test_a_third_client_is_refused_when_both_slots_are_established(https_device,
                 raise
             time.sleep(0.1)
     assert r.status == 200
+
+
+# ---- 9. records over the 4 KiB input buffer ---------------------------------
+
+def head_of(n, token):
+    """A GET head of exactly n bytes, its URI padded (over 2 KiB: 414)."""
+    head = "GET %s?x=%%s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\n\r\n" % (PATH, token)
+    pad = n - len(head % "")
+    assert pad > 0
+    return (head % ("a" * pad)).encode()
+
+
+def exchange(dev, version, payload):
+    """Send payload in one write (Python's ssl makes one record of up to
+    16 KiB) on a verified connection; returns (bytes read until the
+    close, the SSLError that ended it or None)."""
+    raw = socket.create_connection(("127.0.0.1", dev.https_port), timeout=10)
+    with dev.tls_context(version).wrap_socket(raw, server_hostname="localhost") as s:
+        s.sendall(payload)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    return data, None
+                data += chunk
+        except ssl.SSLError as e:
+            return data, e
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2],
+                         ids=["TLSv1.3", "TLSv1.2"])
+@pytest.mark.parametrize("size,code", [
+    (4096, None),     # fits MBEDTLS_SSL_IN_CONTENT_LEN: the HTTP layer answers
+    (4100, "7200"),   # fits the buffer, decrypts to more than 4096 bytes
+    (5000, "7100"),   # more than the input buffer holds
+])
+def test_a_record_over_4_KiB_gets_a_fatal_record_overflow_alert(https_device, token, version,
+                                                                size, code):
+    """Issue 10 item 9: such a record used to get a warning close_notify
+    and a clean close; RFC 8446 5.2 / RFC 5246 6.2.3 want a fatal
+    record_overflow, then nothing more."""
+    dev = https_device
+    mark = dev.mark()
+    data, err = exchange(dev, version, head_of(size, token))
+    if code is None:
+        status, headers, body = split_response(data)
+        assert err is None and status == "HTTP/1.1 414 URI Too Long", (err, data[:200])
+    else:
+        assert err is not None and err.reason == "TLSV1_ALERT_RECORD_OVERFLOW", (err, data[:200])
+        assert data == b""
+        dev.wait_log(r"tls read: proto \(-0x%s\) alert=22" % code, mark)
+    check_serves(dev, token)
+
+
+@pytest.mark.parametrize("flag,answer", [
+    ("-tls1_2", "HTTP/1.1 414 URI Too Long"),
+    # mbedTLS 3.6 takes max_fragment_length in TLS 1.2 only: the TLS 1.3
+    # client's 5 KB record is too big.
+    ("-tls1_3", "alert record overflow"),
+])
+def test_a_client_asking_for_4_KiB_records_gets_414_for_a_5_KB_uri(https_device, token, flag,
+                                                                   answer):
+    """RFC 6066 max_fragment_length 4096 (MBEDTLS_SSL_MAX_FRAGMENT_LENGTH):
+    the client cuts its 5 KB head into records the device can read."""
+    rc, out = s_client(https_device, flag, "-maxfraglen", "4096", "-ign_eof",
+                       stdin=head_of(5000, token))
+    assert answer in out, out[-2000:]
+    check_serves(https_device, token)
+
+
+def test_a_client_hello_record_over_the_input_buffer_gets_record_overflow(https_device, token):
+    dev = https_device
+    mark = dev.mark()
+    s = socket.create_connection(("127.0.0.1", dev.https_port), timeout=5)
+    try:
+        s.sendall(b"\x16\x03\x01" + struct.pack(">H", 5000) + bytes(5000))
+        elapsed, data = closed_within(s, 5)
+    finally:
+        s.close()
+    assert elapsed is not None
+    assert data == b"\x15\x03\x03\x00\x02\x02\x16", data.hex()   # fatal record_overflow
+    dev.wait_log(r"tls handshake failed: \w+ \(-0x7100\)", mark)
+    check_serves(dev, token)
 
 
 def test_device_survived_the_tls_tests(https_device, token):
