@@ -155,6 +155,11 @@ static unsigned char owed_alert(mbedtls_ssl_context *ssl, int rc)
         size_t len = (size_t)hdr[3] << 8 | hdr[4];
         return len > MBEDTLS_SSL_IN_CONTENT_LEN ? MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW : 0;
     }
+    case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+        /* After the handshake: a handshake message mbedTLS does not take,
+         * among them a TLS 1.3 KeyUpdate (RFC 8446 4.6.3), which 3.6 does
+         * not implement (README "HTTPS"). During it mbedTLS alerts itself. */
+        return mbedtls_ssl_is_handshake_over(ssl) ? MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE : 0;
     default:
         return 0;
     }

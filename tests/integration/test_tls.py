@@ -6,7 +6,8 @@ HTTP, plus HSTS), protocol/suite/group negotiation with certificate
 verification, refusals, session resumption (TLS 1.2 tickets, TLS 1.3
 NewSessionTicket), keep-alive, garbage on the port, the 10 s handshake
 deadline, the eviction of handshakes when both TLS slots are taken, and
-the fatal alert for a record over the 4 KiB input buffer.
+the fatal alerts for a record over the 4 KiB input buffer and for a TLS
+1.3 KeyUpdate.
 """
 import os
 import re
@@ -566,7 +567,7 @@ def test_a_third_client_is_refused_when_both_slots_are_established(https_device,
     assert r.status == 200
 
 
-# ---- 9. records over the 4 KiB input buffer ---------------------------------
+# ---- 9. records over the 4 KiB input buffer; KeyUpdate ---------------------
 
 def head_of(n, token):
     """A GET head of exactly n bytes, its URI padded (over 2 KiB: 414)."""
@@ -647,6 +648,66 @@ def test_a_client_hello_record_over_the_input_buffer_gets_record_overflow(https_
     assert elapsed is not None
     assert data == b"\x15\x03\x03\x00\x02\x02\x16", data.hex()   # fatal record_overflow
     dev.wait_log(r"tls handshake failed: \w+ \(-0x7100\)", mark)
+    check_serves(dev, token)
+
+
+def s_client_interactive(dev, *args):
+    """openssl s_client with its stdin open, once its handshake is done
+    (its session summary, with the verify result, is out)."""
+    cmd = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % dev.https_port,
+           "-servername", "localhost", "-CAfile", dev.ca_path(), "-verify_return_error"] + list(args)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = read_until(p, "Verify return code: ", 10)
+    assert "Verify return code: 0 (ok)" in out, out
+    return p, out
+
+
+def read_until(p, text, seconds):
+    """p's output until text appears or p exits (or seconds pass)."""
+    out, t0 = b"", time.monotonic()
+    while text.encode() not in out and time.monotonic() - t0 < seconds:
+        ready, _, _ = select.select([p.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+    return out.decode("latin-1")
+
+
+@pytest.mark.parametrize("letter,request_update", [("k", 0), ("K", 1)])
+def test_tls13_key_update_is_refused_with_unexpected_message_and_others_are_served(
+        https_device, token, letter, request_update):
+    """Issue 10 item 10: mbedTLS 3.6 has no KeyUpdate (RFC 8446 4.6.3)
+    and returns UNEXPECTED_MESSAGE for it; the device answers with a fatal
+    unexpected_message (README "HTTPS") instead of close_notify, and an
+    established connection on the other slot carries on."""
+    dev = https_device
+    other = dev.https()
+    p = None
+    try:
+        r, body = https_get(dev, token=token, conn=other)
+        assert r.status == 200, body
+        mark = dev.mark()
+        p, out = s_client_interactive(dev, "-tls1_3", "-msg")
+        p.stdin.write(letter.encode() + b"\n")   # s_client's KeyUpdate command
+        p.stdin.flush()
+        out += read_until(p, "SSL alert number", 10)
+        assert "KeyUpdate" in out and ("18 00 00 01 %02x" % request_update) in out, out[-2000:]
+        assert "Alert [length 0002], fatal unexpected_message" in out, out[-2000:]
+        assert "SSL alert number 10" in out, out[-2000:]
+        assert p.wait(10) != 0
+        dev.wait_log(r"tls read: proto \(-0x7700\) alert=10", mark)
+        r, body = https_get(dev, token=token, conn=other)   # the other slot is unharmed
+        assert r.status == 200, body
+    finally:
+        other.close()
+        if p is not None:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            p.stdin.close()
+            p.stdout.close()
     check_serves(dev, token)
 
 
