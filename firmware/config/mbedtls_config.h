@@ -29,11 +29,24 @@
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_MEMORY_ALIGN_MULTIPLE 8
 /* Use counters (mbedtls_memory_buffer_alloc_cur_get/max_get) for the
- * figures in `make bench` and the log. Its diagnostics go to
- * tls_port_fprintf (the log). */
+ * figures in `make bench` and the log; only MBEDTLS_MEMORY_DEBUG has them.
+ * It also makes the allocator say which check failed on a corrupted heap
+ * (memory_buffer_alloc.c), 0.8 KB of flash for its strings and newlib's
+ * stderr: those messages are compiled out unless APP_TLS_HEAP_DIAG=1
+ * (`make CFLAGS_EXTRA=-DAPP_TLS_HEAP_DIAG=1`), which sends them to the log
+ * (tls_port_fprintf). Either way a corrupted heap is logged and resets
+ * the board (tls_port_exit). */
 #define MBEDTLS_MEMORY_DEBUG
+#ifndef APP_TLS_HEAP_DIAG
+#define APP_TLS_HEAP_DIAG 0
+#endif
+#if APP_TLS_HEAP_DIAG
 #define MBEDTLS_PLATFORM_FPRINTF_MACRO tls_port_fprintf
 int tls_port_fprintf(void *f, const char *fmt, ...);
+#else
+#define MBEDTLS_PLATFORM_FPRINTF_MACRO APP_TLS_NO_FPRINTF
+#define APP_TLS_NO_FPRINTF(...) 0
+#endif
 #define MBEDTLS_PLATFORM_STD_CALLOC tls_port_calloc_none
 #define MBEDTLS_PLATFORM_STD_FREE tls_port_free_none
 void *tls_port_calloc_none(size_t n, size_t size);

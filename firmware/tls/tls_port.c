@@ -49,6 +49,7 @@ void tls_port_heap_peak_reset(void)
     mbedtls_memory_buffer_alloc_max_reset();
 }
 
+#if APP_TLS_HEAP_DIAG
 /* MBEDTLS_PLATFORM_FPRINTF_MACRO: the allocator's complaints (with
  * MBEDTLS_MEMORY_DEBUG) go to the log. */
 int tls_port_fprintf(void *f, const char *fmt, ...)
@@ -62,6 +63,7 @@ int tls_port_fprintf(void *f, const char *fmt, ...)
     log_printf("tls heap: %s", line);
     return r;
 }
+#endif
 
 /* MBEDTLS_PLATFORM_EXIT_MACRO: memory_buffer_alloc found its heap
  * corrupted. Nothing in mbedTLS can be trusted after that. */
