@@ -74,6 +74,31 @@ void tls_port_exit(int status)
     hal_board_reset();
 }
 
+_Static_assert(__builtin_types_compatible_p(__typeof__(tls_port_no_peer_verify),
+                                            __typeof__(mbedtls_x509_crt_verify_restartable)),
+               "tls_port_no_peer_verify must keep mbedTLS's prototype (Makefile rename)");
+
+/* ssl_tls.c's mbedtls_x509_crt_verify_restartable() (Makefile): only
+ * reached if the server asked for a client certificate, which it does
+ * not (authmode NONE, mbedTLS's server default). */
+int tls_port_no_peer_verify(mbedtls_x509_crt *crt, mbedtls_x509_crt *trust_ca,
+                            mbedtls_x509_crl *ca_crl, const mbedtls_x509_crt_profile *profile,
+                            const char *cn, uint32_t *flags,
+                            int (*f_vrfy)(void *, mbedtls_x509_crt *, int, uint32_t *),
+                            void *p_vrfy, mbedtls_x509_crt_restart_ctx *rs_ctx)
+{
+    (void)crt;
+    (void)trust_ca;
+    (void)ca_crl;
+    (void)profile;
+    (void)cn;
+    (void)f_vrfy;
+    (void)p_vrfy;
+    (void)rs_ctx;
+    *flags = MBEDTLS_X509_BADCERT_NOT_TRUSTED;
+    return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+}
+
 /* MBEDTLS_PLATFORM_TIME_MACRO: Unix seconds (ticket lifetimes). */
 long long tls_port_time(long long *t)
 {
