@@ -150,10 +150,14 @@ static unsigned char owed_alert(mbedtls_ssl_context *ssl, int rc)
         /* Also a record that fits the buffer but decrypts to more than
          * MBEDTLS_SSL_IN_CONTENT_LEN (ssl_prepare_record_content()). Its
          * header, still at in_hdr, tells that case from a malformed
-         * record, which keeps mbedTLS's answer (none). */
+         * record (or bytes that are no record: an unknown type), which
+         * keeps mbedTLS's answer (none). */
         const unsigned char *hdr = ssl->MBEDTLS_PRIVATE(in_hdr);
         size_t len = (size_t)hdr[3] << 8 | hdr[4];
-        return len > MBEDTLS_SSL_IN_CONTENT_LEN ? MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW : 0;
+        bool known = hdr[0] >= MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC &&
+                     hdr[0] <= MBEDTLS_SSL_MSG_APPLICATION_DATA;
+        return known && len > MBEDTLS_SSL_IN_CONTENT_LEN ? MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW
+                                                         : 0;
     }
     case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
         /* After the handshake: a handshake message mbedTLS does not take,
