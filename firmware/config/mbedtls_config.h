@@ -29,11 +29,24 @@
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_MEMORY_ALIGN_MULTIPLE 8
 /* Use counters (mbedtls_memory_buffer_alloc_cur_get/max_get) for the
- * figures in `make bench` and the log. Its diagnostics go to
- * tls_port_fprintf (the log). */
+ * figures in `make bench` and the log; only MBEDTLS_MEMORY_DEBUG has them.
+ * It also makes the allocator say which check failed on a corrupted heap
+ * (memory_buffer_alloc.c), 0.8 KB of flash for its strings and newlib's
+ * stderr: those messages are compiled out unless APP_TLS_HEAP_DIAG=1
+ * (`make CFLAGS_EXTRA=-DAPP_TLS_HEAP_DIAG=1`), which sends them to the log
+ * (tls_port_fprintf). Either way a corrupted heap is logged and resets
+ * the board (tls_port_exit). */
 #define MBEDTLS_MEMORY_DEBUG
+#ifndef APP_TLS_HEAP_DIAG
+#define APP_TLS_HEAP_DIAG 0
+#endif
+#if APP_TLS_HEAP_DIAG
 #define MBEDTLS_PLATFORM_FPRINTF_MACRO tls_port_fprintf
 int tls_port_fprintf(void *f, const char *fmt, ...);
+#else
+#define MBEDTLS_PLATFORM_FPRINTF_MACRO APP_TLS_NO_FPRINTF
+#define APP_TLS_NO_FPRINTF(...) 0
+#endif
 #define MBEDTLS_PLATFORM_STD_CALLOC tls_port_calloc_none
 #define MBEDTLS_PLATFORM_STD_FREE tls_port_free_none
 void *tls_port_calloc_none(size_t n, size_t size);
@@ -137,6 +150,10 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_BASE64_C /* PEM is decoded by tls/pem.c */
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+/* No mbedtls_x509_*_info() (certificates and verify flags as text) and
+ * no OID names and descriptions: the firmware prints no certificate.
+ * Saves 0.7 KB of flash. */
+#define MBEDTLS_X509_REMOVE_INFO
 
 /* PSA Crypto: TLS 1.3 runs on it, and with MBEDTLS_USE_PSA_CRYPTO so does
  * TLS 1.2, so one implementation of each primitive is linked. Volatile
@@ -147,6 +164,14 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
  * HKDF secrets; plus 2 ticket keys. 12 slots of ~40 bytes cover 2
  * connections with headroom. */
 #define MBEDTLS_PSA_KEY_SLOT_COUNT 12
+/* PSA functions work on the caller's buffers instead of heap copies of
+ * them. The copies (3.6, CVE-2024-28960) protect a PSA service from a
+ * caller that changes a buffer while the service reads it, across a trust
+ * boundary; here caller and PSA are one single-threaded image. Saves 1.2
+ * KB of flash, and the copy of every TLS record on the heap. mbedTLS's TLS
+ * encrypts and decrypts records in place, which this option still
+ * supports (only partial overlaps of input and output are not). */
+#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
 
 /* ---- TLS -------------------------------------------------------------- */
 #define MBEDTLS_SSL_TLS_C
@@ -171,7 +196,8 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
 /* Record buffers. In: 4 KiB, the HTTP head limit, so every request the
  * server would accept fits one record; a client sending a bigger record
- * gets a record_overflow alert (it would have got 431). Out: 2 KiB, the
+ * gets a fatal record_overflow alert (it would have got 431 or 414; tls.c
+ * sends it, mbedTLS 3.6 only returns the error). Out: 2 KiB, the
  * server chooses its own record size, and the largest handshake message
  * (the certificate) is about 0.5 KiB. */
 /* Only these suites are compiled into the table (tls.c offers them in

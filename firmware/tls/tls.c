@@ -136,6 +136,40 @@ static int map_err(int rc)
     }
 }
 
+/* The fatal alert owed for an error that mbedTLS 3.6 returns without
+ * sending one (ssl_msg.c), or 0 (it sent its own, or the peer ended the
+ * connection). */
+static unsigned char owed_alert(mbedtls_ssl_context *ssl, int rc)
+{
+    switch (rc) {
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+        /* mbedtls_ssl_fetch_input(): the record header announces more
+         * than the input buffer holds (MBEDTLS_SSL_IN_CONTENT_LEN and the
+         * largest expansion). RFC 8446 5.2, RFC 5246 6.2.3. */
+        return MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
+    case MBEDTLS_ERR_SSL_INVALID_RECORD: {
+        /* Also a record that fits the buffer but decrypts to more than
+         * MBEDTLS_SSL_IN_CONTENT_LEN (ssl_prepare_record_content()). Its
+         * header, still at in_hdr, tells that case from a malformed
+         * record (or bytes that are no record: an unknown type), which
+         * keeps mbedTLS's answer (none). */
+        const unsigned char *hdr = ssl->MBEDTLS_PRIVATE(in_hdr);
+        size_t len = (size_t)hdr[3] << 8 | hdr[4];
+        bool known = hdr[0] >= MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC &&
+                     hdr[0] <= MBEDTLS_SSL_MSG_APPLICATION_DATA;
+        return known && len > MBEDTLS_SSL_IN_CONTENT_LEN ? MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW
+                                                         : 0;
+    }
+    case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+        /* After the handshake: a handshake message mbedTLS does not take,
+         * among them a TLS 1.3 KeyUpdate (RFC 8446 4.6.3), which 3.6 does
+         * not implement (README "HTTPS"). During it mbedTLS alerts itself. */
+        return mbedtls_ssl_is_handshake_over(ssl) ? MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE : 0;
+    default:
+        return 0;
+    }
+}
+
 /* ---- BIO on the pbuf queue ------------------------------------------ */
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -230,6 +264,20 @@ static bool push_pending(struct tls_conn *t)
     return true;
 }
 
+/* After mbedTLS's error rc: the fatal alert it owes the peer, if any.
+ * Nothing may follow a fatal alert (RFC 8446 6.2): no close_notify, no
+ * application data. Returns the alert sent, or 0. */
+static unsigned char send_owed_alert(struct tls_conn *t, int rc)
+{
+    unsigned char alert = owed_alert(&t->ssl, rc);
+    if (alert != 0u) {
+        int e = mbedtls_ssl_send_alert_message(&t->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
+        t->out_pending = e == MBEDTLS_ERR_SSL_WANT_WRITE;
+        t->notify_sent = true;
+    }
+    return alert;
+}
+
 static void run_close(struct tls_conn *t)
 {
     if (!push_pending(t)) {
@@ -290,7 +338,9 @@ static void run_handshake(struct tls_conn *t)
         char why[8];
         log_format(why, sizeof(why), "%x", (unsigned)-rc);
         log_printf("tls handshake failed: %s (-0x%s)\r\n", app_err_name(map_err(rc)), why);
-        /* mbedTLS has queued its fatal alert; send it, then close. */
+        /* mbedTLS has queued its fatal alert, or we owe one; send it,
+         * then close. */
+        (void)send_owed_alert(t, rc);
         (void)tcp_output(t->pcb);
         conn_finish(t);
         return;
@@ -359,9 +409,11 @@ static int io_recv(void *ctx, void *buf, size_t cap)
         return 0;
     }
     if (rc != 0 && rc != MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY && rc != MBEDTLS_ERR_SSL_CONN_EOF) {
+        unsigned alert = send_owed_alert(t, rc);
         char why[8];
         log_format(why, sizeof(why), "%x", (unsigned)-rc);
-        log_printf("tls read: %s (-0x%s)\r\n", app_err_name(map_err(rc)), why);
+        log_printf("tls read: %s (-0x%s) alert=%u\r\n",
+                   app_err_name(alert != 0u ? APP_ERR_PROTO : map_err(rc)), why, alert);
     }
     /* Closed (close_notify or EOF) or broken: either way nothing more
      * will arrive. */
@@ -400,6 +452,9 @@ static size_t io_room(void *ctx)
 static int io_send(void *ctx, const void *buf, size_t len)
 {
     struct tls_conn *t = ctx;
+    if (t->notify_sent) {
+        return APP_ERR_IO; /* a fatal alert went out: the answer is lost */
+    }
     size_t room = io_room(t);
     size_t n = len < room ? len : room;
     if (n == 0u) {

@@ -49,6 +49,7 @@ void tls_port_heap_peak_reset(void)
     mbedtls_memory_buffer_alloc_max_reset();
 }
 
+#if APP_TLS_HEAP_DIAG
 /* MBEDTLS_PLATFORM_FPRINTF_MACRO: the allocator's complaints (with
  * MBEDTLS_MEMORY_DEBUG) go to the log. */
 int tls_port_fprintf(void *f, const char *fmt, ...)
@@ -62,6 +63,7 @@ int tls_port_fprintf(void *f, const char *fmt, ...)
     log_printf("tls heap: %s", line);
     return r;
 }
+#endif
 
 /* MBEDTLS_PLATFORM_EXIT_MACRO: memory_buffer_alloc found its heap
  * corrupted. Nothing in mbedTLS can be trusted after that. */
@@ -70,6 +72,31 @@ void tls_port_exit(int status)
     log_sync(); /* never dropped, never left in the ring */
     log_printf("tls: mbedTLS heap corrupted (exit %d), resetting\r\n", status);
     hal_board_reset();
+}
+
+_Static_assert(__builtin_types_compatible_p(__typeof__(tls_port_no_peer_verify),
+                                            __typeof__(mbedtls_x509_crt_verify_restartable)),
+               "tls_port_no_peer_verify must keep mbedTLS's prototype (Makefile rename)");
+
+/* ssl_tls.c's mbedtls_x509_crt_verify_restartable() (Makefile): only
+ * reached if the server asked for a client certificate, which it does
+ * not (authmode NONE, mbedTLS's server default). */
+int tls_port_no_peer_verify(mbedtls_x509_crt *crt, mbedtls_x509_crt *trust_ca,
+                            mbedtls_x509_crl *ca_crl, const mbedtls_x509_crt_profile *profile,
+                            const char *cn, uint32_t *flags,
+                            int (*f_vrfy)(void *, mbedtls_x509_crt *, int, uint32_t *),
+                            void *p_vrfy, mbedtls_x509_crt_restart_ctx *rs_ctx)
+{
+    (void)crt;
+    (void)trust_ca;
+    (void)ca_crl;
+    (void)profile;
+    (void)cn;
+    (void)f_vrfy;
+    (void)p_vrfy;
+    (void)rs_ctx;
+    *flags = MBEDTLS_X509_BADCERT_NOT_TRUSTED;
+    return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
 }
 
 /* MBEDTLS_PLATFORM_TIME_MACRO: Unix seconds (ticket lifetimes). */

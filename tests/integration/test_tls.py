@@ -5,7 +5,9 @@ Covers the issue's list: the seed call over HTTPS (same body as plain
 HTTP, plus HSTS), protocol/suite/group negotiation with certificate
 verification, refusals, session resumption (TLS 1.2 tickets, TLS 1.3
 NewSessionTicket), keep-alive, garbage on the port, the 10 s handshake
-deadline and the eviction of handshakes when both TLS slots are taken.
+deadline, the eviction of handshakes when both TLS slots are taken, and
+the fatal alerts for a record over the 4 KiB input buffer and for a TLS
+1.3 KeyUpdate.
 """
 import os
 import re
@@ -512,27 +514,27 @@ def test_a_new_client_evicts_the_oldest_quiet_handshake(https_device, token):
     assert len(re.findall(r"tls evicting", dev.since(mark))) == 1
 
 
+def established(dev):
+    """A connected HTTPS client, retried (bounded) while the device still
+    holds a slot an earlier test's client has just closed."""
+    deadline = time.monotonic() + 5
+    while True:
+        c = dev.https()
+        try:
+            c.connect()
+            return c
+        except (ConnectionResetError, ssl.SSLError, ConnectionAbortedError):
+            c.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def test_a_third_client_is_refused_when_both_slots_are_established(https_device, token):
     dev = https_device
     conns = []
-
-    def established():
-        # Retry (bounded) while the device still holds a slot an earlier
-        # test's client has just closed.
-        deadline = time.monotonic() + 5
-        while True:
-            c = dev.https()
-            try:
-                c.connect()
-                return c
-            except (ConnectionResetError, ssl.SSLError, ConnectionAbortedError):
-                c.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
     try:
-        conns = [established(), established()]
+        conns = [established(dev), established(dev)]
         # A request on each: the device has surely finished both handshakes
         # (a client's connect() returns before the device read its Finished).
         for c in conns:
@@ -563,6 +565,177 @@ def test_a_third_client_is_refused_when_both_slots_are_established(https_device,
                 raise
             time.sleep(0.1)
     assert r.status == 200
+
+
+# ---- 9. records over the 4 KiB input buffer; KeyUpdate ---------------------
+
+def head_of(n, token):
+    """A GET head of exactly n bytes, its URI padded (over 2 KiB: 414)."""
+    head = "GET %s?x=%%s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\n\r\n" % (PATH, token)
+    pad = n - len(head % "")
+    assert pad > 0
+    return (head % ("a" * pad)).encode()
+
+
+def exchange(dev, version, payload):
+    """Send payload in one write (Python's ssl makes one record of up to
+    16 KiB) on a verified connection; returns (bytes read until the
+    close, the SSLError that ended it or None)."""
+    raw = socket.create_connection(("127.0.0.1", dev.https_port), timeout=10)
+    with dev.tls_context(version).wrap_socket(raw, server_hostname="localhost") as s:
+        s.sendall(payload)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    return data, None
+                data += chunk
+        except ssl.SSLError as e:
+            return data, e
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2],
+                         ids=["TLSv1.3", "TLSv1.2"])
+@pytest.mark.parametrize("size,code", [
+    (4096, None),     # fits MBEDTLS_SSL_IN_CONTENT_LEN: the HTTP layer answers
+    (4100, "7200"),   # fits the buffer, decrypts to more than 4096 bytes
+    (5000, "7100"),   # more than the input buffer holds
+])
+def test_a_record_over_4_KiB_gets_a_fatal_record_overflow_alert(https_device, token, version,
+                                                                size, code):
+    """Issue 10 item 9: such a record used to get a warning close_notify
+    and a clean close; RFC 8446 5.2 / RFC 5246 6.2.3 want a fatal
+    record_overflow, then nothing more."""
+    dev = https_device
+    mark = dev.mark()
+    data, err = exchange(dev, version, head_of(size, token))
+    if code is None:
+        status, headers, body = split_response(data)
+        assert err is None and status == "HTTP/1.1 414 URI Too Long", (err, data[:200])
+    else:
+        assert err is not None and err.reason == "TLSV1_ALERT_RECORD_OVERFLOW", (err, data[:200])
+        assert data == b""
+        dev.wait_log(r"tls read: proto \(-0x%s\) alert=22" % code, mark)
+    check_serves(dev, token)
+
+
+@pytest.mark.parametrize("flag,answer", [
+    ("-tls1_2", "HTTP/1.1 414 URI Too Long"),
+    # mbedTLS 3.6 takes max_fragment_length in TLS 1.2 only: the TLS 1.3
+    # client's 5 KB record is too big.
+    ("-tls1_3", "alert record overflow"),
+])
+def test_a_client_asking_for_4_KiB_records_gets_414_for_a_5_KB_uri(https_device, token, flag,
+                                                                   answer):
+    """RFC 6066 max_fragment_length 4096 (MBEDTLS_SSL_MAX_FRAGMENT_LENGTH):
+    the client cuts its 5 KB head into records the device can read."""
+    rc, out = s_client(https_device, flag, "-maxfraglen", "4096", "-ign_eof",
+                       stdin=head_of(5000, token))
+    assert answer in out, out[-2000:]
+    check_serves(https_device, token)
+
+
+def test_a_client_hello_record_over_the_input_buffer_gets_record_overflow(https_device, token):
+    dev = https_device
+    mark = dev.mark()
+    s = socket.create_connection(("127.0.0.1", dev.https_port), timeout=5)
+    try:
+        s.sendall(b"\x16\x03\x01" + struct.pack(">H", 5000) + bytes(5000))
+        elapsed, data = closed_within(s, 5)
+    finally:
+        s.close()
+    assert elapsed is not None
+    assert data == b"\x15\x03\x03\x00\x02\x02\x16", data.hex()   # fatal record_overflow
+    dev.wait_log(r"tls handshake failed: \w+ \(-0x7100\)", mark)
+    check_serves(dev, token)
+
+
+def s_client_interactive(dev, *args):
+    """openssl s_client with its stdin open, once its handshake is done
+    (its session summary, with the verify result, is out)."""
+    cmd = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % dev.https_port,
+           "-servername", "localhost", "-CAfile", dev.ca_path(), "-verify_return_error"] + list(args)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = read_until(p, "Verify return code: ", 10)
+    assert "Verify return code: 0 (ok)" in out, out
+    return p, out
+
+
+def read_until(p, text, seconds):
+    """p's output until text appears or p exits (or seconds pass)."""
+    out, t0 = b"", time.monotonic()
+    while text.encode() not in out and time.monotonic() - t0 < seconds:
+        ready, _, _ = select.select([p.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+    return out.decode("latin-1")
+
+
+@pytest.mark.parametrize("letter,request_update", [("k", 0), ("K", 1)])
+def test_tls13_key_update_is_refused_with_unexpected_message_and_others_are_served(
+        https_device, token, letter, request_update):
+    """Issue 10 item 10: mbedTLS 3.6 has no KeyUpdate (RFC 8446 4.6.3)
+    and returns UNEXPECTED_MESSAGE for it; the device answers with a fatal
+    unexpected_message (README "HTTPS") instead of close_notify, and an
+    established connection on the other slot carries on."""
+    dev = https_device
+    other = dev.https()
+    p = None
+    try:
+        r, body = https_get(dev, token=token, conn=other)
+        assert r.status == 200, body
+        mark = dev.mark()
+        p, out = s_client_interactive(dev, "-tls1_3", "-msg")
+        p.stdin.write(letter.encode() + b"\n")   # s_client's KeyUpdate command
+        p.stdin.flush()
+        out += read_until(p, "SSL alert number", 10)
+        assert "KeyUpdate" in out and ("18 00 00 01 %02x" % request_update) in out, out[-2000:]
+        assert "Alert [length 0002], fatal unexpected_message" in out, out[-2000:]
+        assert "SSL alert number 10" in out, out[-2000:]
+        assert p.wait(10) != 0
+        dev.wait_log(r"tls read: proto \(-0x7700\) alert=10", mark)
+        r, body = https_get(dev, token=token, conn=other)   # the other slot is unharmed
+        assert r.status == 200, body
+    finally:
+        other.close()
+        if p is not None:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            p.stdin.close()
+            p.stdout.close()
+    check_serves(dev, token)
+
+
+def test_a_4_KB_request_with_both_tls_slots_established_gets_its_answer(https_device, token):
+    """Regression: with mbedTLS 3.6's PSA buffer copies (before
+    MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS), decrypting a 4 KB record took
+    two heap copies of it, which two established connections had left no
+    room for: mbedTLS -0x7f00 and no answer. A bearer token alone may be
+    3 KB (APP_HTTP_TOKEN_MAX)."""
+    dev = https_device
+    conns = []
+    try:
+        conns = [established(dev), established(dev)]
+        for c in conns:
+            r, body = https_get(dev, token=token, conn=c)
+            assert r.status == 200, body
+        # What http.client sends, with a pad that makes it 4000 bytes.
+        bare = ("GET %s HTTP/1.1\r\nHost: localhost:%d\r\nAccept-Encoding: identity\r\n"
+                "Authorization: Bearer %s\r\nX-Pad: \r\n\r\n" % (PATH, dev.https_port, token))
+        pad = 4000 - len(bare)
+        r, body = https_get(dev, token=token, conn=conns[0], headers={"X-Pad": "a" * pad})
+        assert r.status == 200, body
+        r, body = https_get(dev, token=token, conn=conns[1])
+        assert r.status == 200, body
+    finally:
+        for c in conns:
+            c.close()
+    assert "-0x7f00" not in dev.uart()
 
 
 def test_device_survived_the_tls_tests(https_device, token):
