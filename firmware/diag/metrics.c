@@ -51,6 +51,7 @@ static const struct resp_op k_metrics[] = {
     LIT("\n" C("http_late_heads_total") " "), NUM(V_HEAD_LATE),
     LIT("\n" C("http_stalled_responses_total") " "), NUM(V_STALLED),
     LIT("\n" C("http_evicted_connections_total") " "), NUM(V_EVICTED),
+    LIT("\n" C("http_connections_total") " "), NUM(V_ACCEPTED),
     LIT("\n" C("tcp_syn_refused_total") " "), NUM(V_SYN_REFUSED),
     LIT("\n" C("tcp_heap_hog_aborts_total") " "), NUM(V_HOG),
     LIT("\n" C("link_rx_dropped_total") " "), NUM(V_LINK_DROP),

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "hal_board.h"
 #include "http_server.h"
+#include "http_tcp.h"
 #include "log.h"
 #include "lwip/stats.h"
 #include "net_conn.h"
@@ -31,6 +32,7 @@ void metrics_snapshot(uint32_t v[METRICS_VALUES])
     v[V_HEAD_LATE] = h.head_late;
     v[V_STALLED] = h.stalled;
     v[V_EVICTED] = h.evicted;
+    v[V_ACCEPTED] = http_tcp_accepted();
     v[V_SYN_REFUSED] = n.syn_refused;
     v[V_HOG] = n.hog_aborts;
     v[V_LINK_DROP] = lwip_stats.link.drop;

@@ -23,9 +23,16 @@ struct tcp_ctx {
 static struct tcp_ctx s_ctx[APP_HTTP_MAX_CONNS];
 static uint32_t s_write_nomem; /* tcp_write() refused for want of lwIP heap */
 
+static uint32_t s_accepted;
+
 uint32_t http_tcp_write_nomem(void)
 {
     return s_write_nomem;
+}
+
+uint32_t http_tcp_accepted(void)
+{
+    return s_accepted;
 }
 /* Set when io_close() had to abort the PCB: the lwIP callback that led
  * there must then return ERR_ABRT and not touch the PCB again. */
@@ -209,6 +216,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     if (err != ERR_OK || pcb == NULL) {
         return ERR_VAL;
     }
+    s_accepted++;
     struct tcp_ctx *t = free_ctx();
     if (t == NULL && http_server_evict(false)) {
         t = free_ctx();

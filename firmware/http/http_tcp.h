@@ -11,4 +11,7 @@ int http_tcp_start(uint16_t port);
 /* Times tcp_write() found lwIP's heap full (the write is retried). */
 uint32_t http_tcp_write_nomem(void);
 
+/* Connections accepted on the plain port (503s included), since boot. */
+uint32_t http_tcp_accepted(void);
+
 #endif
