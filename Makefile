@@ -146,6 +146,7 @@ help:
 	@echo "  test-integration  pytest against the firmware in QEMU only"
 	@echo "  test-tls          testssl.sh against the firmware's HTTPS in QEMU (a few minutes)"
 	@echo "  size              flash and RAM per component, from the map file"
+	@echo "  soak              hostile clients for SOAK_MINUTES (10), stalls of a good client counted"
 	@echo "  bench             measurements (per-request cost, TLS handshakes and heap, load, boot, echo)"
 	@echo "  prof              where a keep-alive GET's instructions go, per function (PROF_ARGS=\"--path P -n N\")"
 	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
@@ -284,6 +285,16 @@ test-integration: all fault-image provision
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider .
+
+# The hostile clients of tests/integration/hostile.py for SOAK_MINUTES
+# (default 10) against the firmware in QEMU, a well-behaved client probing
+# both ports; counts its stalls over 2 s (README "Fairness").
+SOAK_MINUTES ?= 10
+.PHONY: soak
+soak: all provision
+	$(Q)QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
+		$(PYTHON) tools/soak --elf $(ELF) --config $(CONFIG) --token-file $(PROVISION)/dev-token \
+		--minutes $(SOAK_MINUTES)
 
 # testssl.sh against the firmware's HTTPS port (free host ports, dev CA):
 # build/testssl.txt (+ .json, .csv) and a summary; fails on a protocol

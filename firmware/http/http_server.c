@@ -39,6 +39,7 @@ struct http_conn {
     uint32_t ticket;            /* place in that queue (while waiting) */
     uint32_t t_mark;            /* head start, idle start, or last write progress */
     uint32_t t_req;             /* request complete (for the log) */
+    uint32_t t_head;            /* the head buffer was taken */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct http_parser parser;
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
@@ -90,15 +91,23 @@ unsigned http_server_active(void)
     return s_active;
 }
 
-/* The connection first in the queue for a head buffer, or NULL. Tickets,
- * not wait times: several connections can begin to wait within one
- * millisecond (one pass of the superloop). */
+/* The connection first in the queue for a head buffer, or NULL: of the
+ * port (plain or TLS) that holds fewer head buffers, so that the two
+ * ports never wait on each other's clients, then first come, first
+ * served. Tickets, not wait times: several connections can begin to wait
+ * within one millisecond (one pass of the superloop). */
 static struct http_conn *head_first(void)
 {
+    unsigned held[2] = {0, 0};
+    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
+        held[s_pool.conns[i].tls] += s_pool.conns[i].head != NULL;
+    }
     struct http_conn *first = NULL;
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
-        if (c->waiting && (first == NULL || (int32_t)(c->ticket - first->ticket) < 0)) {
+        if (c->waiting &&
+            (first == NULL || held[c->tls] < held[first->tls] ||
+             (held[c->tls] == held[first->tls] && (int32_t)(c->ticket - first->ticket) < 0))) {
             first = c;
         }
     }
@@ -118,6 +127,7 @@ static bool head_take(struct http_conn *c)
         if ((s_heads_used & (1u << i)) == 0u) {
             s_heads_used |= 1u << i;
             c->head = s_pool.heads[i];
+            c->t_head = hal_time_ms();
             c->waiting = 0;
             return true;
         }
@@ -430,6 +440,14 @@ void http_server_event(struct http_conn *c)
             PROF_APP_END();
             if (c->eof && c->len == (uint16_t)r) {
                 c->resp.close = 1; /* nothing more can come */
+            }
+            if (!c->resp.close && hal_time_ms() - c->t_head >= APP_HTTP_HEAD_SHARE_MS &&
+                head_first() != NULL) {
+                /* A pipeliner has had its share of the head buffer while
+                 * others wait: this response closes, and its client sends
+                 * the requests left unanswered again (RFC 9112 9.3.2). */
+                c->resp.close = 1;
+                s_stats.head_late++;
             }
             start_response(c, (uint16_t)r);
         }
