@@ -1133,8 +1133,9 @@ static void check_seed_any_date(const struct ft_resp *r, const char *crid)
     assert_memory_equal(r->body, k_seed_body, r->body_len);
 }
 
-/* Free head buffers go to the waiters in the order they began to wait,
- * whatever their slot and whichever port they came in on. */
+/* Free head buffers go first to the port (plain or TLS) that holds fewer,
+ * then to its waiters in the order they began to wait, whatever their
+ * slot. */
 static void test_head_fifo_across_ports(void **state)
 {
     (void)state;
@@ -1167,22 +1168,36 @@ static void test_head_fifo_across_ports(void **state)
         assert_true(waits(&s_ft[k_order[k]]));
     }
 
-    /* Each finished request frees a buffer for the next waiter in line. */
+    /* Each finished request frees a buffer for the next waiter: of the
+     * port that holds fewer buffers, then in order of arrival. */
     size_t holders[HTTP_SERVER_SLOTS] = {0, 1};
     size_t nh = 2;
     size_t first = 0;
+    bool served[HTTP_SERVER_SLOTS] = {false};
     for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
         size_t done = holders[first++];
         complete_request(c[done], &s_ft[done]);
-        http_server_resume();
+        unsigned held[2] = {0, 0};
+        for (size_t h = first; h < nh; h++) {
+            held[k_tls[holders[h]]]++;
+        }
+        size_t want = SIZE_MAX;
         for (size_t j = 0; j < ARRAY_LEN(k_order); j++) {
-            struct ft_conn *ft = &s_ft[k_order[j]];
-            if (j <= k ? !has_read(ft) : !waits(ft)) {
-                fail_msg("after %zu releases: waiter %zu (slot %zu) %s", k + 1u, j, k_order[j],
-                         j <= k ? "still waits" : "was served out of turn");
+            size_t i = k_order[j];
+            if (!served[i] && (want == SIZE_MAX || held[k_tls[i]] < held[k_tls[want]])) {
+                want = i;
             }
         }
-        holders[nh++] = k_order[k];
+        http_server_resume();
+        served[want] = true;
+        for (size_t j = 0; j < ARRAY_LEN(k_order); j++) {
+            size_t i = k_order[j];
+            if (served[i] ? !has_read(&s_ft[i]) : !waits(&s_ft[i])) {
+                fail_msg("after %zu releases: slot %zu %s", k + 1u, i,
+                         served[i] ? "still waits" : "was served out of turn");
+            }
+        }
+        holders[nh++] = want;
     }
     while (first < nh) {
         size_t i = holders[first++];
@@ -1210,7 +1225,8 @@ static void test_head_fifo_same_ms(void **state)
         http_server_event(c[i]);
     }
     fake_hal_advance_ms(1);
-    static const size_t k_order[] = {5, 4, 3, 2};
+    /* Plain waiters (the holders' port too, so no port goes first). */
+    static const size_t k_order[] = {3, 2};
     for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
         queue_part(&s_ft[k_order[k]], "waiter", 10);
         http_server_event(c[k_order[k]]);
@@ -1218,12 +1234,11 @@ static void test_head_fifo_same_ms(void **state)
     }
     complete_request(c[0], &s_ft[0]);
     http_server_resume();
-    assert_true(has_read(&s_ft[5]));
-    assert_true(waits(&s_ft[4]) && waits(&s_ft[3]) && waits(&s_ft[2]));
+    assert_true(has_read(&s_ft[3]));
+    assert_true(waits(&s_ft[2]));
     complete_request(c[1], &s_ft[1]);
     http_server_resume();
-    assert_true(has_read(&s_ft[4]));
-    assert_true(waits(&s_ft[3]) && waits(&s_ft[2]));
+    assert_true(has_read(&s_ft[2]));
     for (size_t k = 0; k < ARRAY_LEN(k_order); k++) {
         complete_request(c[k_order[k]], &s_ft[k_order[k]]);
         http_server_resume();
@@ -1241,7 +1256,7 @@ static void test_head_fifo_no_jumping(void **state)
     (void)state;
     struct http_conn *c[HTTP_SERVER_SLOTS];
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-        c[i] = open_kind(&s_ft[i], i == 3u);
+        c[i] = open_kind(&s_ft[i], false); /* one port: order of arrival only */
     }
     for (size_t i = 0; i < 2u; i++) {
         queue_part(&s_ft[i], "holder", 10);
@@ -1641,6 +1656,52 @@ static void test_evict(void **state)
     finish(c[5], &s_ft[5]);
 }
 
+/* A pipeliner that has held its head buffer APP_HTTP_HEAD_SHARE_MS while
+ * another connection waits gets Connection: close on its next response
+ * (RFC 9112 9.3.2: its client sends the rest again), and the waiter then
+ * gets the buffer; without a waiter it keeps it. */
+static void test_pipeliner_yields_its_share(void **state)
+{
+    (void)state;
+    struct http_conn *c[3];
+    for (size_t i = 0; i < 3u; i++) {
+        c[i] = open_kind(&s_ft[i], false);
+    }
+    struct http_server_stats st0 = stats_now();
+    /* 0 pipelines three GETs; the first response cannot go out yet. */
+    s_ft[0].room = 0;
+    for (int k = 0; k < 3; k++) {
+        queue_get(&s_ft[0], "pipe", "", true);
+    }
+    http_server_event(c[0]);
+    /* 1 holds the other buffer with a head begun; 2 waits. */
+    queue_part(&s_ft[1], "holder", 10);
+    http_server_event(c[1]);
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS / 2u);
+    queue_part(&s_ft[2], "waiter", SIZE_MAX);
+    http_server_event(c[2]);
+    assert_true(waits(&s_ft[2]));
+    /* Its share is up (no poll ran: the stall rule is another test's):
+     * the first response, begun before, keeps the connection; the next
+     * one, begun now that someone waits, closes it. */
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS / 2u);
+    s_ft[0].room = FT_UNLIMITED;
+    http_server_event(c[0]);
+    int n = parse_out(&s_ft[0], false);
+    assert_int_equal(n, 2);
+    assert_false(s_resp[0].conn_close);
+    assert_true(s_resp[1].conn_close);
+    assert_true(s_ft[0].closed);
+    assert_int_equal(s_ft[0].close_calls, 1);
+    assert_int_equal(stats_now().head_late, st0.head_late + 1u);
+    http_server_resume();
+    assert_int_equal(parse_out(&s_ft[2], false), 1);
+    check_seed_any_date(&s_resp[0], "waiter");
+    complete_request(c[1], &s_ft[1]);
+    finish(c[1], &s_ft[1]);
+    finish(c[2], &s_ft[2]);
+}
+
 /* A late head whose 408 cannot be sent yet: evicted (408 started), but no
  * slot is free (false: the newcomer gets 503); a fresh connection is not
  * taken instead, nor one waiting for a head buffer, however long it has
@@ -1759,6 +1820,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stall_without_waiter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_needs_a_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeliner_yields_its_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evict_late_unsent_and_waiters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_refused_timeouts, setup, teardown),
     };
