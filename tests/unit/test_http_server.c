@@ -1350,18 +1350,20 @@ static void test_head_share_408_while_waiting(void **state)
         c[i] = open_kind(&s_ft[i], i == 1u);
     }
     struct http_server_stats st0 = stats_now();
+    const uint32_t a = APP_HTTP_HEAD_SHARE_MS * 2u / 5u; /* 0's head is this much older than 1's */
+    const uint32_t b = APP_HTTP_HEAD_SHARE_MS / 5u;      /* and 2 comes this much after 1 */
     fake_hal_advance_ms(3000); /* the share runs from the first byte, not the open */
     queue_part(&s_ft[0], "slow", 10);
     http_server_event(c[0]);
-    fake_hal_advance_ms(400);
+    fake_hal_advance_ms(a);
     queue_part(&s_ft[1], "slow-tls", 10);
     http_server_event(c[1]);
-    fake_hal_advance_ms(100);
+    fake_hal_advance_ms(b);
     queue_part(&s_ft[2], "waiter", SIZE_MAX);
     http_server_event(c[2]);
     assert_true(waits(&s_ft[2]));
 
-    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS - 500u - 1u);
+    fake_hal_advance_ms(APP_HTTP_HEAD_SHARE_MS - a - b - 1u);
     http_server_poll();
     assert_int_equal(s_ft[0].out_len, 0);
     http_server_resume();
@@ -1389,7 +1391,7 @@ static void test_head_share_408_while_waiting(void **state)
     assert_true(has_read(&s_ft[1]));
     /* ... until its head deadline, counted as a timeout. */
     struct http_server_stats st1 = stats_now();
-    fake_hal_advance_ms(400u - 1u);
+    fake_hal_advance_ms(a - 1u);
     http_server_poll();
     assert_int_equal(s_ft[1].out_len, 0);
     fake_hal_advance_ms(1);
