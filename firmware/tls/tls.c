@@ -63,6 +63,7 @@ struct tls_conn {
     bool eof;                 /* the peer sent its FIN */
     bool out_pending;         /* a record is in mbedTLS's buffer, not all on TCP */
     bool notify_sent;
+    bool failed;              /* the handshake failed: only its alert may go out */
     /* The client presented a ticket that decrypted. TLS 1.2 then resumes
      * (RFC 5077); TLS 1.3 may still do a full handshake (ticket too old
      * by RFC 8446 4.6.1's age check). mbedTLS 3.6 does not say which, so
@@ -215,8 +216,8 @@ static void conn_release(struct tls_conn *t)
     if (t->state != TLS_QUEUED) {
         mbedtls_ssl_free(&t->ssl);
     }
-    if (t->state == TLS_HANDSHAKE) {
-        s_kick = true;
+    if (t->state == TLS_HANDSHAKE || t->failed) {
+        s_kick = true; /* its turn (and its handshake memory) is free */
     }
     memset(t, 0, sizeof(*t));
 }
@@ -247,12 +248,17 @@ static void conn_finish(struct tls_conn *t)
     }
 }
 
+/* mbedTLS's own (ssl_misc.h): sends what its output buffer still holds.
+ * Declared here, as the library does not export it, for a failed
+ * handshake, where mbedtls_ssl_write() would step the handshake again. */
+int mbedtls_ssl_flush_output(mbedtls_ssl_context *ssl);
+
 /* Push a pending record; true when nothing is left in mbedTLS. */
 static bool push_pending(struct tls_conn *t)
 {
     if (t->out_pending) {
         /* With a record pending, a zero-length write only flushes it. */
-        int rc = mbedtls_ssl_write(&t->ssl, NULL, 0);
+        int rc = t->failed ? mbedtls_ssl_flush_output(&t->ssl) : mbedtls_ssl_write(&t->ssl, NULL, 0);
         if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
             return false;
         }
@@ -338,11 +344,16 @@ static void run_handshake(struct tls_conn *t)
         char why[8];
         log_format(why, sizeof(why), "%x", (unsigned)-rc);
         log_printf("tls handshake failed: %s (-0x%s)\r\n", app_err_name(map_err(rc)), why);
-        /* mbedTLS has queued its fatal alert, or we owe one; send it,
-         * then close. */
+        /* mbedTLS has queued its fatal alert, or we owe one: all of it
+         * goes out (TCP may have taken only part), nothing after it
+         * (RFC 8446 6.2), then the FIN (found by tests/fuzz/tls). */
         (void)send_owed_alert(t, rc);
-        (void)tcp_output(t->pcb);
-        conn_finish(t);
+        t->failed = true;
+        t->notify_sent = true;
+        t->out_pending = t->ssl.MBEDTLS_PRIVATE(out_left) != 0u;
+        t->state = TLS_CLOSING;
+        t->t_start = hal_time_ms();
+        run_close(t);
         return;
     }
     s_stats.done++;
@@ -679,8 +690,8 @@ void tls_resume(void)
     struct tls_conn *next = NULL;
     for (size_t i = 0; i < APP_TLS_MAX_CONNS; i++) {
         struct tls_conn *t = &s_conns[i];
-        if (t->state == TLS_HANDSHAKE) {
-            running = t;
+        if (t->state == TLS_HANDSHAKE || t->failed) {
+            running = t; /* a failed one until its alert is out */
         } else if (t->state == TLS_QUEUED && (t->rx != NULL || t->eof) &&
                    (next == NULL || t->t_start - next->t_start > 0x80000000u)) {
             next = t;
