@@ -708,7 +708,7 @@ void tls_resume(void)
             return;
         }
         s_stats.evicted++;
-        log_printf("tls dropping a handshake (quiet %u ms, turn %u ms) for a waiting client\r\n",
+        log_printf("tls dropping a handshake stalled for %u ms for a waiting client (turn %u ms)\r\n",
                    (unsigned)quiet, (unsigned)(now - running->t_turn));
         conn_abort(running);
     }
