@@ -495,7 +495,9 @@ static bool head_contended(void)
  * head buffer, a head not complete APP_HTTP_HEAD_SHARE_MS after its first
  * byte gets 408 (instead of at APP_HTTP_HEAD_TIMEOUT_MS), and a response
  * that has not moved for APP_HTTP_STALL_MS is dropped with its head
- * buffer: a client that cannot progress loses the shared buffer first. */
+ * buffer: a client that cannot progress loses the shared buffer first.
+ * (A pipeliner past its share closes after its next response:
+ * http_server_event().) */
 void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
@@ -570,8 +572,8 @@ bool http_server_evict(bool tls)
     return false;
 }
 
-/* Free head buffers go to the waiters in the order they came, whichever
- * port they are on. */
+/* Free head buffers go to the waiters in head_first()'s order: the port
+ * holding fewer first, then first come, first served. */
 void http_server_resume(void)
 {
     while (s_head_waiters && s_heads_used != (1u << APP_HTTP_HEAD_BUFS) - 1u) {
