@@ -34,6 +34,11 @@ class Device:
         self.http_port = ports.get("http_port") or free_port()
         self.https_port = ports.get("https_port") or free_port()
         self.echo_port = ports.get("echo_port") or free_port()
+        # A second host port to guest port 80 (burst_port=True): QEMU's user
+        # network listens on each forwarded port with a backlog of 1, so a
+        # burst on one host port holds back other clients of that same host
+        # port before the device sees them (hostile.py).
+        self.burst_port = free_port() if ports.get("burst_port") else None
         # The provisioned device configuration (None: boot unprovisioned).
         self.config = ports.get("config", os.environ.get("DEVICE_CONFIG"))
         # The CA that verifies the device (None: ca.pem next to the config).
@@ -54,6 +59,8 @@ class Device:
                "--pidfile", self.pidfile, "--log", self.log]
         if self.config:
             cmd += ["--config", self.config, "--config-addr", self.config_addr]
+        if self.burst_port:
+            cmd += ["--fwd", "%d:80" % self.burst_port]
         if self.serial_pipe:
             cmd += ["--serial-pipe", self.serial_pipe]
         cmd.append(command)

@@ -9,7 +9,10 @@ Each attacker is a thread that reconnects whenever the device drops it:
   - slowloris: a partial head, then one more header line every 2 s;
   - slow reader: pipelines GETs and reads 64 bytes a second;
   - burst: 40 connections opened at once, every few seconds, each sending
-    one GET and reading the answer.
+    one GET and reading the answer (through a host port of its own when
+    the device has one: QEMU's listen backlog of 1 per forwarded port
+    would otherwise hold the prober's connections back in the host
+    kernel, which is the emulator, not the device).
 The prober opens a new connection for every GET (port 80 and 443 in
 turn), with the real dev token, and records how long it took to get a
 status line. A connection the device refuses (RST on the SYN, the prompt
@@ -130,7 +133,7 @@ class Load:
         for _ in range(n):
             s = socket.socket()
             s.setblocking(False)
-            s.connect_ex(("127.0.0.1", self.dev.http_port))
+            s.connect_ex(("127.0.0.1", self.dev.burst_port or self.dev.http_port))
             socks.append(s)
         t0 = time.monotonic()
         pending = {s: b"" for s in socks}

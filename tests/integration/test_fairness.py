@@ -19,7 +19,8 @@ CALM_S = 2.0
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory):
-    dev = Device(str(tmp_path_factory.mktemp("fw-fair-")), config=provisioned_config())
+    dev = Device(str(tmp_path_factory.mktemp("fw-fair-")), config=provisioned_config(),
+                 burst_port=True)
     dev.start()
     try:
         yield dev
