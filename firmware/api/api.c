@@ -549,8 +549,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     if (!take_client_request_id(r, req)) {
         error(r, 400, "BadRequest");
         set_message(r, "Invalid client-request-id header.", NULL, NULL);
-    } else if (path_is(req, "/health") && (req->method == HTTP_METHOD_GET || r->head_only) &&
-               req->content_length <= 0 && !req->transfer_encoding) {
+    } else if (path_is(req, "/health") && is_get && !has_body) {
         /* Liveness for a load balancer or supervisor: no token, no
          * redirect, nothing about the device. */
         r->status = 200;

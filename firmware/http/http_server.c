@@ -481,16 +481,6 @@ void http_server_reject(const struct http_io *io, void *ctx, bool tls)
 }
 
 /* Someone waits for a head buffer. */
-static bool head_contended(void)
-{
-    for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
-        if (s_pool.conns[i].waiting) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The fairness rules (README "Fairness"): while a connection waits for a
  * head buffer, a head not complete APP_HTTP_HEAD_SHARE_MS after its first
  * byte gets 408 (instead of at APP_HTTP_HEAD_TIMEOUT_MS), and a response
@@ -501,7 +491,7 @@ static bool head_contended(void)
 void http_server_poll(void)
 {
     uint32_t now = hal_time_ms();
-    bool contended = head_contended();
+    bool contended = head_first() != NULL;
     for (size_t i = 0; i < HTTP_SERVER_SLOTS; i++) {
         struct http_conn *c = &s_pool.conns[i];
         uint32_t age = now - c->t_mark;

@@ -179,6 +179,18 @@ def device():
             assert "ASSERT" not in log, log[-2000:]
 
 
+def own_device(workdir, **kw):
+    """For a fixture: a Device of its own (Device's keywords), started;
+    yield from this, and it is stopped and checked for faults after."""
+    dev = Device(workdir, **kw)
+    dev.start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
+        check_no_fault(dev)
+
+
 def check_no_fault(dev):
     log = dev.uart()
     assert "FAULT" not in log, log[-2000:]

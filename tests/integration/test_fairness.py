@@ -10,7 +10,7 @@ import time
 import pytest
 
 import hostile
-from conftest import Device, check_no_fault, provisioned_config
+from conftest import check_no_fault, own_device, provisioned_config
 
 ATTACK_S = float(os.environ.get("FAIRNESS_SECONDS", "40"))
 LIMIT_S = 6.0
@@ -19,14 +19,8 @@ CALM_S = 2.0
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory):
-    dev = Device(str(tmp_path_factory.mktemp("fw-fair-")), config=provisioned_config(),
-                 burst_port=True)
-    dev.start()
-    try:
-        yield dev
-    finally:
-        dev.stop()
-        check_no_fault(dev)
+    yield from own_device(str(tmp_path_factory.mktemp("fw-fair-")), config=provisioned_config(),
+                          burst_port=True)
 
 
 def summary(results):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import Device, check_no_fault, provisioned_config
+from conftest import own_device, provisioned_config
 from test_http import PATH
 
 FLOOD = 120          # ~130-byte lines: the 4 KiB FIFO + 1 KiB ring hold ~39
@@ -21,14 +21,8 @@ DROPPED = re.compile(r"log: (\d+) line\(s\) dropped\r\n")
 
 @pytest.fixture(scope="module")
 def stalled(tmp_path_factory):
-    config = provisioned_config()
-    dev = Device(str(tmp_path_factory.mktemp("fw-log-")), config=config, serial_pipe=True)
-    dev.start()
-    try:
-        yield dev
-    finally:
-        dev.stop()
-        check_no_fault(dev)
+    yield from own_device(str(tmp_path_factory.mktemp("fw-log-")), config=provisioned_config(),
+                          serial_pipe=True)
 
 
 def get(conn, token):
