@@ -102,8 +102,21 @@ def test_hostile_clients_do_not_starve_either_port(dev, token):
     # The attacks really ran: pipeliners were cut off, heads timed out.
     assert load.counts.get("pipeliner-80 dropped", 0) >= 1, report
     assert load.counts.get("dribbler dropped", 0) + load.counts.get("dribbler rounds", 0) >= 1
-    # Calm again: both ports serve 200 promptly.
+    # Calm again: within CALM_S of the attackers stopping, both ports serve
+    # 200. Until then the device may still hold the connections the
+    # attackers dropped (a writer is aborted once it has not moved for
+    # 0.5 s), so a 503 with Retry-After is a fair answer; anything else
+    # is not.
     for tls in (False, True):
-        secs, status, _, _, _ = hostile.probe(dev, token, tls)
-        assert status == 200 and secs <= CALM_S, (tls, secs, status, dev.since(mark)[-2000:])
+        t0 = time.monotonic()
+        answers = []
+        while True:
+            secs, status, ra, _, _ = hostile.probe(dev, token, tls)
+            answers.append((round(time.monotonic() - t0, 2), status))
+            if status == 200 or time.monotonic() - t0 > CALM_S:
+                break
+            assert status == 503 and ra is not None, (tls, answers, dev.since(mark)[-2000:])
+            time.sleep(0.1)
+        assert status == 200 and time.monotonic() - t0 <= CALM_S, (
+            tls, answers, dev.since(mark)[-2000:])
     check_no_fault(dev)
