@@ -16,6 +16,9 @@ enum app_err {
     APP_ERR_NOTFOUND = -8,  /* no such entity */
     APP_ERR_STATE = -9,     /* call not valid in the current state */
     APP_ERR_PROTO = -10,    /* the peer broke the protocol (bad TLS record, alert) */
+    APP_ERR_NOSPACE = -11,  /* the non-volatile store cannot take it (HTTP 507) */
+    APP_ERR_TOOBIG = -12,   /* over a configured limit (HTTP 413) */
+    APP_ERR_CORRUPT = -13,  /* stored bytes fail their checks (HTTP 503) */
 };
 
 /* Name of an app_err value, for logs. Never NULL. */
@@ -33,6 +36,9 @@ static inline const char *app_err_name(int err)
     case APP_ERR_NOTFOUND: return "notfound";
     case APP_ERR_STATE: return "state";
     case APP_ERR_PROTO: return "proto";
+    case APP_ERR_NOSPACE: return "nospace";
+    case APP_ERR_TOOBIG: return "toobig";
+    case APP_ERR_CORRUPT: return "corrupt";
     default: return "unknown";
     }
 }
