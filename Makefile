@@ -47,7 +47,7 @@ APP_SRCS := \
 	firmware/json/json.c \
 	firmware/json/json_tok.c \
 	firmware/config/config.c \
-	firmware/store/store.c \
+	firmware/store/store.c firmware/store/store_log.c \
 	firmware/auth/auth.c \
 	firmware/auth/jwt.c \
 	firmware/api/route.c \

@@ -14,6 +14,7 @@
 #include "ethif.h"
 #include "hal_board.h"
 #include "hal_eth.h"
+#include "hal_rng.h"
 #include "hal_time.h"
 #include "http_server.h"
 #include "http_tcp.h"
@@ -27,6 +28,7 @@
 #include "netif/ethernet.h"
 #include "prof.h"
 #include "rng.h"
+#include "store.h"
 #include "tls.h"
 #include "tls_port.h"
 #if APP_BENCH_SERVER
@@ -127,6 +129,28 @@ static int net_start(const struct config_network *cfg)
 }
 
 #if !APP_BENCH_SERVER
+/* Mount the session store. One that cannot be read is left as it is (the
+ * session calls answer 503) for someone to look at: never formatted. */
+static void store_start(void)
+{
+    uint32_t seed = 0;
+    (void)hal_rng_fill(&seed, sizeof(seed)); /* where wear spreading starts */
+    uint32_t t0 = hal_time_ms();
+    int err = store_mount(seed);
+    struct store_usage u;
+    store_usage(&u);
+    if (err == APP_OK) {
+        log_printf("store: %u x %u B sectors, %u free, %u metadata; %d session(s), %d file(s); "
+                   "mounted in %u ms\r\n",
+                   (unsigned)u.sectors, (unsigned)u.sector_size, (unsigned)u.free_sectors,
+                   (unsigned)u.meta_sectors, u.sessions, u.files, (unsigned)(hal_time_ms() - t0));
+    } else {
+        log_printf("store: not mounted (%s): session calls answer 503; the flash is left as it "
+                   "is\r\n",
+                   app_err_name(err));
+    }
+}
+
 /* Load the configuration partition. A bad or missing one never stops the
  * device: it logs why and answers every request 503. */
 static void config_start(void)
@@ -138,11 +162,13 @@ static void config_start(void)
      * the parser's tokens meanwhile. */
     size_t ws_len = 0;
     void *ws = http_server_boot_scratch(&ws_len);
+    bool import = store_import_needed();
     int err = config_load_ws(part, len, &s_config, why, sizeof(why), ws, ws_len);
     if (err == APP_OK) {
         struct store_usage u;
         store_usage(&u);
-        log_printf("config: ok, %d session(s), %d file(s), %u of %u string bytes\r\n", u.sessions,
+        log_printf("config: ok%s; store: %d session(s), %d file(s), %u of %u string bytes\r\n",
+                   import ? ", its sessions imported into the empty store" : "", u.sessions,
                    u.files, (unsigned)u.arena_used, (unsigned)APP_STORE_ARENA);
     } else if (err == APP_ERR_NOTFOUND) {
         log_printf("config: none in the config partition (%s); not provisioned\r\n", why);
@@ -206,6 +232,7 @@ int main(void)
     log_printf("bench: %d response(s) in the config partition%s\r\n", err < 0 ? 0 : err,
                err < 0 ? " (none provisioned: nothing to serve)" : "");
 #else
+    store_start();
     config_start();
 #endif
     tls_port_init(); /* mbedTLS's heap, which the entropy pool needs too */

@@ -604,6 +604,12 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 r->status = 200;
                 r->kind = API_BODY_METRICS;
                 metrics_snapshot(r->metric);
+            } else if (store_state() != APP_OK) {
+                /* Contract "Durability": a store that cannot be read is
+                 * reported, never silently reset. */
+                error(r, 503, "serviceNotAvailable");
+                set_message(r, "The session store cannot be read.", NULL, NULL);
+                r->retry_after = 60;
             } else {
                 enum store_missing missing;
                 const struct store_session *s = NULL;

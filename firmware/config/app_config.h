@@ -139,6 +139,29 @@
 #define APP_FILE_NAME_MAX 255
 #endif
 
+/* Persistent store (firmware/store/, on hal_flash). A file's bytes fill
+ * whole data sectors (a 100-byte CSV takes one sector); the limits below
+ * are checked before anything is written, so going over one never leaves
+ * a partial file. */
+#ifndef APP_STORE_FILE_MAX
+#define APP_STORE_FILE_MAX (512u * 1024u)     /* bytes per file (413 above) */
+#endif
+#ifndef APP_STORE_SESSION_MAX
+#define APP_STORE_SESSION_MAX (768u * 1024u)  /* bytes of all files of a session (413 above) */
+#endif
+#ifndef APP_STORE_FILE_SECTORS
+#define APP_STORE_FILE_SECTORS 130  /* data sectors a file may take (2 bytes each in the writer) */
+#endif
+#ifndef APP_STORE_MAX_SECTORS
+#define APP_STORE_MAX_SECTORS 1024  /* largest area mounted (a bit each in RAM): 4 MiB of 4 KiB */
+#endif
+#ifndef APP_STORE_META_MAX
+#define APP_STORE_META_MAX 16       /* sectors of the metadata log (4 bytes each in RAM) */
+#endif
+#ifndef APP_STORE_RESERVE
+#define APP_STORE_RESERVE 2         /* sectors only the metadata log may take: compaction never starves */
+#endif
+
 /* Device configuration (a JSON document in the config partition). */
 #ifndef APP_CONFIG_MAX
 #define APP_CONFIG_MAX 16384        /* JSON bytes */

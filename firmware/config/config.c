@@ -41,6 +41,9 @@ static struct {
     size_t why_len;
     char path[PATH_MAX_LEN];
     size_t path_len;
+    int sessions_tok; /* the "sessions" array, for the import pass */
+    bool import;      /* second pass: write the sessions into the store */
+    int import_base;  /* store_count() when the import pass began */
 } s_ld;
 
 /* Decoded strings of the session being added (the store copies them). */
@@ -1048,6 +1051,9 @@ static int parse_file(int t, int session)
     WITH_KEY(f[1], get_nonneg(f[1].val, &size));
     WITH_KEY(f[2], get_time(f[2].val, &uploaded));
 
+    if (!s_ld.import) {
+        return APP_OK; /* the checking pass */
+    }
     rc = store_file_add(session, s_name, (size_t)name_len, size, uploaded);
     if (rc == APP_ERR_NOMEM) {
         struct store_usage u;
@@ -1112,16 +1118,33 @@ static int parse_session(int t)
     in.id = s_id;
     in.id_len = (size_t)id_len;
 
+    int session = -1;
     const struct store_session *other;
+    if (!s_ld.import) {
+        /* The checking pass: the files' fields are checked, nothing is stored. */
+        size_t saved = path_key(f[6].name, strlen(f[6].name));
+        rc = walk_array(f[6].val, APP_MAX_FILES, "APP_MAX_FILES", file_entry, &session);
+        path_pop(saved);
+        return rc;
+    }
     if (store_find(s_cat, in.catalog_id_len, s_res, in.resource_id_len, s_id, in.id_len, &other,
                    NULL) == APP_OK) {
-        why_begin();
-        why_str("same catalogId, resourceId and id as sessions[");
-        why_uint((uint64_t)store_session_index(other));
-        why_str("]");
-        return APP_ERR_INVAL;
+        int at = store_session_index(other);
+        if (at >= s_ld.import_base) {
+            why_begin();
+            why_str("same catalogId, resourceId and id as sessions[");
+            why_uint((uint64_t)(at - s_ld.import_base));
+            why_str("]");
+            return APP_ERR_INVAL;
+        }
+        /* Left by an import that a power cut interrupted: import it again,
+         * whole. */
+        rc = store_session_delete(at);
+        if (rc != APP_OK) {
+            return fail(rc, "rejected by the store");
+        }
+        s_ld.import_base--;
     }
-    int session = -1;
     rc = store_session_add(&in, &session);
     if (rc == APP_ERR_NOMEM) {
         struct store_usage u;
@@ -1151,6 +1174,26 @@ static int session_entry(void *ctx, int e, int i)
 static int parse_sessions(int t)
 {
     return walk_array(t, APP_MAX_SESSIONS, "APP_MAX_SESSIONS", session_entry, NULL);
+}
+
+/* The configuration's sessions go into a store that has never had them
+ * (a freshly formatted one), once: after the marker, what a client deleted
+ * stays deleted. Only a document that passed every check gets here. */
+static int import_sessions(void)
+{
+    s_ld.import = true;
+    s_ld.import_base = store_count();
+    size_t saved = path_key("sessions", 8);
+    int rc = parse_sessions(s_ld.sessions_tok);
+    path_pop(saved);
+    s_ld.import = false;
+    if (rc == APP_OK) {
+        rc = store_import_done();
+        if (rc != APP_OK) {
+            rc = fail(rc, "store: import not recorded");
+        }
+    }
+    return rc;
 }
 
 /* ---- top level ------------------------------------------------------------------ */
@@ -1340,6 +1383,7 @@ static int parse_root(void)
     if (f[5].val >= 0) {
         WITH_KEY(f[5], get_bool(f[5].val, &s_ld.cfg->echo));
     }
+    s_ld.sessions_tok = f[6].val;
     WITH_KEY(f[6], parse_sessions(f[6].val));
     if (f[7].val >= 0) {
         WITH_KEY(f[7], parse_tls(f[7].val));
@@ -1503,7 +1547,6 @@ int config_load_ws(const uint8_t *part, size_t part_len, struct config *out, cha
     if (why != NULL && why_cap > 0) {
         why[0] = '\0';
     }
-    store_reset();
     if (out == NULL || part == NULL) {
         return fail(APP_ERR_INVAL, "no partition or no output");
     }
@@ -1524,8 +1567,10 @@ int config_load_ws(const uint8_t *part, size_t part_len, struct config *out, cha
     if (rc == APP_OK) {
         rc = parse_root();
     }
+    if (rc == APP_OK && store_import_needed()) {
+        rc = import_sessions();
+    }
     if (rc != APP_OK) {
-        store_reset();
         set_defaults(out);
         if (s_ld.why_len == 0) {
             fail(rc, "rejected"); /* every path writes a reason; never leave it empty */
