@@ -14,6 +14,7 @@
 #include "ethif.h"
 #include "hal_board.h"
 #include "hal_eth.h"
+#include "hal_flash.h"
 #include "hal_time.h"
 #include "http_server.h"
 #include "http_tcp.h"
@@ -172,6 +173,19 @@ static void nomem_report(uint32_t now)
 }
 #endif
 
+/* The store area's geometry, one line (the store takes this over). */
+static void flash_report(void)
+{
+    struct hal_flash_geometry g;
+    int err = hal_flash_init(&g);
+    if (err == APP_OK) {
+        log_printf("flash: %u sectors x %u B, program unit %u\r\n", (unsigned)g.sector_count,
+                   (unsigned)g.sector_size, (unsigned)g.program_unit);
+    } else {
+        log_printf("flash: none (%s)\r\n", app_err_name(err));
+    }
+}
+
 static void idle_forever(const char *why, int err)
 {
     for (;;) {
@@ -195,6 +209,7 @@ int main(void)
     log_init(); /* from here the log never waits for the UART */
     s_boot_ms = hal_time_ms();
     log_printf("\r\nboot %s firmware %s\r\n", hal_board_name(), APP_VERSION);
+    flash_report();
 
 #if APP_BENCH_SERVER
     /* The reference images serve what `make bench` put in the config
