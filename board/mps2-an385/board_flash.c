@@ -2,7 +2,8 @@
  * through Arm semihosting (drivers/semihost.c), with NOR rules enforced
  * here (a program ANDs, an erase writes 0xFF) so that the store sees what
  * a real NOR part would do. tools/qemu-run makes the file and passes its
- * path as the semihosting command line "flash=<path>". */
+ * path as the semihosting command line "flash=<path>". Calls before a
+ * successful hal_flash_init() return APP_ERR_STATE. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
