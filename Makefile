@@ -132,7 +132,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap fault-image provision size bench bench-images fuzz flash clean distclean format
+	check-noheap fault-image provision size bench bench-images fuzz flash erase-flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -151,6 +151,7 @@ help:
 	@echo "  prof              where a keep-alive GET's instructions go, per function (PROF_ARGS=\"--path P -n N\")"
 	@echo "  fuzz              run every libFuzzer harness for FUZZ_SECONDS (default 60) each"
 	@echo "  flash             no physical board yet: prints how to boot the image"
+	@echo "  erase-flash       delete the QEMU flash image ($(FLASH_IMG)): DESTROYS the device's stored sessions"
 	@echo "  provision         dev config, token, CA and device certificate in $(BUILD)/provision (implied by run)"
 	@echo "  token             mint and print a fresh dev JWT (TOKEN_ARGS=\"--alg RS256 --roles ... --ttl S\")"
 	@echo "  setup / deps      install packages / fetch pinned Debian sources (both implied)"
@@ -158,6 +159,7 @@ help:
 	@echo "  clean             remove build outputs (keeps $(DEPS))"
 	@echo "  distclean         remove all of $(BUILD)"
 	@echo "Ports (host, 127.0.0.1 only): HTTP_PORT=8080 HTTPS_PORT=8443 ECHO_PORT=8007"
+	@echo "QEMU flash: FLASH_IMG=$(FLASH_IMG) FLASH_SIZE=$(FLASH_SIZE) (bytes, multiple of 4096; kept across boots)"
 
 setup:
 	$(Q)tools/setup
@@ -224,9 +226,16 @@ HTTPS_PORT ?= 8443
 ECHO_PORT ?= 8007
 PROVISION := $(BUILD)/provision
 CONFIG ?= $(PROVISION)/device-config.json
+# The device's store area (hal_flash) in QEMU: a host file, created erased
+# (0xFF) on first boot and kept across boots and `make clean` (it is the
+# device's state, not a build output); `make erase-flash` deletes it.
+# Default 1 MiB = 256 sectors of 4 KiB; a multiple of 4096.
+FLASH_SIZE ?= 1048576
+FLASH_IMG ?= $(BUILD)/$(BOARD)/flash.img
 RUNNER = tools/qemu-run --machine $(QEMU_MACHINE) --elf $(ELF) --seed-addr $(QEMU_SEED_ADDR) \
 	--http-port $(HTTP_PORT) --https-port $(HTTPS_PORT) --echo-port $(ECHO_PORT) \
-	--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token
+	--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
+	--flash $(FLASH_IMG) --flash-size $(FLASH_SIZE)
 
 # Development provisioning: the seed's session and a random dev token
 # (kept if they exist). CONFIG=path uses your own configuration instead.
@@ -249,6 +258,15 @@ start: all provision
 
 stop:
 	$(Q)tools/qemu-run --pidfile $(BUILD)/qemu.pid stop
+
+# Deleting the image under a running QEMU would leave it writing to a file
+# nobody sees: stop first.
+.PHONY: erase-flash
+erase-flash:
+	$(Q)if [ -f $(BUILD)/qemu.pid ] && kill -0 $$(cat $(BUILD)/qemu.pid) 2>/dev/null; then \
+		echo "erase-flash: QEMU is running (make stop first)" >&2; exit 1; fi
+	$(Q)rm -f $(FLASH_IMG)
+	@echo "erase-flash: deleted $(FLASH_IMG); the next boot starts with an erased flash"
 
 flash:
 	@echo "No physical board is supported yet; '$(MAKE) run' boots $(ELF) in QEMU."
@@ -284,7 +302,7 @@ test-integration: all fault-image provision
 	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider .
+		FLASH_SIZE=$(FLASH_SIZE) $(PYTHON) -m pytest -q -p no:cacheprovider .
 
 # The hostile clients of tests/integration/hostile.py for SOAK_MINUTES
 # (default 10) against the firmware in QEMU, a well-behaved client probing
@@ -351,7 +369,8 @@ format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(OUT) $(BUILD)/host $(BUILD)/qemu.*
+	rm -rf $(BUILD)/host $(BUILD)/qemu.*
+	if [ -d $(OUT) ]; then find $(OUT) -mindepth 1 -maxdepth 1 ! -path $(FLASH_IMG) -exec rm -rf {} +; fi
 
 distclean:
 	rm -rf $(BUILD)

@@ -57,6 +57,12 @@ void armv7m_fault_read(const uint32_t *frame, struct armv7m_fault *out)
     out->exc = ipsr & 0x1FFu;
 }
 
+void armv7m_hfsr_clear(uint32_t bits)
+{
+    /* HFSR bits are write-one-to-clear (B3.2.16). */
+    SCS(SCB_HFSR) = bits;
+}
+
 uint32_t armv7m_irq_save(void)
 {
     uint32_t primask;

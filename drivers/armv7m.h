@@ -29,6 +29,9 @@ void armv7m_faults_enable(void);
 /* Read the fault registers; frame is the stacked exception frame. */
 void armv7m_fault_read(const uint32_t *frame, struct armv7m_fault *out);
 
+/* Clear the given HardFault status bits (a handled fault). */
+void armv7m_hfsr_clear(uint32_t bits);
+
 uint32_t armv7m_irq_save(void);
 void armv7m_irq_restore(uint32_t primask);
 void armv7m_wfi(void);

@@ -39,7 +39,6 @@
 #elif APP_BENCH_SERVER == 2
 #include "lwip/apps/httpd.h"
 #endif
-#include "store.h"
 
 #ifndef APP_VERSION
 #define APP_VERSION "dev"

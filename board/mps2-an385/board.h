@@ -28,6 +28,12 @@
 #define BOARD_CONFIG_ADDR 0x003C0000u
 #define BOARD_CONFIG_SIZE 0x00040000u
 
+/* Store area (hal_flash): a host file through semihosting, shaped like a
+ * small SPI NOR (4 KiB sectors, 4-byte program unit); its size is the
+ * file's (tools/qemu-run --flash-size). See board_flash.c. */
+#define BOARD_FLASH_SECTOR_SIZE 4096u
+#define BOARD_FLASH_PROGRAM_UNIT 4u
+
 /* No TRNG on this board: hal_rng is seeded from BOARD_SEED_ADDR, which
  * tools/qemu-run fills from the host's random source at every start
  * (QEMU -device loader). See README "Entropy". */

@@ -134,7 +134,34 @@ __attribute__((used, noreturn)) static void fault_report(uint32_t *frame)
     armv7m_reset();
 }
 
-/* Pick the stack the frame was pushed on (EXC_RETURN bit 2, B1.5.8). */
+/* A semihosting call (BKPT 0xAB, drivers/semihost.c) with no host to
+ * answer it: QEMU without -semihosting-config enable=on (and a real board
+ * without a debugger) escalates the BKPT to HardFault (HFSR.FORCED or
+ * DEBUGEVT, CFSR 0; QEMU 7.2 sets FORCED). The call then fails as a
+ * refusing host would answer (r0 = -1) and execution goes on after it, so
+ * that the board boots without its flash file instead of fault-looping. */
+#define THUMB_BKPT_SEMIHOST 0xBEABu
+#define HFSR_FORCED (1u << 30)
+#define HFSR_DEBUGEVT (1u << 31)
+
+__attribute__((used)) static void fault_entry(uint32_t *frame)
+{
+    struct armv7m_fault f;
+    armv7m_fault_read(frame, &f);
+    /* CFSR 0: the stacked pc was fetched without a fault, safe to read. */
+    if (f.exc == 3u && f.cfsr == 0u && (f.hfsr & (HFSR_FORCED | HFSR_DEBUGEVT)) != 0u &&
+        (f.pc & 1u) == 0u && *(const volatile uint16_t *)(uintptr_t)f.pc == THUMB_BKPT_SEMIHOST) {
+        frame[0] = UINT32_MAX; /* r0: the call's result */
+        frame[6] = f.pc + 2u;  /* pc: past the 16-bit BKPT */
+        armv7m_hfsr_clear(f.hfsr);
+        return;
+    }
+    fault_report(frame);
+}
+
+/* Pick the stack the frame was pushed on (EXC_RETURN bit 2, B1.5.8). The
+ * tail branch keeps lr = EXC_RETURN, so fault_entry() returning is an
+ * exception return. */
 __attribute__((naked)) void HardFault_Handler(void)
 {
     __asm volatile(
@@ -142,7 +169,7 @@ __attribute__((naked)) void HardFault_Handler(void)
         "ite eq\n"
         "mrseq r0, msp\n"
         "mrsne r0, psp\n"
-        "b fault_report\n");
+        "b fault_entry\n");
 }
 
 void Default_Handler(void)

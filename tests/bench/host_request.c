@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_flash.h"
 #include "api.h"
 #include "app_config.h"
 #include "app_err.h"
@@ -329,6 +330,8 @@ int main(int argc, char **argv)
     size_t part_len = read_file(argv[a + 1], s_part, sizeof(s_part));
 
     char why[CONFIG_WHY_MAX];
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     int err = config_load(s_part, part_len, &s_config, why, sizeof(why));
     if (err != APP_OK) {
         fprintf(stderr, "host_request: config_load: %s: %s\n", app_err_name(err), why);

@@ -3,10 +3,16 @@
 Each test session starts its own instance on free host ports through
 tools/qemu-run (so it never talks to a `make start` instance or another
 test run) and stops it at the end.
+
+Every Device has its own flash image (the store area) in its workdir,
+created erased on the first start (FLASH_SIZE bytes, default 1 MiB).
+stop()/start(), restart() and kill() (SIGKILL: a power cut, no clean
+shutdown) boot the same device again on the same flash file.
 """
 import json
 import os
 import re
+import signal
 import socket
 import ssl
 import subprocess
@@ -50,6 +56,13 @@ class Device:
         # after boot (the guest's UART stalls) until resume_serial().
         self.serial_pipe = os.path.join(workdir, "serial") if ports.get("serial_pipe") else None
         self._serial_fd = None
+        # The store area: kept in the workdir across stop/start and kill.
+        # flash=None: no image at all (QEMU without semihosting).
+        self.flash = ports["flash"] if "flash" in ports else os.path.join(workdir, "flash.img")
+        self.flash_size = int(ports.get("flash_size") or os.environ.get("FLASH_SIZE", 1048576))
+        # UART logs of the earlier boots of this device, oldest first
+        # (start() begins a fresh log file).
+        self.boots = []
 
     def runner(self, command, check=True):
         cmd = [RUNNER, "--machine", self.machine, "--elf", self.elf,
@@ -57,6 +70,8 @@ class Device:
                "--http-port", str(self.http_port), "--https-port", str(self.https_port),
                "--echo-port", str(self.echo_port),
                "--pidfile", self.pidfile, "--log", self.log]
+        if self.flash:
+            cmd += ["--flash", self.flash, "--flash-size", str(self.flash_size)]
         if self.config:
             cmd += ["--config", self.config, "--config-addr", self.config_addr]
         if self.burst_port:
@@ -70,6 +85,10 @@ class Device:
         return r
 
     def start(self):
+        """Boot (again) on this device's flash image; the log of an earlier
+        boot moves to self.boots."""
+        if os.path.exists(self.log):
+            self.boots.append(self.uart())
         t0 = time.monotonic()
         self.runner("start")
         self.start_seconds = time.monotonic() - t0
@@ -78,6 +97,38 @@ class Device:
         if self._serial_fd is not None:
             self.uart()  # the last bytes, for the failure report
         self.runner("stop", check=False)
+        self._close_serial()
+
+    def restart(self):
+        """A clean reboot on the same flash image."""
+        self.stop()
+        self.start()
+
+    def kill(self):
+        """Power cut: SIGKILL QEMU (no clean shutdown, whatever the guest
+        was doing stops mid-way) and wait until it is gone. start() then
+        boots the device again on the same flash image."""
+        if self._serial_fd is not None:
+            self.uart()
+        try:
+            with open(self.pidfile) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.02)
+            assert not _alive(pid), "QEMU pid %d survived SIGKILL" % pid
+        if os.path.exists(self.pidfile):
+            os.unlink(self.pidfile)
+        self._close_serial()
+
+    def _close_serial(self):
         if self._serial_fd is not None:
             os.close(self._serial_fd)
             self._serial_fd = None
@@ -150,6 +201,16 @@ class Device:
         assert len(found) >= count, "log: %d of %d x %r in %.0f s:\n%s" % (
             len(found), count, pattern, timeout, self.since(mark)[-3000:])
         return found
+
+
+def _alive(pid):
+    """pid exists and is not a zombie (QEMU is not our child: qemu-run
+    started it in a session of its own, so its reaper is not us)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def write_config(workdir, base, **changes):

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "fake_flash.h"
 #include "api.h"
 #include "app_config.h"
 #include "app_err.h"
@@ -95,7 +96,9 @@ static void make_names(void)
 static void build_store(void)
 {
     int i;
-    store_reset();
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
+
     add_session(SEED_CAT, SEED_RES, SEED_SID, true, INT64_C(1709688912123), INT64_C(1709775312123),
                 &i);
     assert_int_equal(store_file_add(i, "building-a-access.csv", 21, 2000000, INT64_C(1709688912123)),

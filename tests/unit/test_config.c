@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "fake_flash.h"
 #include "app_err.h"
 #include "config.h"
 #include "store.h"
@@ -73,6 +74,8 @@ static void frame(const char *json, size_t n)
 static int load(void)
 {
     memset(s_why, 'X', sizeof(s_why));
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     return config_load(s_part, s_part_len, &s_cfg, s_why, sizeof(s_why));
 }
 

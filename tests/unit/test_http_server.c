@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "fake_flash.h"
 #include "api.h"
 #include "app_config.h"
 #include "app_err.h"
@@ -168,6 +169,8 @@ static void build_config(void)
     memcpy(s_part + CONFIG_HEADER_LEN, s_json, k);
     put_le32(s_part + 12, config_crc32(s_part + CONFIG_HEADER_LEN, k));
     char why[CONFIG_WHY_MAX];
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     int err = config_load(s_part, CONFIG_HEADER_LEN + k, &s_cfg, why, sizeof(why));
     if (err != APP_OK) {
         fail_msg("config_load: %s", why);

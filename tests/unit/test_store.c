@@ -1,7 +1,7 @@
 /* Host test of firmware/store/store.c: add and find (all three "missing"
  * answers), exact id comparison, shared catalog/resource strings, status
  * at the expiry boundary, derived stats, every pool limit, and input
- * rules. Each test starts from store_reset() and checks the pool
+ * rules. Each test starts from an erased store and checks the pool
  * counters it expects. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "app_err.h"
+#include "fake_flash.h"
 #include "store.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -26,8 +27,8 @@
 static int setup(void **state)
 {
     (void)state;
-    store_reset();
-    return 0;
+    fake_flash_setup(1024, 32, 4); /* an erased store each time */
+    return store_mount(0) == APP_OK ? 0 : -1;
 }
 
 static struct store_session_in session_in(const char *cat, const char *res, const char *id, bool done)
@@ -306,7 +307,7 @@ static void test_session_limit(void **state)
     assert_int_equal(store_count(), APP_MAX_SESSIONS);
     assert_null(store_session_at(APP_MAX_SESSIONS));
     assert_null(store_session_at(-1));
-    store_reset();
+    (void)setup(NULL);
     assert_usage(0, 0, 0);
     assert_int_equal(store_count(), 0);
     const struct store_session *s;
@@ -459,17 +460,17 @@ static void test_id_rules(void **state)
         struct store_session_in in = session_in("c", "r", "s", false);
         in.id = cases[i].s;
         in.id_len = len;
-        store_reset();
+        (void)setup(NULL);
         assert_int_equal(store_session_add(&in, NULL), p == NULL ? APP_OK : APP_ERR_INVAL);
         in = session_in("c", "r", "s", false);
         in.catalog_id = cases[i].s;
         in.catalog_id_len = len;
-        store_reset();
+        (void)setup(NULL);
         assert_int_equal(store_session_add(&in, NULL), p == NULL ? APP_OK : APP_ERR_INVAL);
         in = session_in("c", "r", "s", false);
         in.resource_id = cases[i].s;
         in.resource_id_len = len;
-        store_reset();
+        (void)setup(NULL);
         assert_int_equal(store_session_add(&in, NULL), p == NULL ? APP_OK : APP_ERR_INVAL);
     }
     assert_int_equal(store_session_add(NULL, NULL), APP_ERR_INVAL);
@@ -509,7 +510,7 @@ static void test_name_rules(void **state)
             assert_non_null(p);
             assert_non_null(strstr(p, cases[i].problem));
         }
-        store_reset();
+        (void)setup(NULL);
         assert_int_equal(add("c", "r", "s"), 0);
         assert_int_equal(store_file_add(0, cases[i].s, len, 1, 0),
                          p == NULL ? APP_OK : APP_ERR_INVAL);

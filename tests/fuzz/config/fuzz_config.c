@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_flash.h"
 #include "app_err.h"
 #include "config.h"
 #include "store.h"
@@ -122,11 +123,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             put_le32(part + 12, config_crc32(part + CONFIG_HEADER_LEN, size));
             memset(s_why, 'X', sizeof(s_why));
+            fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+            (void)store_mount(0);
             check(config_load(part, CONFIG_HEADER_LEN + size, &s_cfg, s_why, sizeof(s_why)));
             free(part);
         }
     }
     memset(s_why, 'X', sizeof(s_why));
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     check(config_load(data, size, &s_cfg, s_why, sizeof(s_why)));
     return 0;
 }

@@ -22,6 +22,8 @@
 
 #define JSMN_STATIC
 #define JSMN_STRICT
+#include "store.h"
+#include "fake_flash.h"
 #include "jsmn.h"
 
 #include "api.h"
@@ -87,6 +89,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     put_le32(part + 12, config_crc32(part + CONFIG_HEADER_LEN, n));
     char why[CONFIG_WHY_MAX];
     fake_hal_set_ms(1000u);
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     if (config_load(part, CONFIG_HEADER_LEN + n, &s_cfg, why, sizeof(why)) != APP_OK) {
         fprintf(stderr, "fuzz_http_server: config: %s\n", why);
         abort();

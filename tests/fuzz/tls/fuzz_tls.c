@@ -53,6 +53,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "store.h"
+#include "fake_flash.h"
 #include "api.h"
 #include "app_config.h"
 #include "app_err.h"
@@ -266,6 +268,8 @@ static void load_config(void)
     put_le32(s_part + 8, (uint32_t)n);
     put_le32(s_part + 12, config_crc32(s_part + CONFIG_HEADER_LEN, n));
     char why[CONFIG_WHY_MAX];
+    fake_flash_setup(1024, 16, 4); /* an erased store: the config imports into it */
+    (void)store_mount(0);
     if (config_load(s_part, at, &s_cfg, why, sizeof(why)) != APP_OK) {
         fprintf(stderr, "fuzz_tls: config: %s\n", why);
         abort();
