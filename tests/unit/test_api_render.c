@@ -67,8 +67,11 @@ static char s_names[APP_MAX_FILES][APP_FILE_NAME_MAX + 1];
 static void add_session(const char *cat, const char *res, const char *id, bool done,
                         int64_t created, int64_t expires, int *index)
 {
-    struct store_session_in in = {cat, strlen(cat), res, strlen(res), id, strlen(id), done, created,
-                                  expires};
+    struct store_session_in in = {
+        .catalog_id = cat, .catalog_id_len = strlen(cat), .resource_id = res,
+        .resource_id_len = strlen(res), .id = id, .id_len = strlen(id), .upload_done = done,
+        .created_ms = created, .expiration_ms = expires,
+    };
     assert_int_equal(store_session_add(&in, index), APP_OK);
 }
 
