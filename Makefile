@@ -47,7 +47,7 @@ APP_SRCS := \
 	firmware/json/json.c \
 	firmware/json/json_tok.c \
 	firmware/config/config.c \
-	firmware/store/store.c firmware/store/store_log.c \
+	firmware/store/store.c firmware/store/store_log.c firmware/store/store_selftest.c \
 	firmware/auth/auth.c \
 	firmware/auth/jwt.c \
 	firmware/api/route.c \
@@ -132,7 +132,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap fault-image provision size bench bench-images fuzz flash erase-flash clean distclean format
+	check-noheap fault-image storetest-image provision size bench bench-images fuzz flash erase-flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -298,8 +298,15 @@ FAULT_OUT := $(BUILD)/$(BOARD)-faultinject
 fault-image:
 	$(Q)$(MAKE) --no-print-directory OUT=$(FAULT_OUT) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_FAULT_INJECT=1" all
 
-test-integration: all fault-image provision
+# A third that writes the store without end and acks each write on the UART,
+# for the power-cut test (tests/integration/test_store_powercut.py).
+STORE_SELFTEST_OUT := $(BUILD)/$(BOARD)-storetest
+storetest-image:
+	$(Q)$(MAKE) --no-print-directory OUT=$(STORE_SELFTEST_OUT) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_STORE_SELFTEST=1" all
+
+test-integration: all fault-image storetest-image provision
 	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
+		STORETEST_ELF=$(abspath $(STORE_SELFTEST_OUT)/firmware.elf) \
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
 		FLASH_SIZE=$(FLASH_SIZE) $(PYTHON) -m pytest -q -p no:cacheprovider .

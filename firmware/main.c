@@ -29,6 +29,7 @@
 #include "prof.h"
 #include "rng.h"
 #include "store.h"
+#include "store_selftest.h"
 #include "tls.h"
 #include "tls_port.h"
 #if APP_BENCH_SERVER
@@ -233,6 +234,9 @@ int main(void)
 #else
     store_start();
     config_start();
+#if APP_STORE_SELFTEST
+    store_selftest_start();
+#endif
 #endif
     tls_port_init(); /* mbedTLS's heap, which the entropy pool needs too */
     if (rng_init(s_config.has_nv_seed ? s_config.nv_seed : NULL) != APP_OK) {
@@ -326,6 +330,9 @@ int main(void)
         }
 #endif
         PROF_PASS_BEGIN();
+#if APP_STORE_SELFTEST
+        store_selftest_poll(); /* one store operation per pass */
+#endif
         (void)ethif_poll(&s_netif);
         sys_check_timeouts();
 #if !APP_BENCH_SERVER
