@@ -135,15 +135,16 @@ static void store_start(void)
 {
     uint32_t seed = 0;
     (void)hal_rng_fill(&seed, sizeof(seed)); /* where wear spreading starts */
-    uint32_t t0 = hal_time_ms();
+    uint32_t c0 = hal_time_cycles();
     int err = store_mount(seed);
+    uint32_t us = (uint32_t)((uint64_t)(hal_time_cycles() - c0) * 1000000u / hal_time_cycle_hz());
     struct store_usage u;
     store_usage(&u);
     if (err == APP_OK) {
         log_printf("store: %u x %u B sectors, %u free, %u metadata; %d session(s), %d file(s); "
-                   "mounted in %u ms\r\n",
+                   "mounted in %u us\r\n",
                    (unsigned)u.sectors, (unsigned)u.sector_size, (unsigned)u.free_sectors,
-                   (unsigned)u.meta_sectors, u.sessions, u.files, (unsigned)(hal_time_ms() - t0));
+                   (unsigned)u.meta_sectors, u.sessions, u.files, (unsigned)us);
     } else {
         log_printf("store: not mounted (%s): session calls answer 503; the flash is left as it "
                    "is\r\n",

@@ -536,6 +536,41 @@ static void test_file_limit(void **state)
     assert_int_equal(store_file_verify(s, 0), APP_OK);
 }
 
+/* Expired sessions (not done, past expiration) give their room back;
+ * done ones and live ones stay. The review data reads back as given. */
+static void test_reclaim_expired(void **state)
+{
+    (void)state;
+    fresh();
+    struct op ops[] = {
+        {OP_ADD, "E1", NULL, 0, 0}, {OP_FILE, "E1", "e.csv", 3000, 1},
+        {OP_ADD, "E2", NULL, 0, 0}, {OP_DONE, "E2", NULL, 0, 0},
+        {OP_ADD, "E3", NULL, 0, 0}, {OP_FILE, "E3", "e.csv", 3000, 2},
+    };
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        assert_int_equal(run_op(&ops[i]), APP_OK);
+    }
+    const struct store_session *s;
+    uint8_t data[STORE_DATA_MAX];
+    assert_int_equal(find("E3", &s), APP_OK);
+    assert_int_equal(store_session_data(s, data, sizeof(data)), 6);
+    assert_memory_equal(data, "review", 6);
+    struct store_usage before;
+    store_usage(&before);
+    /* Sessions expire at 2000 ms (do_add): at 2000 all are still Active. */
+    assert_int_equal(store_reclaim_expired(2000), 0);
+    assert_int_equal(store_reclaim_expired(2001), 2);
+    assert_int_equal(store_count(), 1);
+    assert_int_equal(find("E2", &s), APP_OK);
+    struct store_usage after;
+    store_usage(&after);
+    assert_true(after.free_sectors >= before.free_sectors + 2 * ((3000 + SECT - 17) / (SECT - 16)));
+    store_reset();
+    assert_int_equal(store_mount(0), APP_OK);
+    assert_int_equal(store_count(), 1);
+    assert_int_equal(find("E2", &s), APP_OK);
+}
+
 /* 100,000 sessions created (with a small file) and deleted on a 1 MiB
  * flash of 4 KiB sectors: every sector takes its share of the erases. */
 static void test_wear_spread(void **state)
@@ -589,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_blank_is_formatted_garbage_is_not),
         cmocka_unit_test(test_limits_and_full),
         cmocka_unit_test(test_file_limit),
+        cmocka_unit_test(test_reclaim_expired),
         cmocka_unit_test(test_power_cut_at_every_op),
         cmocka_unit_test(test_power_cut_at_every_op_unit8),
         cmocka_unit_test(test_cut_twice),
