@@ -442,12 +442,13 @@ static int compact_tail(void)
 
 static bool should_compact(void)
 {
-    /* One sector slot stays free for the copies themselves. */
+    /* One sector slot stays free for the copies themselves; with free
+     * sectors low, only dead records are worth moving the log for. */
+    uint32_t dead = (s_chain_bytes > s_live_bytes) ? s_chain_bytes - s_live_bytes : 0u;
     return s_nmeta >= 2u &&
-           (s_geo.sector_count - s_nused <= APP_STORE_RESERVE ||
-            s_nmeta + 1u >= APP_STORE_META_MAX ||
-            (s_chain_bytes > s_live_bytes &&
-             s_chain_bytes - s_live_bytes >= s_geo.sector_size - STORE_SECT_HDR));
+           (s_nmeta + 1u >= APP_STORE_META_MAX ||
+            (dead > 0u && s_geo.sector_count - s_nused <= APP_STORE_RESERVE) ||
+            dead >= s_geo.sector_size - STORE_SECT_HDR);
 }
 
 /* Make the newest metadata sector able to take size more bytes. */
@@ -463,9 +464,13 @@ static int room_for(uint32_t size)
     if (!s_compacting) {
         /* Each pass frees the oldest sector; a few passes at most. */
         for (uint32_t i = 0; i < APP_STORE_META_MAX && should_compact(); i++) {
+            uint32_t before = s_nmeta;
             int rc = compact_tail();
             if (rc != APP_OK) {
                 return rc;
+            }
+            if (s_nmeta >= before) {
+                break; /* the tail was all live: moving more gains nothing now */
             }
         }
         if (!s_head_closed && s_geo.sector_size - s_meta_end[s_nmeta - 1u] >= size) {
