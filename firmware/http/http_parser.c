@@ -81,6 +81,7 @@ enum {
     F_CLIENT_REQUEST_ID,
     F_TRANSFER_ENCODING,
     F_CONNECTION,
+    F_CONTENT_TYPE,
 };
 
 static const char k_bare_lf[] = "Line ends must be CRLF; a bare LF was received.";
@@ -239,6 +240,8 @@ static uint8_t field_id(const uint8_t *s, size_t n)
         return wordscan_caseeq(t, "host", n) ? F_HOST : F_OTHER;
     case 10:
         return wordscan_caseeq(t, "connection", n) ? F_CONNECTION : F_OTHER;
+    case 12:
+        return wordscan_caseeq(t, "content-type", n) ? F_CONTENT_TYPE : F_OTHER;
     case 13:
         return wordscan_caseeq(t, "authorization", n) ? F_AUTHORIZATION : F_OTHER;
     case 14:
@@ -430,7 +433,20 @@ static uint16_t field_done(unsigned field, const uint8_t *b, size_t from, size_t
         }
         break;
     case F_TRANSFER_ENCODING:
+        /* Only "chunked" alone is decoded (RFC 9112 7); a second field, or
+         * any other coding, leaves te_chunked false for the caller to
+         * refuse. */
+        req->te_chunked = !req->transfer_encoding && to - from == 7u &&
+                          wordscan_caseeq((const char *)b + from, "chunked", 7);
         req->transfer_encoding = true;
+        break;
+    case F_CONTENT_TYPE:
+        if (req->has_content_type) {
+            *reason = "Duplicate Content-Type header.";
+            return 400;
+        }
+        req->content_type = v;
+        req->has_content_type = true;
         break;
     case F_CONNECTION:
         connection_parse(b + from, to - from, req);

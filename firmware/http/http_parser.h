@@ -47,6 +47,9 @@ struct http_request {
     bool has_host, has_authorization, has_client_request_id;
     int64_t content_length;  /* -1 when absent; else 0..10^15 */
     bool transfer_encoding;  /* any Transfer-Encoding field seen */
+    bool te_chunked;         /* ... exactly one, and its value is "chunked" */
+    struct http_slice content_type; /* the value, OWS trimmed */
+    bool has_content_type;
     bool conn_close;         /* "close" among the Connection tokens */
     bool conn_keep_alive;    /* "keep-alive" among the Connection tokens */
     uint16_t header_count;   /* field lines in the head */
