@@ -569,6 +569,16 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
                           : route_match(req->path.p, req->path.n, req->query.p,
                                         req->has_query ? req->query.n : 0u, &route);
+        if (!metrics && err == APP_OK && route.kind != ROUTE_SESSION) {
+            /* The collection and uploadFile come with the write calls
+             * (issue 12); until then they answer as unknown segments. */
+            static const char k_coll[] = "uploadSessions";
+            static const char k_upload[] = "uploadFile";
+            route.kind = ROUTE_BAD_SEGMENT;
+            memcpy(route.detail, route.session.n ? k_upload : k_coll,
+                   route.session.n ? sizeof(k_upload) : sizeof(k_coll));
+            err = APP_ERR_NOTFOUND;
+        }
         if (metrics && err != APP_OK) {
             error(r, 400, "BadRequest");
             set_message(r, "/metrics takes no query.", NULL, NULL);

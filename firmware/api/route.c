@@ -288,12 +288,12 @@ static int check_query(const char *q, size_t n, struct route_result *out)
     return APP_OK;
 }
 
-#define WANT(p, end, lit, key, out) want_n((p), (end), (lit), sizeof(lit) - 1u, (key), (out))
+#define WANT(p, end, lit, key, out) want_n((p), (end), (lit), sizeof(lit) - 1u, (key), (out), false)
 
 /* Match one "name" segment, or "name('key')" when key is not NULL. With
  * key != NULL and the plain form, the key is the next segment. */
 static int want_n(const char **p, const char *end, const char *name, size_t name_n,
-                  struct route_id *key, struct route_result *out)
+                  struct route_id *key, struct route_result *out, bool key_optional)
 {
     struct seg sg;
     int err;
@@ -310,7 +310,8 @@ static int want_n(const char **p, const char *end, const char *name, size_t name
         }
         struct seg kg;
         if (!next_seg(p, end, &kg)) {
-            return fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
+            /* The collection itself (".../uploadSessions"). */
+            return key_optional ? APP_OK : fail(out, ROUTE_BAD_SEGMENT, sg.s, sg.n);
         }
         if (seg_decode(&kg) != APP_OK || !seg_id_ok(&kg)) {
             return fail(out, ROUTE_BAD_REQUEST, kg.raw, kg.raw_n);
@@ -383,8 +384,19 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     if ((err = WANT(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
         return err;
     }
-    if ((err = WANT(&p, end, "uploadSessions", &out->session, out)) != APP_OK) {
+    if ((err = want_n(&p, end, "uploadSessions", 14, &out->session, out, true)) != APP_OK) {
         return err;
+    }
+    enum route_kind kind = (out->session.n > 0u) ? ROUTE_SESSION : ROUTE_COLLECTION;
+    if (kind == ROUTE_SESSION && p < end) {
+        /* .../uploadSessions/{s}/uploadFile */
+        const char *at = p;
+        if (next_seg(&p, end, &sg) && seg_decode(&sg) == APP_OK && p == end &&
+            NAME_EQ(sg.s, sg.n, "uploadFile")) {
+            kind = ROUTE_UPLOAD;
+        } else {
+            p = at;
+        }
     }
     if (p < end || (path_len > 0u && end[-1] == '/')) {
         /* Anything after the session id is a segment we do not serve. */
@@ -397,6 +409,6 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     if ((err = check_query(query, query_len, out)) != APP_OK) {
         return err;
     }
-    out->kind = ROUTE_SESSION;
+    out->kind = kind;
     return APP_OK;
 }

@@ -13,6 +13,8 @@
 
 enum route_kind {
     ROUTE_SESSION = 0,      /* .../uploadSessions/{s}: ids filled in */
+    ROUTE_COLLECTION,       /* .../uploadSessions: catalog and resource filled in */
+    ROUTE_UPLOAD,           /* .../uploadSessions/{s}/uploadFile */
     ROUTE_BAD_SEGMENT,      /* 400: "Resource not found for the segment '<detail>'." */
     ROUTE_BAD_QUERY,        /* 400: unsupported OData system query option <detail> */
     ROUTE_BAD_REQUEST,      /* 400: malformed path (bad percent-encoding, control byte, bad id) */

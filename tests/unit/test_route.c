@@ -54,7 +54,12 @@ static const struct route_case k_cases[] = {
     {"/beta" EM C TAIL "/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
     {"/beta", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "identityGovernance"},
     {"/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
-    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "uploadSessions"},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions", "", ROUTE_COLLECTION, C, R, "", NULL},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions/" S "/uploadFile", "", ROUTE_UPLOAD, C, R, S, NULL},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions/" S "/UPLOADFILE", "", ROUTE_UPLOAD, C, R, S, NULL},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions/" S "/uploadFile/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
+    {"/beta" EM C "/accessPackageResources/" R "/uploadSessions/" S "/files", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "files"},
     {"/beta/identityGovernance/catalogs", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "catalogs"},
     {"/beta/beta" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "beta"},
     /* Malformed: bad escapes, control bytes, '/' or empty ids, long ids. */
@@ -138,6 +143,8 @@ static void test_route_table(void **state)
         assert_int_equal(r.kind, t->kind);
         switch (t->kind) {
         case ROUTE_SESSION:
+        case ROUTE_COLLECTION:
+        case ROUTE_UPLOAD:
             assert_int_equal(err, APP_OK);
             check_id(&r.catalog, t->c);
             check_id(&r.resource, t->r);
@@ -150,7 +157,7 @@ static void test_route_table(void **state)
             assert_int_equal(err, APP_ERR_NOTFOUND);
             break;
         }
-        if (t->kind != ROUTE_SESSION) {
+        if (t->kind != ROUTE_SESSION && t->kind != ROUTE_COLLECTION && t->kind != ROUTE_UPLOAD) {
             check_detail(&r);
         }
         if (t->detail != NULL) {
