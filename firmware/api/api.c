@@ -109,7 +109,7 @@ static void error(struct api_response *r, uint16_t status, const char *code)
 
 enum field {
     /* head */
-    F_STATUS_LINE, F_HAS_CT, F_CT, F_CLEN, F_RID, F_CRID, F_HAS_DATE, F_DATE, F_TLS, F_ALLOW,
+    F_STATUS_LINE, F_HAS_CT, F_CT, F_HAS_CLEN, F_CLEN, F_RID, F_CRID, F_HAS_DATE, F_DATE, F_TLS, F_ALLOW,
     F_WWW, F_WWW_ERR, F_WWW_PLAIN, F_REALM, F_RETRY, F_CLOSE, F_REDIRECT, F_LOC_HOST,
     F_LOC_HAS_PORT, F_LOC_PORT, F_LOC_TARGET,
     /* session entity */
@@ -132,7 +132,7 @@ _Static_assert(METRICS_VALUES <= APP_API_MSG_MAX / 4, "the metrics snapshot shar
 static const struct resp_op k_head[] = {
     LIT("HTTP/1.1 "), VAL(RESP_RAW, F_STATUS_LINE),
     IF(F_HAS_CT, 2), LIT("\r\nContent-Type: "), VAL(RESP_RAW, F_CT),
-    LIT("\r\nContent-Length: "), VAL(RESP_U64, F_CLEN),
+    IF(F_HAS_CLEN, 2), LIT("\r\nContent-Length: "), VAL(RESP_U64, F_CLEN),
     IF(F_REDIRECT, 6), LIT("\r\nLocation: https://"), VAL(RESP_RAW, F_LOC_HOST),
         IF(F_LOC_HAS_PORT, 2), LIT(":"), VAL(RESP_U64, F_LOC_PORT),
         VAL(RESP_RAW, F_LOC_TARGET),
@@ -141,7 +141,7 @@ static const struct resp_op k_head[] = {
     IF(F_HAS_DATE, 2), LIT("\r\nDate: "), VAL(RESP_RAW, F_DATE),
     LIT("\r\nCache-Control: no-store"),
     IF(F_TLS, 1), LIT("\r\nStrict-Transport-Security: max-age=31536000"),
-    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD"),
+    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD, DELETE"),
     /* RFC 6750 3: error only when a token was presented. */
     IF(F_WWW, 6), LIT("\r\nWWW-Authenticate: Bearer realm=\""), VAL(RESP_RAW, F_REALM),
         IF(F_WWW_ERR, 1), LIT("\", error=\"invalid_token\""),
@@ -220,9 +220,11 @@ static const char *status_line(uint16_t status, size_t *n)
         "200 OK", "308 Permanent Redirect", "400 Bad Request", "401 Unauthorized",
         "403 Forbidden", "404 Not Found", "405 Method Not Allowed", "408 Request Timeout",
         "413 Content Too Large", "414 URI Too Long", "431 Request Header Fields Too Large",
-        "503 Service Unavailable", "505 HTTP Version Not Supported", "500 Internal Server Error",
+        "503 Service Unavailable", "505 HTTP Version Not Supported", "204 No Content",
+        "507 Insufficient Storage", "500 Internal Server Error",
     };
-    static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408, 413, 414, 431, 503, 505};
+    static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408,
+                                     413, 414, 431, 503, 505, 204, 507};
     size_t i = 0;
     while (i < sizeof(codes) / sizeof(codes[0]) && codes[i] != status) {
         i++;
@@ -257,7 +259,8 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     (void)depth;
     switch ((enum field)field) {
     case F_STATUS_LINE: v->p = status_line(r->status, &v->n); break;
-    case F_HAS_CT: v->v = !r->redirect; break;
+    case F_HAS_CT: v->v = !r->redirect && r->kind != API_BODY_NONE; break;
+    case F_HAS_CLEN: v->v = r->kind != API_BODY_NONE; break; /* RFC 9110 8.6: none on 204 */
     case F_CT:
         if (r->kind == API_BODY_METRICS) {
             set_str(v, k_ct_metrics, sizeof(k_ct_metrics) - 1u);
@@ -396,7 +399,7 @@ static size_t session_body_len(const struct api_response *r)
 static void doc_of(const struct api_response *r, struct resp_doc *d)
 {
     d->parts[0] = k_head;
-    d->parts[1] = (r->head_only || r->redirect) ? NULL
+    d->parts[1] = (r->head_only || r->redirect || r->kind == API_BODY_NONE) ? NULL
                   : r->code != NULL                ? k_error
                   : r->kind == API_BODY_METRICS   ? metrics_program()
                   : r->kind == API_BODY_HEALTH    ? k_health
@@ -409,8 +412,8 @@ static void doc_of(const struct api_response *r, struct resp_doc *d)
 void api_prepare(struct api_response *r)
 {
     size_t n = 0;
-    if (r->redirect) {
-        n = 0; /* no body (RFC 9110 15.4.9 allows none) */
+    if (r->redirect || r->kind == API_BODY_NONE) {
+        n = 0; /* no body (RFC 9110 15.4.9 allows none; 15.3.5: 204 has none) */
     } else if (r->code == NULL && r->kind == API_BODY_METRICS) {
         n = resp_length(metrics_program(), get, r);
     } else if (r->code == NULL && r->kind == API_BODY_HEALTH) {
@@ -449,7 +452,7 @@ bool api_done(const struct api_response *r, const struct resp_cursor *c)
 bool api_length_ok(const struct api_response *r, const struct resp_cursor *c)
 {
     uint32_t body = c->done - c->mark;
-    return body == ((r->head_only || r->redirect) ? 0u : r->body_len);
+    return body == ((r->head_only || r->redirect || r->kind == API_BODY_NONE) ? 0u : r->body_len);
 }
 
 /* The request's path is exactly p (no query). */
@@ -532,6 +535,24 @@ static void redirect(struct api_response *r, const struct http_request *req)
     }
 }
 
+/* DELETE {collection}/{s}: 204 once the session and its files are gone
+ * from flash (contract "Durability"). */
+static void delete_session(struct api_response *r, const struct store_session *s)
+{
+    int err = store_session_delete(store_session_index(s));
+    if (err == APP_OK) {
+        r->status = 204;
+        r->kind = API_BODY_NONE;
+    } else if (err == APP_ERR_NOSPACE) {
+        error(r, 507, "insufficientStorage");
+        set_message(r, "The device's store is full.", NULL, NULL);
+    } else {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "The session store cannot be written.", NULL, NULL);
+        r->retry_after = 60;
+    }
+}
+
 void api_handle(const struct http_request *req, bool tls, struct auth_cache *cache,
                 struct api_response *r)
 {
@@ -591,7 +612,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (!is_get) {
+        } else if (!is_get &&
+                   !(!metrics && req->method == HTTP_METHOD_DELETE && route.kind == ROUTE_SESSION)) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
@@ -607,7 +629,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 error(r, 401, "InvalidAuthenticationToken");
                 set_message(r, "Access token validation failure.", NULL, NULL);
                 r->www_auth = 2;
-            } else if (a == AUTH_FORBIDDEN) {
+            } else if (a == AUTH_FORBIDDEN || (!is_get && a != AUTH_OK_WRITE)) {
+                /* Writes need EntitlementManagement.ReadWrite.All. */
                 error(r, 403, "accessDenied");
                 set_message(r, "Insufficient privileges to complete the operation.", NULL, NULL);
             } else if (metrics) {
@@ -625,8 +648,12 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 const struct store_session *s = NULL;
                 if (store_find(route.catalog.s, route.catalog.n, route.resource.s, route.resource.n,
                                route.session.s, route.session.n, &s, &missing) == APP_OK) {
-                    r->status = 200;
-                    r->session = s;
+                    if (req->method == HTTP_METHOD_DELETE) {
+                        delete_session(r, s);
+                    } else {
+                        r->status = 200;
+                        r->session = s;
+                    }
                 } else {
                     error(r, 404, "ResourceNotFound");
                     if (missing == STORE_MISSING_CATALOG) {

@@ -58,7 +58,7 @@ struct api_response {
 };
 
 /* Bodies besides the session entity and the error object. */
-enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH };
+enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH, API_BODY_NONE /* 204 */ };
 
 /* Service settings from the configuration. service_root and realm must
  * stay valid (they point into the static config). */

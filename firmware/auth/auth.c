@@ -188,7 +188,7 @@ static enum auth_result check_static(const uint8_t digest[AUTH_DIGEST_LEN])
     for (size_t i = 0; i < s_count; i++) {
         match |= (unsigned)(mbedtls_ct_memcmp(digest, s_digests[i], AUTH_DIGEST_LEN) == 0);
     }
-    return match ? AUTH_OK : AUTH_INVALID;
+    return match ? AUTH_OK_WRITE : AUTH_INVALID; /* a lab token may do everything */
 }
 
 /* digest: the token's SHA-256. *last_s: the last second (exp + skew)
@@ -225,9 +225,10 @@ static enum auth_result check_jwt(const char *tok, size_t tok_n,
         return AUTH_INVALID;
     }
     /* One line per token validated (later requests hit the cache). */
-    log_printf("auth: jwt %s cycles=%u\r\n", v == JWT_OK ? "valid" : "valid, no permission",
+    log_printf("auth: jwt %s cycles=%u\r\n",
+               v == JWT_OK_WRITE ? "valid, read-write" : v == JWT_OK ? "valid" : "valid, no permission",
                (unsigned)cycles);
-    enum auth_result r = v == JWT_OK ? AUTH_OK : AUTH_FORBIDDEN;
+    enum auth_result r = v == JWT_OK_WRITE ? AUTH_OK_WRITE : v == JWT_OK ? AUTH_OK : AUTH_FORBIDDEN;
     /* jwt.c's test, now_s > exp + skew (saturated) refuses */
     *last_s = exp_s > INT64_MAX - s_policy.skew_s ? INT64_MAX : exp_s + s_policy.skew_s;
     memcpy(slot->digest, digest, AUTH_DIGEST_LEN);
@@ -309,7 +310,7 @@ enum auth_result auth_check_cached(const char *authorization, size_t len, struct
          * (it costs the sender as much as us). From now (a clock set
          * back below it could undo nbf) to exp + skew, in 32 bits (to
          * 2106; later: judged in full). */
-        if (mem && (r == AUTH_OK || r == AUTH_FORBIDDEN) && now_ms >= 0 && now_s <= UINT32_MAX &&
+        if (mem && (r == AUTH_OK || r == AUTH_OK_WRITE || r == AUTH_FORBIDDEN) && now_ms >= 0 && now_s <= UINT32_MAX &&
             last_s >= now_s) {
             memcpy(cache->tag, tag, sizeof(cache->tag));
             cache->from_s = (uint32_t)now_s;

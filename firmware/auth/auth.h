@@ -16,6 +16,7 @@ enum auth_result {
     AUTH_EMPTY,      /* no Authorization, not Bearer, or empty token: 401 "Access token is empty." */
     AUTH_INVALID,    /* a token that does not validate: 401 "Access token validation failure." */
     AUTH_FORBIDDEN,  /* valid token without the permission: 403 */
+    AUTH_OK_WRITE,   /* reads and writes: EntitlementManagement.ReadWrite.All, or a static token */
 };
 
 #define AUTH_DIGEST_LEN 32

@@ -264,13 +264,21 @@ static int64_t add_sat(int64_t a, int64_t b)
     return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
-/* Does the string token t hold the permission as one of its
- * space-separated scopes (RFC 6749 3.3)? Split after JSON decoding (RFC
- * 7519 2: claim values are JSON), so "\u0020" separates too. */
-static bool scp_grants(const char *js, const jsmntok_t *t)
+/* What the string token t grants as space-separated scopes (RFC 6749
+ * 3.3): 2 ReadWrite.All, 1 Read.All, 0 neither. Split after JSON decoding
+ * (RFC 7519 2: claim values are JSON), so "\u0020" separates too. */
+static int scp_grants(const char *js, const jsmntok_t *t)
 {
-    return json_tok_has_word(js, t, k_perm_read, sizeof(k_perm_read) - 1u) ||
-           json_tok_has_word(js, t, k_perm_rw, sizeof(k_perm_rw) - 1u);
+    return json_tok_has_word(js, t, k_perm_rw, sizeof(k_perm_rw) - 1u)     ? 2
+           : json_tok_has_word(js, t, k_perm_read, sizeof(k_perm_read) - 1u) ? 1
+                                                                             : 0;
+}
+
+static int role_grants(const char *js, const jsmntok_t *t)
+{
+    return json_tok_eq(js, t, k_perm_rw, sizeof(k_perm_rw) - 1u)     ? 2
+           : json_tok_eq(js, t, k_perm_read, sizeof(k_perm_read) - 1u) ? 1
+                                                                       : 0;
 }
 
 /* A NumericDate claim (RFC 7519 2: any JSON number, fractions allowed),
@@ -300,7 +308,7 @@ static bool tenant_allowed(const struct jwt_policy *p, const char *js, int i)
 /* Every check of the claims set js[0..len); *perm says whether it grants
  * the read permission (judged by the caller after the signature). */
 static const char *check_claims(const struct jwt_policy *p, const char *js, size_t len,
-                                int64_t now_s, int64_t *exp, bool *perm)
+                                int64_t now_s, int64_t *exp, int *perm)
 {
     int count = 0;
     const char *why = parse_object(js, len, &count);
@@ -390,7 +398,7 @@ static const char *check_claims(const struct jwt_policy *p, const char *js, size
 
     /* Permission: delegated scopes in scp (a space-separated string),
      * application roles in roles (an array of strings). */
-    *perm = false;
+    *perm = 0;
     i = member(js, count, "scp");
     if (i != APP_ERR_NOTFOUND) {
         if (!is_string(i)) {
@@ -408,8 +416,8 @@ static const char *check_claims(const struct jwt_policy *p, const char *js, size
             if (!is_string(i + k)) {
                 return "roles not strings";
             }
-            *perm |= json_tok_eq(js, t, k_perm_read, sizeof(k_perm_read) - 1u) ||
-                     json_tok_eq(js, t, k_perm_rw, sizeof(k_perm_rw) - 1u);
+            int g = role_grants(js, t);
+            *perm = g > *perm ? g : *perm;
         }
     }
     return NULL;
@@ -585,7 +593,7 @@ static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_
         return JWT_INVALID;
     }
     int64_t exp = 0;
-    bool perm = false;
+    int perm = 0;
     if ((*why = check_claims(p, (const char *)s_b.json, n, now_s, &exp, &perm)) != NULL) {
         return JWT_INVALID;
     }
@@ -616,12 +624,12 @@ static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_
     if (exp_s != NULL) {
         *exp_s = exp;
     }
-    if (!perm) {
+    if (perm == 0) {
         *why = "no read permission";
         return JWT_FORBIDDEN;
     }
     *why = "ok";
-    return JWT_OK;
+    return perm == 2 ? JWT_OK_WRITE : JWT_OK;
 }
 
 enum jwt_verdict jwt_check(const struct jwt_policy *p, const char *tok, size_t len, int64_t now_s,
@@ -644,7 +652,7 @@ enum jwt_verdict jwt_test_claims(const struct jwt_policy *p, const char *json, s
                                  int64_t now_s, int64_t *exp_s, const char **why)
 {
     int64_t exp = 0;
-    bool perm = false;
+    int perm = 0;
     const char *w = policy_problem(p);
     if (w == NULL) {
         w = json == NULL || len > JWT_PAYLOAD_MAX ? "claims too long"
@@ -655,7 +663,7 @@ enum jwt_verdict jwt_test_claims(const struct jwt_policy *p, const char *json, s
         if (exp_s != NULL) {
             *exp_s = exp;
         }
-        v = perm ? JWT_OK : JWT_FORBIDDEN;
+        v = perm == 2 ? JWT_OK_WRITE : perm == 1 ? JWT_OK : JWT_FORBIDDEN;
         w = perm ? "ok" : "no read permission";
     }
     if (why != NULL) {

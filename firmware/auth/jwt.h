@@ -69,7 +69,9 @@ struct jwt_policy {
     size_t key_count;
 };
 
-enum jwt_verdict { JWT_OK = 0, JWT_FORBIDDEN, JWT_INVALID };
+/* JWT_OK: reads (Read.All or ReadWrite.All); JWT_OK_WRITE: also writes
+ * (ReadWrite.All). */
+enum jwt_verdict { JWT_OK = 0, JWT_FORBIDDEN, JWT_INVALID, JWT_OK_WRITE };
 
 /**
  * Load a SubjectPublicKeyInfo PEM block ("-----BEGIN PUBLIC KEY-----",

@@ -240,6 +240,11 @@ def ok(name, tok, **kw):
     case(name, tok, "JWT_OK", "ok", **kw)
 
 
+def ok_rw(name, tok, **kw):
+    """Valid, and grants writes too (ReadWrite.All)."""
+    case(name, tok, "JWT_OK_WRITE", "ok", **kw)
+
+
 def bad(name, tok, why, **kw):
     case(name, tok, "JWT_INVALID", why, **kw)
 
@@ -272,12 +277,12 @@ def build_cases():
     ok("ES256, scp Read.All", good_ec)
     ok("RS256 RSA-2048, scp Read.All", good_rsa)
     ok("RS256 RSA-4096, scp Read.All", mint(claims(), "rsa4k"))
-    ok("roles ReadWrite.All (application), no scp",
+    ok_rw("roles ReadWrite.All (application), no scp",
        mint(claims(scp=DROP, roles=[READWRITE]), "rsa"))
     ok("roles Read.All among others",
        mint(claims(scp=DROP, roles=["User.Read.All", READ, "Group.Read.All"])))
     ok("scp Read.All among others", mint(claims(scp="User.Read %s Mail.Send" % READ)))
-    ok("scp ReadWrite.All, extra spaces", mint(claims(scp="  openid  %s " % READWRITE)))
+    ok_rw("scp ReadWrite.All, extra spaces", mint(claims(scp="  openid  %s " % READWRITE)))
     ok("aud array containing the audience",
        mint(claims(aud=["api://other", AUDIENCE]), "rsa"))
     ok("typ at+jwt (RFC 9068)", mint(claims(), headers={"typ": "at+jwt"}))

@@ -283,7 +283,7 @@ static const struct jv_case jv_cases[] = {
      "l5UOGxMZZ_In-v1B5ATgJe-WvM-ubSeT4YnpmUPdv56VWF_5ZGihMp9Rfk4rkBasTrEaZybJfUL-wgxY_"
      "f0G2uI1XeBpbJwH-nyLmYWPgD2fTGeMIHFOMnn72cjPZ2HTWa-UHGTRo_KN53huv-lLJMIyDktXXovJ2E"
      "BG0xle_WuUe7sEi185o0NoQ",
-     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+     JWT_OK_WRITE, 1760000000LL, 1760003600LL, "ok"},
     {"roles Read.All among others",
      "eyJhbGciOiJFUzI1NiIsImtpZCI6ImVjLTIwMjUiLCJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2"
      "dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9ubGluZS5jb20"
@@ -313,7 +313,7 @@ static const struct jv_case jv_cases[] = {
      "MiLCJzY3AiOiIgIG9wZW5pZCAgRW50aXRsZW1lbnRNYW5hZ2VtZW50LlJlYWRXcml0ZS5BbGwgIiwidmV"
      "yIjoiMi4wIn0.kfMGeccaBWkTvfJa-dZ2iyg9DaTeMiRuthZzPU6w7cbsrG2CGAMRS3C2YpAbV6gWh8s2"
      "Hz_upXaBJuWHY6s2cw",
-     JWT_OK, 1760000000LL, 1760003600LL, "ok"},
+     JWT_OK_WRITE, 1760000000LL, 1760003600LL, "ok"},
     {"aud array containing the audience",
      "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0yMDI1IiwidHlwIjoiSldUIn0.eyJhdWQiOlsiYXBpOi8vb"
      "3RoZXIiLCJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iXSwiaXNzIjoiaHR0cHM6Ly9sb2dpbi5taW"

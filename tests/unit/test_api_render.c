@@ -287,7 +287,7 @@ static size_t oracle(const struct api_response *r, uint16_t redirect_port)
         n = put(s_oracle, n, "\r\nStrict-Transport-Security: max-age=31536000");
     }
     if (r->allow) {
-        n = put(s_oracle, n, "\r\nAllow: GET, HEAD");
+        n = put(s_oracle, n, "\r\nAllow: GET, HEAD, DELETE");
     }
     if (r->www_auth) {
         n = put(s_oracle, n, "\r\nWWW-Authenticate: Bearer realm=\"%s\"%s", REALM,
@@ -435,7 +435,7 @@ static const struct req_case k_cases[] = {
                      "Host: d\r\n" AUTH "\r\n", 404},
     {"404 session", "GET " BETA SEED_CAT "/accessPackageResources/" SEED_RES "/uploadSessions/s%5C"
                     " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 404},
-    {"405", "DELETE " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 405},
+    {"405", "PUT " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 405},
     {"bad query", "GET " SEED_PATH "?$top=1 HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 400},
     {"bad segment", "GET /beta/identityGovernance/nope HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", 400},
     {"body", "GET " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "Content-Length: 3\r\n\r\n", 400},
@@ -505,6 +505,31 @@ static void test_redirect(void **state)
  * at the first invalid byte); the connection stays open. A method other
  * than GET/HEAD on a known path is a 405 even with a body (it was a 400),
  * closed after since the body is not read; GET keeps the contract's 400. */
+/* DELETE of a session: 204 with neither Content-Length nor Content-Type
+ * (RFC 9110 8.6, 15.3.5), the session gone from the store; again: 404. */
+static void test_delete_204(void **state)
+{
+    (void)state;
+    struct api_response r;
+    static char out[2048];
+    int before = store_count();
+    assert_true(before >= 1);
+    answer("DELETE " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", false, &r);
+    assert_int_equal(r.status, 204);
+    api_prepare(&r);
+    size_t n = render_slices(&r, 4096, out);
+    out[n] = '\0';
+    assert_true(strncmp(out, "HTTP/1.1 204 No Content\r\n", 25) == 0);
+    assert_null(strstr(out, "Content-Length"));
+    assert_null(strstr(out, "Content-Type"));
+    assert_int_equal(strcmp(out + n - 4, "\r\n\r\n"), 0);
+    assert_int_equal(store_count(), before - 1);
+    answer("DELETE " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", false, &r);
+    assert_int_equal(r.status, 404);
+    answer("GET " SEED_PATH " HTTP/1.1\r\nHost: d\r\n" AUTH "\r\n", false, &r);
+    assert_int_equal(r.status, 404);
+}
+
 static void test_edges(void **state)
 {
     (void)state;
@@ -529,7 +554,7 @@ static void test_edges(void **state)
     }
     assert_int_equal(r.msg_esc_len, r.msg_len);
 
-    static const char *const others[] = {"PUT", "POST", "PATCH", "DELETE", "OPTIONS", "BREW"};
+    static const char *const others[] = {"PUT", "POST", "PATCH", "OPTIONS", "BREW"};
     for (size_t i = 0; i < ARRAY_LEN(others); i++) {
         char req[512];
         snprintf(req, sizeof(req), "%s " SEED_PATH " HTTP/1.1\r\nHost: d\r\nContent-Length: 2\r\n\r\n",
@@ -610,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup(test_deadline_busy_unprovisioned, per_test),
         cmocka_unit_test_setup(test_redirect, per_test),
         cmocka_unit_test_setup(test_edges, per_test),
+        cmocka_unit_test_setup(test_delete_204, per_test),
         cmocka_unit_test_setup(test_length_follows_store_and_clock, per_test),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

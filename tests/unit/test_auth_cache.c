@@ -194,6 +194,23 @@ static void test_ram_per_connection(void **state)
 
 /* (a) The second request on the connection is answered from its memory:
  * no signature check and no SHA-256 (so no shared-cache lookup either). */
+/* ReadWrite.All grants writes: the verdict says so, from the signature
+ * check, the shared cache and the connection's memory alike; Read.All
+ * does not. */
+static void test_write_permission(void **state)
+{
+    (void)state;
+    struct auth_cache c = {0};
+    struct auth_cache other = {0};
+    const char *rw = jv("scp ReadWrite.All, extra spaces");
+    assert_int_equal(check(rw, &c), AUTH_OK_WRITE);
+    assert_int_equal(check(rw, &c), AUTH_OK_WRITE);
+    assert_int_equal(check(rw, &other), AUTH_OK_WRITE);
+    assert_int_equal(check(jv("roles ReadWrite.All (application), no scp"), NULL), AUTH_OK_WRITE);
+    assert_int_equal(check(TOK_ES256, &c), AUTH_OK);
+    assert_int_equal(check(TOK_ES256, &c), AUTH_OK);
+}
+
 static void test_same_token_twice(void **state)
 {
     (void)state;
@@ -391,15 +408,15 @@ static void test_static_tokens(void **state)
     (void)state;
     struct auth_cache c = {0};
     struct auth_stats a = stats();
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
     ASSERT_DELTA(since(a), 0, 0, 0, 1);
     a = stats();
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
     ASSERT_DELTA(since(a), 1, 0, 0, 0);
     /* Far in the future too: static tokens do not expire. */
     set_now_s(INT64_C(4000000000), 0);
     a = stats();
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
     ASSERT_DELTA(since(a), 1, 0, 0, 0);
 
     auth_static_enable(false);
@@ -408,18 +425,18 @@ static void test_static_tokens(void **state)
     ASSERT_DELTA(since(a), 0, 0, 0, 0);
     assert_int_equal(check(s_static_token, &c), AUTH_INVALID);
     auth_static_enable(true);
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
 
     /* Another token of the same length is not the static one. */
     static char other[sizeof(s_static_token)];
     memcpy(other, s_static_token, sizeof(other));
     other[0] ^= 1;
     assert_int_equal(check(other, &c), AUTH_INVALID);
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
 
     configure(); /* its digests replaced: judged again */
     a = stats();
-    assert_int_equal(check(s_static_token, &c), AUTH_OK);
+    assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
     ASSERT_DELTA(since(a), 0, 0, 0, 1);
 }
 
@@ -454,7 +471,7 @@ static void test_no_key(void **state)
         assert_int_equal(check(TOK_ES256, &c), AUTH_OK);
         assert_int_equal(since(a).conn, 0);
         assert_int_equal(since(a).sha, 1);
-        assert_int_equal(check(s_static_token, &c), AUTH_OK);
+        assert_int_equal(check(s_static_token, &c), AUTH_OK_WRITE);
     }
     s_rng_err = APP_OK;
     assert_int_equal(auth_init(), APP_OK);
@@ -469,6 +486,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ram_per_connection),
         cmocka_unit_test_setup(test_same_token_twice, setup),
+        cmocka_unit_test_setup(test_write_permission, setup),
         cmocka_unit_test_setup(test_expiry, setup),
         cmocka_unit_test_setup(test_clock_set_back, setup),
         cmocka_unit_test_setup(test_other_tokens, setup),

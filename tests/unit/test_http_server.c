@@ -763,7 +763,7 @@ static void test_api_errors_keep_alive(void **state)
     struct http_conn *c = open_conn(ft);
     ft_queue_str(ft, "GET " SEED_PATH " HTTP/1.1\r\nHost: a\r\n\r\n");              /* 401 */
     ft_queue_str(ft, "GET " SEED_PATH " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer nope\r\n\r\n");
-    ft_queue_str(ft, "DELETE " SEED_PATH " HTTP/1.1\r\nHost: a\r\n\r\n");           /* 405 */
+    ft_queue_str(ft, "PUT " SEED_PATH " HTTP/1.1\r\nHost: a\r\n\r\n");              /* 405 */
     ft_queue_str(ft, "GET /beta/nothing HTTP/1.1\r\nHost: a\r\n\r\n");              /* 400 */
     queue_get(ft, SEED_CRID, "", true);
     (void)drive(c, ft, 97, SIZE_MAX);
