@@ -53,7 +53,7 @@ APP_SRCS := \
 	firmware/api/route.c \
 	firmware/api/api.c firmware/api/resp.c \
 	firmware/http/http_parser.c \
-	firmware/http/http_server.c \
+	firmware/http/http_server.c firmware/http/http_body.c \
 	firmware/http/http_tcp.c \
 	firmware/tls/tls.c \
 	firmware/tls/tls_port.c \

@@ -9,10 +9,12 @@
 #include "datetime.h"
 #include "hal_board.h"
 #include "json.h"
+#include "json_tok.h"
 #include "metrics.h"
 #include "resp.h"
 #include "route.h"
 #include "store.h"
+#include "wordscan.h"
 
 /* Content-Type of a Graph entity response (contract "Success response"). */
 static const char k_ct_odata[] =
@@ -141,7 +143,7 @@ static const struct resp_op k_head[] = {
     IF(F_HAS_DATE, 2), LIT("\r\nDate: "), VAL(RESP_RAW, F_DATE),
     LIT("\r\nCache-Control: no-store"),
     IF(F_TLS, 1), LIT("\r\nStrict-Transport-Security: max-age=31536000"),
-    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD, DELETE"),
+    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD, PATCH, DELETE"),
     /* RFC 6750 3: error only when a token was presented. */
     IF(F_WWW, 6), LIT("\r\nWWW-Authenticate: Bearer realm=\""), VAL(RESP_RAW, F_REALM),
         IF(F_WWW_ERR, 1), LIT("\", error=\"invalid_token\""),
@@ -221,10 +223,11 @@ static const char *status_line(uint16_t status, size_t *n)
         "403 Forbidden", "404 Not Found", "405 Method Not Allowed", "408 Request Timeout",
         "413 Content Too Large", "414 URI Too Long", "431 Request Header Fields Too Large",
         "503 Service Unavailable", "505 HTTP Version Not Supported", "204 No Content",
-        "507 Insufficient Storage", "500 Internal Server Error",
+        "507 Insufficient Storage", "411 Length Required", "415 Unsupported Media Type",
+        "500 Internal Server Error",
     };
     static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408,
-                                     413, 414, 431, 503, 505, 204, 507};
+                                     413, 414, 431, 503, 505, 204, 507, 411, 415};
     size_t i = 0;
     while (i < sizeof(codes) / sizeof(codes[0]) && codes[i] != status) {
         i++;
@@ -535,6 +538,38 @@ static void redirect(struct api_response *r, const struct http_request *req)
     }
 }
 
+/* A write call's JSON body (contract Part 2): Content-Type
+ * application/json (415), framed by Content-Length or chunked (411), at
+ * most APP_API_JSON_MAX bytes (413); then the server collects it and calls
+ * api_body_done(). */
+static void want_json_body(struct api_response *r, const struct http_request *req)
+{
+    static const char k_json[] = "application/json";
+    const struct http_slice *ct = &req->content_type;
+    size_t n = sizeof(k_json) - 1u;
+    bool json = req->has_content_type && ct->n >= n && wordscan_caseeq(ct->p, k_json, n) &&
+                (ct->n == n || ct->p[n] == ';' || ct->p[n] == ' ' || ct->p[n] == '\t');
+    if (req->transfer_encoding && !req->te_chunked) {
+        error(r, 400, "BadRequest");
+        set_message(r, "Only the chunked transfer coding is supported.", NULL, NULL);
+    } else if (req->transfer_encoding && req->content_length >= 0) {
+        /* RFC 9112 6.1: both is a smuggling pattern; refuse, then close. */
+        error(r, 400, "BadRequest");
+        set_message(r, "Both Transfer-Encoding and Content-Length were sent.", NULL, NULL);
+    } else if (!req->transfer_encoding && req->content_length < 0) {
+        error(r, 411, "BadRequest");
+        set_message(r, "A Content-Length or chunked body is required.", NULL, NULL);
+    } else if (!json) {
+        error(r, 415, "BadRequest");
+        set_message(r, "The body must be application/json.", NULL, NULL);
+    } else if (req->content_length > (int64_t)APP_API_JSON_MAX) {
+        error(r, 413, "BadRequest");
+        set_message(r, "The JSON body is over its limit.", NULL, NULL);
+    } else {
+        r->body_in = API_IN_COLLECT;
+    }
+}
+
 /* DELETE {collection}/{s}: 204 once the session and its files are gone
  * from flash (contract "Durability"). */
 static void delete_session(struct api_response *r, const struct store_session *s)
@@ -564,7 +599,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
     bool is_get = req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD;
     /* HTTP/1.0 closes unless it asked to be kept alive; 1.1 the reverse.
      * After a body we do not read, we cannot find the next request. */
-    r->close = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive) || has_body;
+    bool ends = req->conn_close || (req->version_minor == 0u && !req->conn_keep_alive);
+    r->close = ends || has_body;
 
     bool metrics = path_is(req, "/metrics");
     if (!take_client_request_id(r, req)) {
@@ -612,8 +648,9 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (!is_get &&
-                   !(!metrics && req->method == HTTP_METHOD_DELETE && route.kind == ROUTE_SESSION)) {
+        } else if (!is_get && !(!metrics && (req->method == HTTP_METHOD_DELETE ||
+                                             req->method == HTTP_METHOD_PATCH) &&
+                                route.kind == ROUTE_SESSION)) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
@@ -650,6 +687,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                                route.session.s, route.session.n, &s, &missing) == APP_OK) {
                     if (req->method == HTTP_METHOD_DELETE) {
                         delete_session(r, s);
+                    } else if (req->method == HTTP_METHOD_PATCH) {
+                        want_json_body(r, req);
                     } else {
                         r->status = 200;
                         r->session = s;
@@ -667,6 +706,67 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             }
         }
     }
+    if (r->body_in != API_IN_NONE) {
+        r->close = ends; /* the server reads the body: the next request can follow */
+    }
+}
+
+/* PATCH {collection}/{s}: exactly {"isUploadDone": true} (contract). */
+static void patch_session(struct api_response *r, const struct store_session *s, const char *js,
+                          size_t n)
+{
+    static jsmntok_t toks[8];
+    int count = 0;
+    bool done = false;
+    int v = APP_ERR_INVAL;
+    if (json_tok_parse(js, n, toks, sizeof(toks) / sizeof(toks[0]), &count, NULL) == APP_OK &&
+        toks[0].type == JSMN_OBJECT && toks[0].size == 1) {
+        v = json_tok_find(js, toks, count, 0, "isUploadDone", 12);
+    }
+    if (v < 0 || json_tok_bool(js, &toks[v], &done) != APP_OK || !done) {
+        error(r, 400, "BadRequest");
+        set_message(r, "The only allowed update is to set isUploadDone to true.", NULL, NULL);
+        return;
+    }
+    int err = store_session_set_done(store_session_index(s));
+    if (err == APP_OK) {
+        r->status = 200;
+        r->session = s;
+    } else if (err == APP_ERR_NOSPACE) {
+        error(r, 507, "insufficientStorage");
+        set_message(r, "The device's store is full.", NULL, NULL);
+    } else {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "The session store cannot be written.", NULL, NULL);
+        r->retry_after = 60;
+    }
+}
+
+void api_body_done(const struct http_request *req, const char *body, size_t n,
+                   struct api_response *r)
+{
+    struct route_result route;
+    const struct store_session *s = NULL;
+    enum store_missing missing;
+    r->body_in = API_IN_NONE;
+    if (route_match(req->path.p, req->path.n, req->query.p, req->has_query ? req->query.n : 0u,
+                    &route) != APP_OK ||
+        store_find(route.catalog.s, route.catalog.n, route.resource.s, route.resource.n,
+                   route.session.s, route.session.n, &s, &missing) != APP_OK) {
+        /* Deleted by another client while this body came in. */
+        error(r, 404, "ResourceNotFound");
+        set_message(r, "No uploadSession with id '", route.session.s, "' was found.");
+        return;
+    }
+    patch_session(r, s, body, n);
+}
+
+void api_body_failed(struct api_response *r, uint16_t status, const char *why)
+{
+    r->body_in = API_IN_NONE;
+    r->close = 1; /* the rest of the body cannot be found any more */
+    error(r, status, status == 408 ? "requestTimeout" : "BadRequest");
+    set_message(r, why, NULL, NULL);
 }
 
 void api_parse_error(const struct http_request *req, bool tls, struct api_response *r)

@@ -55,7 +55,26 @@ struct api_response {
     };
     /* For the log line only. */
     const char *log_method;
+    /* API_IN_*: the request's body comes first (server: CONN_BODY). */
+    uint8_t body_in;
 };
+
+/* What api_handle() wants of the request body before it answers. */
+enum { API_IN_NONE = 0, API_IN_COLLECT /* whole, then api_body_done() */ };
+
+/* Largest JSON body of a write call (contract: 413 above). */
+#ifndef APP_API_JSON_MAX
+#define APP_API_JSON_MAX 2048
+#endif
+
+/* The body api_handle() asked to collect (body_in == API_IN_COLLECT) has
+ * come whole: body[0..n), after the head of req. Fills the response. */
+void api_body_done(const struct http_request *req, const char *body, size_t n,
+                   struct api_response *r);
+
+/* The body could not be read: bad chunked framing (400), over its limit
+ * (413), or the client stopped sending it (408). Answers and closes. */
+void api_body_failed(struct api_response *r, uint16_t status, const char *why);
 
 /* Bodies besides the session entity and the error object. */
 enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH, API_BODY_NONE /* 204 */ };

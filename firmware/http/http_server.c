@@ -9,6 +9,7 @@
 #include "app_err.h"
 #include "auth.h"
 #include "hal_time.h"
+#include "http_body.h"
 #include "http_parser.h"
 #include "json.h"
 #include "log.h"
@@ -25,7 +26,7 @@
 #define APP_HTTP_SCRATCH 1024
 #endif
 
-enum conn_state { CONN_FREE = 0, CONN_READ, CONN_WRITE };
+enum conn_state { CONN_FREE = 0, CONN_READ, CONN_BODY, CONN_WRITE };
 
 struct http_conn {
     const struct http_io *io;
@@ -43,6 +44,10 @@ struct http_conn {
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct http_parser parser;
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
+    /* CONN_BODY: the request's body, decoded in head[] behind the head:
+     * head[body_at..body_end) decoded, head[raw_at..len) not yet. */
+    struct http_body body;
+    uint16_t body_at, body_end, raw_at;
     struct api_response resp;
     /* A buffer of the shared head pool, held from the first byte of a
      * request until its response is sent (or while pipelined bytes wait);
@@ -358,12 +363,85 @@ static void late_head(struct http_conn *c, uint32_t now)
     http_server_event(c);
 }
 
+/* The head of the request being answered, as the parser found it (its
+ * result is kept: feeding the same bytes again returns it). */
+static void request_of(struct http_conn *c, struct http_request *req)
+{
+    (void)http_parser_feed(&c->parser, c->head, c->body_at, APP_HTTP_HEAD_MAX, req);
+}
+
+/* CONN_BODY: decode what has come, ask for more, and once the body is
+ * whole hand it to the api and start the response. Returns 1 when the
+ * response has started, 0 when waiting for bytes, APP_ERR_IO when the
+ * connection is gone. */
+static int body_some(struct http_conn *c)
+{
+    for (;;) {
+        size_t used = 0;
+        size_t out = 0;
+        int d = http_body_decode(&c->body, c->head + c->raw_at, c->len - c->raw_at, &used, &out);
+        memmove(c->head + c->body_end, c->head + c->raw_at, out);
+        c->body_end = (uint16_t)(c->body_end + out);
+        c->raw_at = (uint16_t)(c->raw_at + used);
+        /* What is left raw moves down behind the decoded bytes. */
+        memmove(c->head + c->body_end, c->head + c->raw_at, c->len - c->raw_at);
+        c->len = (uint16_t)(c->len - (c->raw_at - c->body_end));
+        c->raw_at = c->body_end;
+        if (d < 0) {
+            api_body_failed(&c->resp, 400, "The chunked body is malformed.");
+            start_response(c, c->len);
+            return 1;
+        }
+        if (d == 1) {
+            struct http_request req;
+            request_of(c, &req);
+            PROF_APP_BEGIN();
+            api_body_done(&req, c->head + c->body_at, (size_t)(c->body_end - c->body_at), &c->resp);
+            PROF_APP_END();
+            if (c->eof && c->len == c->raw_at) {
+                c->resp.close = 1;
+            }
+            start_response(c, c->raw_at);
+            return 1;
+        }
+        if (c->len >= APP_HTTP_HEAD_MAX ||
+            (size_t)(c->body_end - c->body_at) > (size_t)APP_API_JSON_MAX) {
+            api_body_failed(&c->resp, 413, "The JSON body is over its limit.");
+            start_response(c, c->len);
+            return 1;
+        }
+        if (c->eof) {
+            return APP_ERR_IO; /* the client gave up before the end */
+        }
+        int n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);
+        if (n < 0) {
+            c->eof = 1;
+            continue;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        c->len = (uint16_t)(c->len + n);
+        c->t_mark = hal_time_ms(); /* progress: the body deadline starts again */
+    }
+}
+
 void http_server_event(struct http_conn *c)
 {
     if (c == NULL || c->state == CONN_FREE) {
         return;
     }
     for (;;) {
+        if (c->state == CONN_BODY) {
+            int k = body_some(c);
+            if (k < 0) {
+                close_conn(c);
+                return;
+            }
+            if (k == 0) {
+                return;
+            }
+        }
         if (c->state == CONN_WRITE) {
             int done = write_some(c);
             if (done < 0) {
@@ -449,6 +527,15 @@ void http_server_event(struct http_conn *c)
                 c->resp.close = 1;
                 s_stats.head_late++;
             }
+            if (c->resp.body_in != API_IN_NONE) {
+                /* The body first, into the head buffer behind the head. */
+                http_body_init(&c->body, req.te_chunked,
+                               req.content_length > 0 ? (uint64_t)req.content_length : 0u);
+                c->body_at = c->body_end = c->raw_at = (uint16_t)r;
+                c->state = CONN_BODY;
+                c->t_mark = hal_time_ms();
+                continue;
+            }
             start_response(c, (uint16_t)r);
         }
     }
@@ -505,6 +592,16 @@ void http_server_poll(void)
             } else if (c->len == 0u && age >= APP_HTTP_IDLE_TIMEOUT_MS) {
                 s_stats.timeouts++;
                 close_conn(c);
+            }
+        } else if (c->state == CONN_BODY) {
+            /* A client that stops sending its body: 408 and close, as for
+             * a head (sooner while others wait for a head buffer). */
+            if (age >= APP_HTTP_HEAD_TIMEOUT_MS || (contended && age >= APP_HTTP_STALL_MS)) {
+                s_stats.timeouts++;
+                c->t_req = now;
+                api_body_failed(&c->resp, 408, "The request body did not come in time.");
+                start_response(c, c->len);
+                http_server_event(c);
             }
         } else if (c->state == CONN_WRITE) {
             bool stalled = contended && c->head != NULL && age >= APP_HTTP_STALL_MS;

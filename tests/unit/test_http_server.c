@@ -666,6 +666,101 @@ static void test_half_close(void **state)
 }
 
 /* EOF inside a head: closed, nothing sent (not even 400). */
+/* PATCH with a JSON body (the first write call with a body): by
+ * Content-Length and chunked, delivered whole, a byte at a time and in
+ * 7-byte pieces, with a pipelined GET behind it that is answered too. */
+#define PATCH_HEAD "PATCH " BIG_PATH " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " TOKEN "\r\n"
+#define DONE_JSON "{\"isUploadDone\":true}"
+
+static void test_patch_body(void **state)
+{
+    (void)state;
+    static const char *const k_bodies[] = {
+        PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 21\r\n\r\n" DONE_JSON,
+        PATCH_HEAD "Content-Type: Application/JSON; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "5\r\n{\"isU\r\n10;x=y\r\nploadDone\":true}\r\n0\r\nT: 1\r\n\r\n",
+    };
+    static const size_t k_chunks[] = {SIZE_MAX, 1, 7};
+    for (size_t b = 0; b < ARRAY_LEN(k_bodies); b++) {
+        for (size_t k = 0; k < ARRAY_LEN(k_chunks); k++) {
+            struct ft_conn *ft = &s_ft[0];
+            ft_init(ft);
+            struct http_conn *c = open_conn(ft);
+            ft_queue_str(ft, k_bodies[b]);
+            queue_get(ft, SEED_CRID, "", true);
+            (void)drive(c, ft, FT_UNLIMITED, k_chunks[k]);
+            assert_int_equal(parse_out(ft, false), 2);
+            assert_int_equal(s_resp[0].status, 200);
+            assert_false(s_resp[0].conn_close);
+            assert_non_null(find_bytes(s_resp[0].body, s_resp[0].body_len, "\"isUploadDone\":true", 19));
+            assert_non_null(find_bytes(s_resp[0].body, s_resp[0].body_len, "\"status\":\"Complete\"", 19));
+            check_seed(&s_resp[1], SEED_CRID, false);
+            finish(c, ft);
+        }
+    }
+}
+
+/* Every way a write's body can be wrong, and what it costs the connection:
+ * a body the server read (bad JSON) keeps it; one it did not, closes. */
+static void test_patch_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *req;
+        unsigned status;
+        bool close;
+    } k_cases[] = {
+        {PATCH_HEAD "Content-Type: application/json\r\n\r\n", 411, false},
+        {PATCH_HEAD "Content-Type: text/plain\r\nContent-Length: 21\r\n\r\n" DONE_JSON, 415, true},
+        {PATCH_HEAD "Content-Type: application/jsonx\r\nContent-Length: 21\r\n\r\n" DONE_JSON, 415, true},
+        {PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n", 413, true},
+        {PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 22\r\n\r\n{\"isUploadDone\":false}", 400, false},
+        {PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", 400, false},
+        {PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 0\r\n\r\n", 400, false},
+        {PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 34\r\n\r\n{\"isUploadDone\":true,\"status\":\"x\"}", 400, false},
+        {PATCH_HEAD "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, true},
+        {PATCH_HEAD "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n", 400, true},
+        {PATCH_HEAD "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", 400, true},
+        {"PATCH " BIG_PATH " HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 21\r\n\r\n" DONE_JSON, 401, true},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(k_cases); i++) {
+        struct ft_conn *ft = &s_ft[0];
+        ft_init(ft);
+        struct http_conn *c = open_conn(ft);
+        ft_queue_str(ft, k_cases[i].req);
+        (void)drive(c, ft, FT_UNLIMITED, SIZE_MAX);
+        print_message("case %zu\n", i);
+        assert_int_equal(parse_out(ft, false), 1);
+        check_error(&s_resp[0], k_cases[i].status,
+                    k_cases[i].status == 401 ? "InvalidAuthenticationToken" : "BadRequest",
+                    k_cases[i].close);
+        if (!ft->closed) {
+            finish(c, ft);
+        }
+    }
+}
+
+/* A client that stops in the middle of its body: 408 at the head
+ * deadline, and the connection closes. */
+static void test_body_deadline(void **state)
+{
+    (void)state;
+    struct ft_conn *ft = &s_ft[0];
+    ft_init(ft);
+    struct http_conn *c = open_conn(ft);
+    ft_queue_str(ft, PATCH_HEAD "Content-Type: application/json\r\nContent-Length: 21\r\n\r\n{\"isU");
+    (void)drive(c, ft, FT_UNLIMITED, SIZE_MAX);
+    assert_int_equal(ft->out_len, 0);
+    fake_hal_advance_ms(APP_HTTP_HEAD_TIMEOUT_MS - 1u);
+    http_server_poll();
+    assert_int_equal(ft->out_len, 0);
+    fake_hal_advance_ms(1u);
+    http_server_poll();
+    assert_int_equal(parse_out(ft, false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
+    assert_true(ft->closed);
+}
+
 static void test_eof_mid_head(void **state)
 {
     (void)state;
@@ -1804,6 +1899,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connection_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eof_mid_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_patch_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_patch_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_errors_keep_alive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_then_get, setup, teardown),
