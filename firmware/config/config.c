@@ -211,6 +211,17 @@ static int too_long(size_t max, const char *limit)
     return APP_ERR_INVAL;
 }
 
+static int too_many(size_t max, const char *limit)
+{
+    why_begin();
+    why_str("more than ");
+    why_uint(max);
+    why_str(" (");
+    why_str(limit);
+    why_str(")");
+    return APP_ERR_NOMEM;
+}
+
 /* Decode a string value into buf. Returns its length, or an error with
  * the message written; APP_ERR_OVERFLOW is returned WITHOUT a message
  * (the caller knows what the limit means). */
@@ -1001,6 +1012,140 @@ static int get_service_root(int t)
     return APP_OK;
 }
 
+static int get_id(int t, char *buf);
+
+/* ---- catalogs ---------------------------------------------------------------------- */
+
+static bool text_eq(const struct config_text *a, const char *p, size_t n)
+{
+    return a->raw_len == n && memcmp(a->raw, p, n) == 0;
+}
+
+int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat_len,
+                           const char *res, size_t res_len)
+{
+    for (size_t c = 0; c < cfg->catalog_count; c++) {
+        if (!text_eq(&cfg->catalogs[c], cat, cat_len)) {
+            continue;
+        }
+        for (size_t r = 0; r < cfg->resource_count; r++) {
+            if (cfg->resources[r].catalog == c && text_eq(&cfg->resources[r].id, res, res_len)) {
+                return 0;
+            }
+        }
+        return 2;
+    }
+    return 1;
+}
+
+/* The index of catalog cat, registered if new (ids without escapes: the
+ * raw text is the id), or an error. */
+static int add_catalog(const char *cat, size_t cat_n)
+{
+    struct config *cfg = s_ld.cfg;
+    size_t c = 0;
+    while (c < cfg->catalog_count && !text_eq(&cfg->catalogs[c], cat, cat_n)) {
+        c++;
+    }
+    if (c == cfg->catalog_count) {
+        if (c >= CONFIG_MAX_CATALOGS) {
+            return too_many(CONFIG_MAX_CATALOGS, "CONFIG_MAX_CATALOGS");
+        }
+        cfg->catalogs[c].raw = cat;
+        cfg->catalogs[c].raw_len = cat_n;
+        cfg->catalog_count++;
+    }
+    return (int)c;
+}
+
+/* Register (catalog, resource); already known: nothing to do. */
+static int add_pair(const char *cat, size_t cat_n, const char *res, size_t res_n)
+{
+    struct config *cfg = s_ld.cfg;
+    if (config_catalog_missing(cfg, cat, cat_n, res, res_n) == 0) {
+        return APP_OK;
+    }
+    int c = add_catalog(cat, cat_n);
+    if (c < 0) {
+        return c;
+    }
+    if (cfg->resource_count >= CONFIG_MAX_RESOURCES) {
+        return too_many(CONFIG_MAX_RESOURCES, "CONFIG_MAX_RESOURCES");
+    }
+    struct config_resource *r = &cfg->resources[cfg->resource_count++];
+    r->id.raw = res;
+    r->id.raw_len = res_n;
+    r->catalog = (uint8_t)c;
+    return APP_OK;
+}
+
+/* The raw text of string token t when it has no escapes (then it is the
+ * decoded id, already checked by get_id()), else NULL. */
+static const char *raw_id(int t, size_t decoded_len)
+{
+    size_t n = (size_t)(tok(t)->end - tok(t)->start);
+    return n == decoded_len ? s_ld.js + tok(t)->start : NULL;
+}
+
+static int catalog_resource(void *ctx, int e, int i)
+{
+    (void)i;
+    const int *cat_tok = ctx;
+    int n = get_id(e, s_res);
+    if (n < 0) {
+        return n;
+    }
+    const char *res = raw_id(e, (size_t)n);
+    const char *cat = raw_id(*cat_tok, (size_t)(tok(*cat_tok)->end - tok(*cat_tok)->start));
+    if (res == NULL) {
+        return fail(APP_ERR_INVAL, "escapes are not supported in a catalog's ids");
+    }
+    return add_pair(cat, (size_t)(tok(*cat_tok)->end - tok(*cat_tok)->start), res, (size_t)n);
+}
+
+static int catalog_entry(void *ctx, int e, int i)
+{
+    (void)ctx;
+    (void)i;
+    struct field f[] = {{"id", true, -1}, {"resources", true, -1}};
+    int rc = walk_object(e, f, 2);
+    if (rc != APP_OK) {
+        return rc;
+    }
+    int n = 0;
+    WITH_KEY(f[0], n = get_id(f[0].val, s_cat));
+    if (raw_id(f[0].val, (size_t)n) == NULL) {
+        size_t saved = path_key(f[0].name, strlen(f[0].name));
+        rc = fail(APP_ERR_INVAL, "escapes are not supported in a catalog's ids");
+        path_pop(saved);
+        return rc;
+    }
+    rc = add_catalog(raw_id(f[0].val, (size_t)n), (size_t)n);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t saved = path_key(f[1].name, strlen(f[1].name));
+    rc = walk_array(f[1].val, CONFIG_MAX_RESOURCES, "CONFIG_MAX_RESOURCES", catalog_resource,
+                    &f[0].val);
+    path_pop(saved);
+    return rc;
+}
+
+static int parse_catalogs(int t)
+{
+    return walk_array(t, CONFIG_MAX_CATALOGS, "CONFIG_MAX_CATALOGS", catalog_entry, NULL);
+}
+
+static int get_lifetime(int t, uint32_t *out)
+{
+    int64_t v;
+    if (json_tok_int64(s_ld.js, tok(t), &v) != APP_OK || v < 60 || v > 2592000) {
+        return fail(APP_ERR_INVAL, "expected whole seconds, 60..2592000 (30 days)");
+    }
+    *out = (uint32_t)v;
+    return APP_OK;
+}
+
 /* ---- sessions ------------------------------------------------------------------ */
 
 static int get_id(int t, char *buf)
@@ -1120,6 +1265,15 @@ static int parse_session(int t)
 
     int session = -1;
     const struct store_session *other;
+    /* A session's pair is provisioned too (when its ids need no escapes). */
+    const char *cat_raw = raw_id(f[0].val, (size_t)cat_len);
+    const char *res_raw = raw_id(f[1].val, (size_t)res_len);
+    if (!s_ld.import && cat_raw != NULL && res_raw != NULL) {
+        rc = add_pair(cat_raw, (size_t)cat_len, res_raw, (size_t)res_len);
+        if (rc != APP_OK) {
+            return rc;
+        }
+    }
     if (!s_ld.import) {
         /* The checking pass: the files' fields are checked, nothing is stored. */
         size_t saved = path_key(f[6].name, strlen(f[6].name));
@@ -1370,7 +1524,7 @@ static int parse_root(void)
         {"version", true, -1}, {"serviceRoot", true, -1}, {"network", false, -1},
         {"clock", false, -1},  {"auth", true, -1},        {"echo", false, -1},
         {"sessions", true, -1}, {"tls", false, -1},        {"plainHttp", false, -1},
-        {"entropy", false, -1},
+        {"entropy", false, -1}, {"catalogs", false, -1}, {"sessionLifetimeSeconds", false, -1},
     };
     rc = walk_object(0, f, sizeof(f) / sizeof(f[0]));
     if (rc != APP_OK) {
@@ -1386,6 +1540,12 @@ static int parse_root(void)
     WITH_KEY(f[4], parse_auth(f[4].val));
     if (f[5].val >= 0) {
         WITH_KEY(f[5], get_bool(f[5].val, &s_ld.cfg->echo));
+    }
+    if (f[10].val >= 0) {
+        WITH_KEY(f[10], parse_catalogs(f[10].val));
+    }
+    if (f[11].val >= 0) {
+        WITH_KEY(f[11], get_lifetime(f[11].val, &s_ld.cfg->session_lifetime_s));
     }
     s_ld.sessions_tok = f[6].val;
     WITH_KEY(f[6], parse_sessions(f[6].val));
@@ -1529,6 +1689,7 @@ static int parse_json(const char *js, size_t len)
 static void set_defaults(struct config *out)
 {
     memset(out, 0, sizeof(*out));
+    out->session_lifetime_s = 86400u; /* the seed's: expiration = created + 24 h */
     out->echo = true;
     out->redirect_port = 443;
     out->sntp_port = 123;

@@ -139,6 +139,20 @@ struct config_text {
     size_t raw_len;
 };
 
+/** Catalogs and their resources the device serves (contract Part 2:
+ * provisioned), from "catalogs" and from the catalogId/resourceId pairs of
+ * "sessions". Ids point into the configuration text (escape-free). */
+#ifndef CONFIG_MAX_CATALOGS
+#define CONFIG_MAX_CATALOGS 4
+#endif
+#ifndef CONFIG_MAX_RESOURCES
+#define CONFIG_MAX_RESOURCES 8 /* all catalogs together */
+#endif
+struct config_resource {
+    struct config_text id;
+    uint8_t catalog; /**< index into config.catalogs */
+};
+
 /** auth.jwt.keys[].alg */
 enum config_jwt_alg { CONFIG_JWT_ES256 = 1, CONFIG_JWT_RS256 = 2 };
 
@@ -188,7 +202,17 @@ struct config {
     enum config_plain plain_http;
     bool has_nv_seed;
     uint8_t nv_seed[CONFIG_NV_SEED_LEN];
+    struct config_text catalogs[CONFIG_MAX_CATALOGS];
+    size_t catalog_count;
+    struct config_resource resources[CONFIG_MAX_RESOURCES];
+    size_t resource_count;
+    uint32_t session_lifetime_s; /**< expirationDateTime - createdDateTime of a new session (24 h) */
 };
+
+/** Whether (cat, res) is provisioned: 0 yes; 1 no such catalog; 2 the
+ * catalog lacks that resource. */
+int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat_len,
+                           const char *res, size_t res_len);
 
 /**
  * Decode a struct config_text (JSON escapes resolved) into buf and

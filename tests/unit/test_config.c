@@ -144,6 +144,55 @@ static void test_crc32(void **state)
     assert_int_equal(config_crc32((const uint8_t *)"a", 1), 0xE8B7BE43u);
 }
 
+/* The seed with text spliced in after its opening brace. */
+static int load_with(const char *extra)
+{
+    static char doc[sizeof(s_seed_json) + 1024];
+    snprintf(doc, sizeof(doc), "{%s,%s", extra, s_seed_json + 1);
+    return load_json(doc);
+}
+
+/* Provisioned catalogs and resources: the seed's session pair, plus a
+ * "catalogs" section; lifetimes; limits and escapes refused. */
+static void test_catalogs(void **state)
+{
+    (void)state;
+    assert_int_equal(load_json(s_seed_json), APP_OK);
+    assert_int_equal(s_cfg.catalog_count, 1);
+    assert_int_equal(s_cfg.resource_count, 1);
+    assert_int_equal(s_cfg.session_lifetime_s, 86400);
+    assert_int_equal(config_catalog_missing(&s_cfg, SEED_CAT, 36, SEED_RES, 36), 0);
+    assert_int_equal(config_catalog_missing(&s_cfg, SEED_CAT, 36, "r2", 2), 2);
+    assert_int_equal(config_catalog_missing(&s_cfg, "c2", 2, SEED_RES, 36), 1);
+
+    assert_int_equal(load_with("\"catalogs\":[{\"id\":\"c2\",\"resources\":[\"r1\",\"r2\"]},"
+                               "{\"id\":\"" SEED_CAT "\",\"resources\":[\"r3\"]}],"
+                               "\"sessionLifetimeSeconds\":3600"),
+                     APP_OK);
+    assert_int_equal(s_cfg.catalog_count, 2);
+    assert_int_equal(s_cfg.resource_count, 4);
+    assert_int_equal(s_cfg.session_lifetime_s, 3600);
+    assert_int_equal(config_catalog_missing(&s_cfg, "c2", 2, "r2", 2), 0);
+    assert_int_equal(config_catalog_missing(&s_cfg, "c2", 2, "r3", 2), 2);
+    assert_int_equal(config_catalog_missing(&s_cfg, SEED_CAT, 36, "r3", 2), 0);
+    assert_int_equal(config_catalog_missing(&s_cfg, SEED_CAT, 36, SEED_RES, 36), 0);
+
+    assert_int_equal(load_with("\"catalogs\":[{\"id\":\"c\\u0032\",\"resources\":[]}]"), APP_ERR_INVAL);
+    assert_non_null(strstr(s_why, "escapes"));
+    assert_int_equal(load_with("\"catalogs\":[{\"id\":\"a\",\"resources\":[]},{\"id\":\"b\",\"resources\":[]},"
+                               "{\"id\":\"c\",\"resources\":[\"x\"]},{\"id\":\"d\",\"resources\":[\"x\"]}]"),
+                     APP_ERR_NOMEM);
+    assert_non_null(strstr(s_why, "CONFIG_MAX_CATALOGS"));
+    assert_int_equal(load_with("\"catalogs\":[{\"id\":\"a\",\"resources\":[\"1\",\"2\",\"3\",\"4\","
+                               "\"5\",\"6\",\"7\",\"8\"]}]"),
+                     APP_ERR_NOMEM);
+    assert_non_null(strstr(s_why, "CONFIG_MAX_RESOURCES"));
+    assert_int_equal(load_with("\"catalogs\":[{\"id\":\"a/b\",\"resources\":[]}]"), APP_ERR_INVAL);
+    assert_int_equal(load_with("\"sessionLifetimeSeconds\":59"), APP_ERR_INVAL);
+    assert_int_equal(load_with("\"sessionLifetimeSeconds\":2592001"), APP_ERR_INVAL);
+    assert_int_equal(load_with("\"sessionLifetimeSeconds\":\"1\""), APP_ERR_INVAL);
+}
+
 static void test_seed_config(void **state)
 {
     (void)state;
@@ -1632,6 +1681,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc32),
         cmocka_unit_test_setup(test_seed_config, setup),
+        cmocka_unit_test_setup(test_catalogs, setup),
         cmocka_unit_test_setup(test_full_config, setup),
         cmocka_unit_test_setup(test_partition_tail_ignored, setup),
         cmocka_unit_test_setup(test_reload_replaces, setup),
