@@ -181,6 +181,7 @@ static void config_start(void)
                     s_config.static_token_count);
     auth_static_enable(s_config.static_tokens_enabled);
     api_init(s_config.provisioned, s_config.service_root, s_config.realm);
+    api_set_config(&s_config);
 }
 #endif
 

@@ -6,6 +6,7 @@
 #include "app_err.h"
 #include "auth.h"
 #include "clock.h"
+#include "config.h"
 #include "datetime.h"
 #include "hal_board.h"
 #include "json.h"
@@ -27,6 +28,7 @@ static const char k_ct_text[] = "text/plain; charset=utf-8";
 
 static uint16_t s_redirect_port; /* 0: plain HTTP is served */
 static bool s_provisioned;
+static const struct config *s_cfg;
 static const char *s_service_root = "";
 static const char *s_realm = "";
 static size_t s_root_len; /* service root and its escaped length */
@@ -42,6 +44,11 @@ void api_init(bool provisioned, const char *service_root, const char *realm)
     if (s_root_esc == JSON_LEN_INVALID) {
         s_root_len = s_root_esc = 0; /* config validated it; never a bad document */
     }
+}
+
+void api_set_config(const struct config *cfg)
+{
+    s_cfg = cfg;
 }
 
 void api_set_redirect(uint16_t https_port)
@@ -111,7 +118,7 @@ static void error(struct api_response *r, uint16_t status, const char *code)
 
 enum field {
     /* head */
-    F_STATUS_LINE, F_HAS_CT, F_CT, F_HAS_CLEN, F_CLEN, F_RID, F_CRID, F_HAS_DATE, F_DATE, F_TLS, F_ALLOW,
+    F_STATUS_LINE, F_HAS_CT, F_CT, F_HAS_CLEN, F_CLEN, F_HAS_NEWLOC, F_NEWLOC, F_RID, F_CRID, F_HAS_DATE, F_DATE, F_TLS, F_ALLOW,
     F_WWW, F_WWW_ERR, F_WWW_PLAIN, F_REALM, F_RETRY, F_CLOSE, F_REDIRECT, F_LOC_HOST,
     F_LOC_HAS_PORT, F_LOC_PORT, F_LOC_TARGET,
     /* session entity */
@@ -138,6 +145,8 @@ static const struct resp_op k_head[] = {
     IF(F_REDIRECT, 6), LIT("\r\nLocation: https://"), VAL(RESP_RAW, F_LOC_HOST),
         IF(F_LOC_HAS_PORT, 2), LIT(":"), VAL(RESP_U64, F_LOC_PORT),
         VAL(RESP_RAW, F_LOC_TARGET),
+    IF(F_HAS_NEWLOC, 4), LIT("\r\nLocation: "), VAL(RESP_RAW, F_NEWLOC), LIT("/"),
+        VAL(RESP_RAW, F_SID),
     LIT("\r\nrequest-id: "), VAL(RESP_RAW, F_RID),
     LIT("\r\nclient-request-id: "), VAL(RESP_RAW, F_CRID),
     IF(F_HAS_DATE, 2), LIT("\r\nDate: "), VAL(RESP_RAW, F_DATE),
@@ -224,10 +233,10 @@ static const char *status_line(uint16_t status, size_t *n)
         "413 Content Too Large", "414 URI Too Long", "431 Request Header Fields Too Large",
         "503 Service Unavailable", "505 HTTP Version Not Supported", "204 No Content",
         "507 Insufficient Storage", "411 Length Required", "415 Unsupported Media Type",
-        "500 Internal Server Error",
+        "201 Created", "409 Conflict", "500 Internal Server Error",
     };
-    static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408,
-                                     413, 414, 431, 503, 505, 204, 507, 411, 415};
+    static const uint16_t codes[] = {200, 308, 400, 401, 403, 404, 405, 408, 413,
+                                     414, 431, 503, 505, 204, 507, 411, 415, 201, 409};
     size_t i = 0;
     while (i < sizeof(codes) / sizeof(codes[0]) && codes[i] != status) {
         i++;
@@ -264,6 +273,8 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     case F_STATUS_LINE: v->p = status_line(r->status, &v->n); break;
     case F_HAS_CT: v->v = !r->redirect && r->kind != API_BODY_NONE; break;
     case F_HAS_CLEN: v->v = r->kind != API_BODY_NONE; break; /* RFC 9110 8.6: none on 204 */
+    case F_HAS_NEWLOC: v->v = r->status == 201; break;
+    case F_NEWLOC: set_str(v, r->new_loc.p, r->new_loc.n); break;
     case F_CT:
         if (r->kind == API_BODY_METRICS) {
             set_str(v, k_ct_metrics, sizeof(k_ct_metrics) - 1u);
@@ -538,6 +549,36 @@ static void redirect(struct api_response *r, const struct http_request *req)
     }
 }
 
+/* Which id of the route names nothing: the catalog and resource are known
+ * when provisioned (configuration) or when a stored session has them. */
+static enum store_missing pair_missing(const struct route_result *rt)
+{
+    int m = (s_cfg != NULL) ? config_catalog_missing(s_cfg, rt->catalog.s, rt->catalog.n,
+                                                      rt->resource.s, rt->resource.n)
+                            : 1;
+    enum store_missing sm = STORE_MISSING_CATALOG;
+    const struct store_session *s;
+    (void)store_find(rt->catalog.s, rt->catalog.n, rt->resource.s, rt->resource.n, "", 0, &s, &sm);
+    if (m == 0 || sm == STORE_MISSING_SESSION) {
+        return STORE_MISSING_SESSION;
+    }
+    return (m == 2 || sm == STORE_MISSING_RESOURCE) ? STORE_MISSING_RESOURCE
+                                                    : STORE_MISSING_CATALOG;
+}
+
+static void not_found(struct api_response *r, const struct route_result *rt,
+                      enum store_missing missing)
+{
+    error(r, 404, "ResourceNotFound");
+    if (missing == STORE_MISSING_CATALOG) {
+        set_message(r, "No accessPackageCatalog with id '", rt->catalog.s, "' was found.");
+    } else if (missing == STORE_MISSING_RESOURCE) {
+        set_message(r, "No accessPackageResource with id '", rt->resource.s, "' was found.");
+    } else {
+        set_message(r, "No uploadSession with id '", rt->session.s, "' was found.");
+    }
+}
+
 /* A write call's JSON body (contract Part 2): Content-Type
  * application/json (415), framed by Content-Length or chunked (411), at
  * most APP_API_JSON_MAX bytes (413); then the server collects it and calls
@@ -626,7 +667,9 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
                           : route_match(req->path.p, req->path.n, req->query.p,
                                         req->has_query ? req->query.n : 0u, &route);
-        if (!metrics && err == APP_OK && route.kind != ROUTE_SESSION) {
+        if (!metrics && err == APP_OK && (route.kind == ROUTE_UPLOAD ||
+                                          (route.kind == ROUTE_COLLECTION &&
+                                           req->method != HTTP_METHOD_POST))) {
             /* The collection and uploadFile come with the write calls
              * (issue 12); until then they answer as unknown segments. */
             static const char k_coll[] = "uploadSessions";
@@ -648,9 +691,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (!is_get && !(!metrics && (req->method == HTTP_METHOD_DELETE ||
-                                             req->method == HTTP_METHOD_PATCH) &&
-                                route.kind == ROUTE_SESSION)) {
+        } else if (!is_get && !(!metrics && (((req->method == HTTP_METHOD_DELETE ||
+                                               req->method == HTTP_METHOD_PATCH) &&
+                                              route.kind == ROUTE_SESSION) ||
+                                             (req->method == HTTP_METHOD_POST &&
+                                              route.kind == ROUTE_COLLECTION)))) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
@@ -680,6 +725,13 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 error(r, 503, "serviceNotAvailable");
                 set_message(r, "The session store cannot be read.", NULL, NULL);
                 r->retry_after = 60;
+            } else if (route.kind == ROUTE_COLLECTION) {
+                enum store_missing missing = pair_missing(&route);
+                if (missing == STORE_MISSING_SESSION) {
+                    want_json_body(r, req); /* POST: create, once the body is in */
+                } else {
+                    not_found(r, &route, missing);
+                }
             } else {
                 enum store_missing missing;
                 const struct store_session *s = NULL;
@@ -694,14 +746,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                         r->session = s;
                     }
                 } else {
-                    error(r, 404, "ResourceNotFound");
-                    if (missing == STORE_MISSING_CATALOG) {
-                        set_message(r, "No accessPackageCatalog with id '", route.catalog.s, "' was found.");
-                    } else if (missing == STORE_MISSING_RESOURCE) {
-                        set_message(r, "No accessPackageResource with id '", route.resource.s, "' was found.");
-                    } else {
-                        set_message(r, "No uploadSession with id '", route.session.s, "' was found.");
-                    }
+                    not_found(r, &route, pair_missing(&route));
                 }
             }
         }
@@ -742,6 +787,187 @@ static void patch_session(struct api_response *r, const struct store_session *s,
     }
 }
 
+/* Members of a create body (contract: beta shape), decoded. */
+struct create_body {
+    char instance[APP_ID_MAX + 1]; /* data.accessReviewInstanceId: the referenceId */
+    int instance_n;
+    char data[3 * (APP_ID_MAX + 1)]; /* accessReviewId, source, type, '\n'-separated */
+    size_t data_n;
+};
+
+/* Set a 400 naming a member (prefix "data." for the inner object). */
+static void member_error(struct api_response *r, const char *what, const char *inner,
+                         const char *name)
+{
+    char full[APP_ID_MAX + 8];
+    size_t k = 0;
+    for (const char *p = inner; p != NULL && *p != '\0' && k + 1u < sizeof(full); p++) {
+        full[k++] = *p;
+    }
+    for (const char *p = name; *p != '\0' && k + 1u < sizeof(full); p++) {
+        full[k++] = *p;
+    }
+    full[k] = '\0';
+    error(r, 400, "BadRequest");
+    set_message(r, what, full, "'.");
+}
+
+/* Append a string member's text to the data blob, then a separator. */
+static int data_put(struct create_body *b, const char *js, const jsmntok_t *t)
+{
+    int n = json_tok_string(js, t, b->data + b->data_n, APP_ID_MAX + 1u);
+    if (n <= 0) {
+        return APP_ERR_INVAL;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)b->data[b->data_n + (size_t)i];
+        if (c < 0x20u || c > 0x7Eu) {
+            return APP_ERR_INVAL; /* printable ASCII, up to APP_ID_MAX bytes */
+        }
+    }
+    b->data_n += (size_t)n;
+    b->data[b->data_n++] = '\n';
+    return APP_OK;
+}
+
+/* One object's members: each must be one of names[] (a string, or for
+ * "data" an object); "@odata.type" is allowed anywhere. Returns the token
+ * after the object, or a negative error with the response set. */
+static int walk_members(struct api_response *r, const char *js, const jsmntok_t *toks, int count,
+                        int obj, const char *inner, struct create_body *b, int *data_obj)
+{
+    char name[APP_ID_MAX + 1];
+    if (toks[obj].type != JSMN_OBJECT ||
+        json_tok_check_unique(js, toks, count, obj, NULL) != APP_OK) {
+        error(r, 400, "BadRequest");
+        set_message(r, inner == NULL ? "The request body is not a JSON object without duplicate members."
+                                     : "Member 'data' is not an object without duplicate members.",
+                    NULL, NULL);
+        return APP_ERR_INVAL;
+    }
+    int i = obj + 1;
+    for (int m = 0; m < toks[obj].size; m++) {
+        const jsmntok_t *v = &toks[i + 1];
+        int n = json_tok_string(js, &toks[i], name, sizeof(name));
+        if (n < 0) {
+            n = 0;
+            memcpy(name, "?", 2);
+        }
+        bool ok = true;
+        if (json_tok_eq(js, &toks[i], "@odata.type", 11)) {
+            ok = v->type == JSMN_STRING;
+        } else if (inner == NULL && json_tok_eq(js, &toks[i], "data", 4)) {
+            ok = v->type == JSMN_OBJECT;
+            *data_obj = i + 1;
+        } else if (inner == NULL && (json_tok_eq(js, &toks[i], "source", 6) ||
+                                     json_tok_eq(js, &toks[i], "type", 4))) {
+            ok = v->type == JSMN_STRING && data_put(b, js, v) == APP_OK;
+        } else if (inner != NULL && json_tok_eq(js, &toks[i], "accessReviewId", 14)) {
+            ok = v->type == JSMN_STRING && data_put(b, js, v) == APP_OK;
+        } else if (inner != NULL && json_tok_eq(js, &toks[i], "accessReviewInstanceId", 22)) {
+            b->instance_n = (v->type == JSMN_STRING)
+                                ? json_tok_string(js, v, b->instance, sizeof(b->instance))
+                                : APP_ERR_INVAL;
+            ok = b->instance_n > 0 && store_id_problem(b->instance, (size_t)b->instance_n) == NULL;
+        } else {
+            member_error(r, "Unknown member '", inner, name);
+            return APP_ERR_INVAL;
+        }
+        if (!ok) {
+            member_error(r, "Invalid value for member '", inner, name);
+            return APP_ERR_INVAL;
+        }
+        i = json_tok_skip(toks, count, i + 1);
+        if (i < 0) {
+            return APP_ERR_INVAL;
+        }
+    }
+    return i;
+}
+
+/* Is there a session for (referenceId, resource) that is not Expired?
+ * (Graph: one upload session per reference instance and resource.) */
+static bool live_pair(const struct route_result *rt, const char *ref, size_t ref_n, int64_t now)
+{
+    char buf[APP_ID_MAX];
+    for (int i = 0; i < store_count(); i++) {
+        const struct store_session *s = store_session_at(i);
+        size_t n = 0;
+        const char *res = store_session_resource_id(s, &n);
+        if (n != rt->resource.n || memcmp(res, rt->resource.s, n) != 0 ||
+            store_status(s, now) == STORE_STATUS_EXPIRED) {
+            continue;
+        }
+        int k = store_session_reference_id(s, buf, sizeof(buf));
+        if (k == (int)ref_n && memcmp(buf, ref, ref_n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* POST {collection}: a new session, on flash before the 201. */
+static void create_session(struct api_response *r, const struct http_request *req,
+                           const struct route_result *rt, const char *js, size_t n)
+{
+    static jsmntok_t toks[32];
+    static struct create_body b;
+    int count = 0;
+    int data_obj = -1;
+    memset(&b, 0, sizeof(b));
+    if (json_tok_parse(js, n, toks, sizeof(toks) / sizeof(toks[0]), &count, NULL) != APP_OK) {
+        error(r, 400, "BadRequest");
+        set_message(r, "The request body is not valid JSON.", NULL, NULL);
+        return;
+    }
+    if (walk_members(r, js, toks, count, 0, NULL, &b, &data_obj) < 0 ||
+        (data_obj >= 0 && walk_members(r, js, toks, count, data_obj, "data.", &b, &data_obj) < 0)) {
+        return;
+    }
+    if (b.instance_n <= 0) {
+        member_error(r, "Missing member '", "data.", "accessReviewInstanceId");
+        return;
+    }
+    int64_t now = clock_now_ms();
+    if (live_pair(rt, b.instance, (size_t)b.instance_n, now)) {
+        error(r, 409, "Conflict");
+        set_message(r, "An upload session already exists for this referenceId and resource.",
+                    NULL, NULL);
+        return;
+    }
+    char id[UUID_STR_LEN + 1];
+    (void)uuid_v4(id);
+    uint32_t life = (s_cfg != NULL) ? s_cfg->session_lifetime_s : 86400u;
+    struct store_session_in in = {
+        .catalog_id = rt->catalog.s, .catalog_id_len = rt->catalog.n,
+        .resource_id = rt->resource.s, .resource_id_len = rt->resource.n,
+        .id = id, .id_len = UUID_STR_LEN,
+        .reference_id = b.instance, .reference_id_len = (size_t)b.instance_n,
+        .data = b.data, .data_len = b.data_n,
+        .created_ms = now, .expiration_ms = now + (int64_t)life * 1000,
+    };
+    int idx = -1;
+    int err = store_session_add(&in, &idx);
+    if (err == APP_ERR_NOSPACE || err == APP_ERR_NOMEM) {
+        /* Room from sessions that expired unfinished, then once more. */
+        if (store_reclaim_expired(now) > 0) {
+            err = store_session_add(&in, &idx);
+        }
+    }
+    if (err == APP_OK) {
+        r->status = 201;
+        r->session = store_session_at(idx);
+        r->new_loc = req->path;
+    } else if (err == APP_ERR_NOSPACE || err == APP_ERR_NOMEM) {
+        error(r, 507, "insufficientStorage");
+        set_message(r, "The device cannot store another upload session.", NULL, NULL);
+    } else {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "The session store cannot be written.", NULL, NULL);
+        r->retry_after = 60;
+    }
+}
+
 void api_body_done(const struct http_request *req, const char *body, size_t n,
                    struct api_response *r)
 {
@@ -750,7 +976,16 @@ void api_body_done(const struct http_request *req, const char *body, size_t n,
     enum store_missing missing;
     r->body_in = API_IN_NONE;
     if (route_match(req->path.p, req->path.n, req->query.p, req->has_query ? req->query.n : 0u,
-                    &route) != APP_OK ||
+                    &route) == APP_OK &&
+        route.kind == ROUTE_COLLECTION) {
+        if (pair_missing(&route) != STORE_MISSING_SESSION) {
+            not_found(r, &route, pair_missing(&route));
+        } else {
+            create_session(r, req, &route, body, n);
+        }
+        return;
+    }
+    if (route.kind != ROUTE_SESSION ||
         store_find(route.catalog.s, route.catalog.n, route.resource.s, route.resource.n,
                    route.session.s, route.session.n, &s, &missing) != APP_OK) {
         /* Deleted by another client while this body came in. */

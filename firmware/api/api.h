@@ -57,6 +57,8 @@ struct api_response {
     const char *log_method;
     /* API_IN_*: the request's body comes first (server: CONN_BODY). */
     uint8_t body_in;
+    /* 201: Location is this request path, "/", the new session's id. */
+    struct http_slice new_loc;
 };
 
 /* What api_handle() wants of the request body before it answers. */
@@ -82,6 +84,11 @@ enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH, API_BODY_NONE /* 2
 /* Service settings from the configuration. service_root and realm must
  * stay valid (they point into the static config). */
 void api_init(bool provisioned, const char *service_root, const char *realm);
+
+struct config;
+/* The provisioned catalogs and resources (config_catalog_missing()) and
+ * the session lifetime; NULL: only stored sessions' pairs are known. */
+void api_set_config(const struct config *cfg);
 
 /* Plain HTTP answers every request with 308 to https://{Host}{target},
  * naming https_port unless it is 443; 0 turns that off (the default). */

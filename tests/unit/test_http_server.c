@@ -206,6 +206,7 @@ static int group_setup(void **state)
     build_config();
     auth_set_static((const uint8_t(*)[AUTH_DIGEST_LEN])s_cfg.static_tokens, s_cfg.static_token_count);
     api_init(s_cfg.provisioned, s_cfg.service_root, s_cfg.realm);
+    api_set_config(&s_cfg);
     tls_port_init();
     assert_int_equal(rng_init(NULL), APP_OK);
     assert_int_equal(auth_init(), APP_OK);
