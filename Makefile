@@ -48,6 +48,7 @@ APP_SRCS := \
 	firmware/json/json_tok.c \
 	firmware/config/config.c \
 	firmware/store/store.c firmware/store/store_log.c firmware/store/store_selftest.c \
+	firmware/upload/csv.c firmware/upload/multipart.c \
 	firmware/auth/auth.c \
 	firmware/auth/jwt.c \
 	firmware/api/route.c \
@@ -99,7 +100,7 @@ MBEDTLS_DEFS := -DMBEDTLS_CONFIG_FILE='<mbedtls_config.h>'
 # LTO= turns it off.
 LTO ?= -flto=auto -ffat-lto-objects
 APP_INC := -Ihal -Ifirmware/config -Ifirmware/net -Ifirmware/log -Ifirmware/diag \
-	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/auth \
+	-Ifirmware/clock -Ifirmware/util -Ifirmware/json -Ifirmware/store -Ifirmware/upload -Ifirmware/auth \
 	-Ifirmware/api -Ifirmware/http -Ifirmware/bench -Ifirmware/tls \
 	-I$(LWIP_DIR)/src/include -I$(MBEDTLS_DIR)/include -I$(JSMN_DIR) $(MBEDTLS_DEFS)
 DRV_INC := -Ihal -Idrivers

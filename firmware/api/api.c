@@ -11,6 +11,9 @@
 #include "hal_board.h"
 #include "json.h"
 #include "json_tok.h"
+#include "csv.h"
+#include "multipart.h"
+#include "rng.h"
 #include "metrics.h"
 #include "resp.h"
 #include "route.h"
@@ -611,6 +614,217 @@ static void want_json_body(struct api_response *r, const struct http_request *re
     }
 }
 
+/* ---- uploadFile ---------------------------------------------------------------
+ * One upload at a time (the multipart reader, the CSV check and the store
+ * writer are one static context, ~1.2 KB): a second gets 503 + Retry-After.
+ * The file's bytes go to flash as they come; the file exists only once
+ * its FILE record is written, after the whole body checked out. */
+static struct {
+    const struct api_response *owner; /* NULL: free */
+    uint32_t session_key;
+    bool ended; /* the part's closing delimiter came */
+    struct mp_reader mp;
+    struct csv_check csv;
+    struct store_writer w;
+} s_up;
+
+static void upload_free(void)
+{
+    store_file_abort(&s_up.w);
+    s_up.owner = NULL;
+}
+
+/* "CSV line <l>, field <f>: <reason>" (field only when the fault is one). */
+static void csv_message(struct api_response *r)
+{
+    char m[96];
+    char d[12];
+    size_t n = 0;
+    const char *parts[5];
+    size_t k = 0;
+    const char *p = json_u64_digits(d + sizeof(d) - 1, csv_line(&s_up.csv));
+    d[sizeof(d) - 1] = '\0';
+    parts[k++] = "CSV line ";
+    parts[k++] = p;
+    char f[12];
+    if (csv_field(&s_up.csv) > 0u) {
+        const char *q = json_u64_digits(f + sizeof(f) - 1, csv_field(&s_up.csv));
+        f[sizeof(f) - 1] = '\0';
+        parts[k++] = ", field ";
+        parts[k++] = q;
+    }
+    parts[k++] = ": ";
+    for (size_t i = 0; i < k; i++) {
+        for (const char *c = parts[i]; *c != '\0' && n + 1u < sizeof(m); c++) {
+            m[n++] = *c;
+        }
+    }
+    m[n] = '\0';
+    error(r, 400, "BadRequest");
+    set_message(r, m, csv_reason(&s_up.csv), ".");
+}
+
+/* A store error while writing the file. */
+static void upload_store_error(struct api_response *r, int err)
+{
+    if (err == APP_ERR_TOOBIG) {
+        error(r, 413, "BadRequest");
+        set_message(r, "The file or the session is over its limit, or the session has "
+                       "its maximum number of files.", NULL, NULL);
+    } else if (err == APP_ERR_NOSPACE || err == APP_ERR_NOMEM) {
+        error(r, 507, "insufficientStorage");
+        set_message(r, "The device cannot store the file.", NULL, NULL);
+    } else if (err == APP_ERR_NOTFOUND) {
+        error(r, 404, "ResourceNotFound");
+        set_message(r, "The upload session was deleted.", NULL, NULL);
+    } else {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "The session store cannot be written.", NULL, NULL);
+        r->retry_after = 60;
+    }
+}
+
+static int up_begin(void *ctx, const char *name, size_t n)
+{
+    struct api_response *r = ctx;
+    int i = store_session_by_key(s_up.session_key);
+    if (store_name_problem(name, n) != NULL) {
+        error(r, 400, "BadRequest");
+        set_message(r, "The file name is not valid UTF-8 text.", NULL, NULL);
+        return APP_ERR_INVAL;
+    }
+    int err = (i < 0) ? APP_ERR_NOTFOUND : store_file_begin(&s_up.w, i, name, n);
+    if (err != APP_OK) {
+        upload_store_error(r, err);
+        return err;
+    }
+    csv_init(&s_up.csv);
+    return APP_OK;
+}
+
+static int up_data(void *ctx, const void *p, size_t n)
+{
+    struct api_response *r = ctx;
+    if (csv_feed(&s_up.csv, p, n) != APP_OK) {
+        csv_message(r);
+        return APP_ERR_INVAL;
+    }
+    int err = store_file_write(&s_up.w, p, n);
+    if (err != APP_OK) {
+        upload_store_error(r, err);
+    }
+    return err;
+}
+
+static int up_end(void *ctx)
+{
+    struct api_response *r = ctx;
+    if (csv_end(&s_up.csv) != APP_OK) {
+        csv_message(r);
+        return APP_ERR_INVAL;
+    }
+    s_up.ended = true;
+    return APP_OK;
+}
+
+static const struct mp_sink k_up_sink = {up_begin, up_data, up_end};
+
+/* The head of POST .../uploadFile: the session takes files, the body is
+ * multipart/form-data; then the server streams it (api_body_data()). */
+static void want_upload(struct api_response *r, const struct http_request *req,
+                        const struct store_session *s)
+{
+    const char *b = NULL;
+    size_t bn = 0;
+    enum store_status st = store_status(s, r->now_ms);
+    int ct = req->has_content_type ? mp_boundary(req->content_type.p, req->content_type.n, &b, &bn)
+                                   : APP_ERR_INVAL;
+    if (st != STORE_STATUS_ACTIVE) {
+        error(r, 409, "Conflict");
+        set_message(r, st == STORE_STATUS_COMPLETE ? "The upload session is complete: it takes no more files."
+                                                   : "The upload session has expired.",
+                    NULL, NULL);
+    } else if (req->transfer_encoding && (!req->te_chunked || req->content_length >= 0)) {
+        error(r, 400, "BadRequest");
+        set_message(r, "Only the chunked transfer coding is supported, without Content-Length.",
+                    NULL, NULL);
+    } else if (!req->transfer_encoding && req->content_length < 0) {
+        error(r, 411, "BadRequest");
+        set_message(r, "A Content-Length or chunked body is required.", NULL, NULL);
+    } else if (ct == APP_ERR_INVAL) {
+        error(r, 415, "BadRequest");
+        set_message(r, "uploadFile takes multipart/form-data.", NULL, NULL);
+    } else if (ct != APP_OK) {
+        error(r, 400, "BadRequest");
+        set_message(r, "bad multipart: the Content-Type boundary is malformed.", NULL, NULL);
+    } else if (req->content_length > (int64_t)APP_STORE_FILE_MAX + 65536) {
+        error(r, 413, "BadRequest");
+        set_message(r, "The file is over its limit.", NULL, NULL);
+    } else if (s_up.owner != NULL) {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "Another upload is in progress; retry shortly.", NULL, NULL);
+        r->retry_after = 1;
+    } else {
+        memset(&s_up, 0, sizeof(s_up));
+        (void)mp_init(&s_up.mp, b, bn);
+        s_up.owner = r;
+        s_up.session_key = store_session_key(s);
+        r->body_in = API_IN_STREAM;
+    }
+}
+
+int api_body_data(struct api_response *r, const char *p, size_t n)
+{
+    if (s_up.owner != r) {
+        return APP_ERR_STATE;
+    }
+    int err = mp_feed(&s_up.mp, p, n, &k_up_sink, r);
+    if (err != APP_OK) {
+        if (r->code == NULL) {
+            error(r, 400, "BadRequest"); /* the reader's own fault, not a sink's */
+            set_message(r, "bad multipart: ", s_up.mp.reason != NULL ? s_up.mp.reason : "malformed",
+                        ".");
+        }
+        r->body_in = API_IN_NONE;
+        r->close = 1;
+        upload_free();
+    }
+    return err;
+}
+
+void api_body_abort(struct api_response *r)
+{
+    if (s_up.owner == r) {
+        upload_free();
+    }
+}
+
+/* The whole body came: the file is checked; write its record. */
+static void upload_done(struct api_response *r)
+{
+    if (mp_end(&s_up.mp) != APP_OK || !s_up.ended) {
+        error(r, 400, "BadRequest");
+        set_message(r, "bad multipart: ", s_up.mp.reason != NULL ? s_up.mp.reason : "no file part",
+                    ".");
+        upload_free();
+        return;
+    }
+    /* A file id (UUID v4) is for the v1.0 rendering; the beta one has none. */
+    uint8_t fid[16];
+    (void)rng_fill(fid, sizeof(fid));
+    fid[6] = (uint8_t)((fid[6] & 0x0Fu) | 0x40u); /* RFC 9562 5.4: version 4 */
+    fid[8] = (uint8_t)((fid[8] & 0x3Fu) | 0x80u); /* variant 10 */
+    int err = store_file_commit(&s_up.w, fid, clock_now_ms(), NULL);
+    s_up.owner = NULL;
+    if (err != APP_OK) {
+        upload_store_error(r, err);
+        return;
+    }
+    int i = store_session_by_key(s_up.session_key);
+    r->status = 200;
+    r->session = store_session_at(i);
+}
+
 /* DELETE {collection}/{s}: 204 once the session and its files are gone
  * from flash (contract "Durability"). */
 static void delete_session(struct api_response *r, const struct store_session *s)
@@ -667,9 +881,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
                           : route_match(req->path.p, req->path.n, req->query.p,
                                         req->has_query ? req->query.n : 0u, &route);
-        if (!metrics && err == APP_OK && (route.kind == ROUTE_UPLOAD ||
-                                          (route.kind == ROUTE_COLLECTION &&
-                                           req->method != HTTP_METHOD_POST))) {
+        if (!metrics && err == APP_OK && route.kind != ROUTE_SESSION &&
+            req->method != HTTP_METHOD_POST) {
             /* The collection and uploadFile come with the write calls
              * (issue 12); until then they answer as unknown segments. */
             static const char k_coll[] = "uploadSessions";
@@ -695,7 +908,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                                                req->method == HTTP_METHOD_PATCH) &&
                                               route.kind == ROUTE_SESSION) ||
                                              (req->method == HTTP_METHOD_POST &&
-                                              route.kind == ROUTE_COLLECTION)))) {
+                                              route.kind != ROUTE_SESSION)))) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = 1;
@@ -737,7 +950,9 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 const struct store_session *s = NULL;
                 if (store_find(route.catalog.s, route.catalog.n, route.resource.s, route.resource.n,
                                route.session.s, route.session.n, &s, &missing) == APP_OK) {
-                    if (req->method == HTTP_METHOD_DELETE) {
+                    if (route.kind == ROUTE_UPLOAD) {
+                        want_upload(r, req, s);
+                    } else if (req->method == HTTP_METHOD_DELETE) {
                         delete_session(r, s);
                     } else if (req->method == HTTP_METHOD_PATCH) {
                         want_json_body(r, req);
@@ -974,6 +1189,11 @@ void api_body_done(const struct http_request *req, const char *body, size_t n,
     struct route_result route;
     const struct store_session *s = NULL;
     enum store_missing missing;
+    if (r->body_in == API_IN_STREAM) {
+        r->body_in = API_IN_NONE;
+        upload_done(r);
+        return;
+    }
     r->body_in = API_IN_NONE;
     if (route_match(req->path.p, req->path.n, req->query.p, req->has_query ? req->query.n : 0u,
                     &route) == APP_OK &&
@@ -998,6 +1218,7 @@ void api_body_done(const struct http_request *req, const char *body, size_t n,
 
 void api_body_failed(struct api_response *r, uint16_t status, const char *why)
 {
+    api_body_abort(r);
     r->body_in = API_IN_NONE;
     r->close = 1; /* the rest of the body cannot be found any more */
     error(r, status, status == 408 ? "requestTimeout" : "BadRequest");

@@ -62,7 +62,11 @@ struct api_response {
 };
 
 /* What api_handle() wants of the request body before it answers. */
-enum { API_IN_NONE = 0, API_IN_COLLECT /* whole, then api_body_done() */ };
+enum {
+    API_IN_NONE = 0,
+    API_IN_COLLECT, /* whole, then api_body_done() */
+    API_IN_STREAM,  /* api_body_data() as it comes, then api_body_done(NULL) */
+};
 
 /* Largest JSON body of a write call (contract: 413 above). */
 #ifndef APP_API_JSON_MAX
@@ -73,6 +77,14 @@ enum { API_IN_NONE = 0, API_IN_COLLECT /* whole, then api_body_done() */ };
  * come whole: body[0..n), after the head of req. Fills the response. */
 void api_body_done(const struct http_request *req, const char *body, size_t n,
                    struct api_response *r);
+
+/* The next decoded bytes of a streamed body (uploadFile). APP_OK, or an
+ * error with the response set (the server then answers and closes). */
+int api_body_data(struct api_response *r, const char *p, size_t n);
+
+/* The connection that was sending a streamed body is gone or timed out:
+ * nothing of it is kept. Does nothing for other responses. */
+void api_body_abort(struct api_response *r);
 
 /* The body could not be read: bad chunked framing (400), over its limit
  * (413), or the client stopped sending it (408). Answers and closes. */

@@ -165,6 +165,9 @@ static void head_give(struct http_conn *c)
 
 static void conn_free(struct http_conn *c)
 {
+    if (c->state == CONN_BODY) {
+        api_body_abort(&c->resp); /* an upload cut off: nothing of it is kept */
+    }
     head_give(c);
     c->waiting = 0;
     c->state = CONN_FREE;
@@ -383,6 +386,17 @@ static int body_some(struct http_conn *c)
         memmove(c->head + c->body_end, c->head + c->raw_at, out);
         c->body_end = (uint16_t)(c->body_end + out);
         c->raw_at = (uint16_t)(c->raw_at + used);
+        if (c->resp.body_in == API_IN_STREAM && c->body_end > c->body_at) {
+            /* Streamed (an upload): handed on, and the room is free again. */
+            PROF_APP_BEGIN();
+            int rc = api_body_data(&c->resp, c->head + c->body_at, c->body_end - c->body_at);
+            PROF_APP_END();
+            c->body_end = c->body_at;
+            if (rc != APP_OK) {
+                start_response(c, c->len); /* the api answered; it closes */
+                return 1;
+            }
+        }
         /* What is left raw moves down behind the decoded bytes. */
         memmove(c->head + c->body_end, c->head + c->raw_at, c->len - c->raw_at);
         c->len = (uint16_t)(c->len - (c->raw_at - c->body_end));
@@ -404,13 +418,15 @@ static int body_some(struct http_conn *c)
             start_response(c, c->raw_at);
             return 1;
         }
-        if (c->len >= APP_HTTP_HEAD_MAX ||
-            (size_t)(c->body_end - c->body_at) > (size_t)APP_API_JSON_MAX) {
+        if (c->resp.body_in == API_IN_COLLECT &&
+            (c->len >= APP_HTTP_HEAD_MAX ||
+             (size_t)(c->body_end - c->body_at) > (size_t)APP_API_JSON_MAX)) {
             api_body_failed(&c->resp, 413, "The JSON body is over its limit.");
             start_response(c, c->len);
             return 1;
         }
         if (c->eof) {
+            api_body_abort(&c->resp);
             return APP_ERR_IO; /* the client gave up before the end */
         }
         int n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);

@@ -1185,6 +1185,16 @@ int store_find(const char *cat, size_t cat_len, const char *res, size_t res_len,
     return APP_ERR_NOTFOUND;
 }
 
+uint32_t store_session_key(const struct store_session *s)
+{
+    return s->key;
+}
+
+int store_session_by_key(uint32_t key)
+{
+    return session_by_key(key);
+}
+
 int store_count(void)
 {
     return s_nsessions;

@@ -251,6 +251,13 @@ int store_file_id(const struct store_session *s, int i, uint8_t id[16]);
 int store_find(const char *cat, size_t cat_len, const char *res, size_t res_len, const char *id,
                size_t id_len, const struct store_session **out, enum store_missing *missing);
 
+/** A session's serial number: stays the same while the session exists
+ * (indices move when others are deleted). */
+uint32_t store_session_key(const struct store_session *s);
+
+/** Index of the session with that key, or APP_ERR_NOTFOUND. */
+int store_session_by_key(uint32_t key);
+
 /** Number of stored sessions. */
 int store_count(void);
 

@@ -24,14 +24,14 @@ BENCH_HARNESS_WARN := -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wconver
 	-Wno-sign-conversion
 # mbedTLS builds with its own quiet flags, as in the firmware.
 BENCH_MBEDTLS_CFLAGS := -std=gnu11 $(BENCH_OPT) -g -w -MMD -MP -ffunction-sections -fdata-sections
-BENCH_INC := -Ihal -Itests/unit -Ifirmware/config -Ifirmware/log -Ifirmware/diag -Ifirmware/json -Ifirmware/util \
+BENCH_INC := -Ihal -Itests/unit -Ifirmware/upload -Ifirmware/config -Ifirmware/log -Ifirmware/diag -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -Ifirmware/auth -Ifirmware/clock -Ifirmware/tls \
 	-I$(JSMN_DIR) -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 # Bind every symbol at load time: no lazy PLT resolution inside the
 # counted functions on a first call.
 BENCH_LDFLAGS := -Wl,-z,now -Wl,--gc-sections
 
-BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c firmware/api/resp.c \
+BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/api.c firmware/upload/csv.c firmware/upload/multipart.c firmware/api/resp.c \
 	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c firmware/store/store_log.c tests/unit/fake_flash.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
 	firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/log/log.c firmware/log/log_ring.c \

@@ -23,7 +23,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror -ffunction-sections -fdata-sections -Wl,--gc-sections
-FUZZ_INC := -Ihal -Ifirmware/config -Ifirmware/log -Ifirmware/diag -Ifirmware/json -Ifirmware/util \
+FUZZ_INC := -Ihal -Ifirmware/upload -Ifirmware/config -Ifirmware/log -Ifirmware/diag -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -I$(JSMN_DIR)
 
 FUZZ_MBEDTLS_OBJS := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(FUZZ_OUT)/mbedtls/%.o,$(MBEDTLS_SRCS))

@@ -9,7 +9,7 @@
 # (part of `make test`). A fragment may append to UNIT_MOD_INC.
 
 UNIT_MODULE_TESTS :=
-UNIT_MOD_INC := -Ihal -Itests/unit -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
+UNIT_MOD_INC := -Ihal -Itests/unit -Ifirmware/upload -Ifirmware/config -Ifirmware/log -Ifirmware/json -Ifirmware/util \
 	-Ifirmware/http -Ifirmware/api -Ifirmware/store -I$(JSMN_DIR)
 include $(sort $(wildcard tests/unit/mk/*.mk))
 

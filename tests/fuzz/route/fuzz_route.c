@@ -41,13 +41,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct route_result r;
     int err = route_match(path, pn, query, qn, &r);
     if (err == APP_OK) {
-        assert(r.kind == ROUTE_SESSION);
+        assert(r.kind == ROUTE_SESSION || r.kind == ROUTE_COLLECTION || r.kind == ROUTE_UPLOAD);
         check_id(&r.catalog);
         check_id(&r.resource);
-        check_id(&r.session);
+        if (r.kind == ROUTE_COLLECTION) {
+            assert(r.session.n == 0);
+        } else {
+            check_id(&r.session);
+        }
     } else {
         assert(err == APP_ERR_INVAL || err == APP_ERR_NOTFOUND);
-        assert(r.kind != ROUTE_SESSION);
+        assert(r.kind != ROUTE_SESSION && r.kind != ROUTE_COLLECTION && r.kind != ROUTE_UPLOAD);
         assert(r.detail_len < sizeof(r.detail));
         assert(r.detail[r.detail_len] == '\0');
         for (size_t k = 0; k < r.detail_len;) {
