@@ -582,6 +582,26 @@ static void not_found(struct api_response *r, const struct route_result *rt,
     }
 }
 
+/* The body framing every write call needs (RFC 9112 6): chunked alone or
+ * Content-Length, not both (a smuggling pattern, RFC 9112 6.1), not
+ * neither (411). True when refused, with the response set. */
+static bool framing_refused(struct api_response *r, const struct http_request *req)
+{
+    if (req->transfer_encoding && !req->te_chunked) {
+        error(r, 400, "BadRequest");
+        set_message(r, "Only the chunked transfer coding is supported.", NULL, NULL);
+    } else if (req->transfer_encoding && req->content_length >= 0) {
+        error(r, 400, "BadRequest");
+        set_message(r, "Both Transfer-Encoding and Content-Length were sent.", NULL, NULL);
+    } else if (!req->transfer_encoding && req->content_length < 0) {
+        error(r, 411, "BadRequest");
+        set_message(r, "A Content-Length or chunked body is required.", NULL, NULL);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* A write call's JSON body (contract Part 2): Content-Type
  * application/json (415), framed by Content-Length or chunked (411), at
  * most APP_API_JSON_MAX bytes (413); then the server collects it and calls
@@ -593,16 +613,8 @@ static void want_json_body(struct api_response *r, const struct http_request *re
     size_t n = sizeof(k_json) - 1u;
     bool json = req->has_content_type && ct->n >= n && wordscan_caseeq(ct->p, k_json, n) &&
                 (ct->n == n || ct->p[n] == ';' || ct->p[n] == ' ' || ct->p[n] == '\t');
-    if (req->transfer_encoding && !req->te_chunked) {
-        error(r, 400, "BadRequest");
-        set_message(r, "Only the chunked transfer coding is supported.", NULL, NULL);
-    } else if (req->transfer_encoding && req->content_length >= 0) {
-        /* RFC 9112 6.1: both is a smuggling pattern; refuse, then close. */
-        error(r, 400, "BadRequest");
-        set_message(r, "Both Transfer-Encoding and Content-Length were sent.", NULL, NULL);
-    } else if (!req->transfer_encoding && req->content_length < 0) {
-        error(r, 411, "BadRequest");
-        set_message(r, "A Content-Length or chunked body is required.", NULL, NULL);
+    if (framing_refused(r, req)) {
+        return;
     } else if (!json) {
         error(r, 415, "BadRequest");
         set_message(r, "The body must be application/json.", NULL, NULL);
@@ -664,8 +676,9 @@ static void csv_message(struct api_response *r)
     set_message(r, m, csv_reason(&s_up.csv), ".");
 }
 
-/* A store error while writing the file. */
-static void upload_store_error(struct api_response *r, int err)
+/* A write the store refused: over a limit (413), full (507), the session
+ * gone (404), or the flash failing (503). Every write call answers so. */
+static void store_error(struct api_response *r, int err)
 {
     if (err == APP_ERR_TOOBIG) {
         error(r, 413, "BadRequest");
@@ -673,7 +686,7 @@ static void upload_store_error(struct api_response *r, int err)
                        "its maximum number of files.", NULL, NULL);
     } else if (err == APP_ERR_NOSPACE || err == APP_ERR_NOMEM) {
         error(r, 507, "insufficientStorage");
-        set_message(r, "The device cannot store the file.", NULL, NULL);
+        set_message(r, "The device's store is full.", NULL, NULL);
     } else if (err == APP_ERR_NOTFOUND) {
         error(r, 404, "ResourceNotFound");
         set_message(r, "The upload session was deleted.", NULL, NULL);
@@ -695,7 +708,7 @@ static int up_begin(void *ctx, const char *name, size_t n)
     }
     int err = (i < 0) ? APP_ERR_NOTFOUND : store_file_begin(&s_up.w, i, name, n);
     if (err != APP_OK) {
-        upload_store_error(r, err);
+        store_error(r, err);
         return err;
     }
     csv_init(&s_up.csv);
@@ -711,7 +724,7 @@ static int up_data(void *ctx, const void *p, size_t n)
     }
     int err = store_file_write(&s_up.w, p, n);
     if (err != APP_OK) {
-        upload_store_error(r, err);
+        store_error(r, err);
     }
     return err;
 }
@@ -744,13 +757,8 @@ static void want_upload(struct api_response *r, const struct http_request *req,
         set_message(r, st == STORE_STATUS_COMPLETE ? "The upload session is complete: it takes no more files."
                                                    : "The upload session has expired.",
                     NULL, NULL);
-    } else if (req->transfer_encoding && (!req->te_chunked || req->content_length >= 0)) {
-        error(r, 400, "BadRequest");
-        set_message(r, "Only the chunked transfer coding is supported, without Content-Length.",
-                    NULL, NULL);
-    } else if (!req->transfer_encoding && req->content_length < 0) {
-        error(r, 411, "BadRequest");
-        set_message(r, "A Content-Length or chunked body is required.", NULL, NULL);
+    } else if (framing_refused(r, req)) {
+        return;
     } else if (ct == APP_ERR_INVAL) {
         error(r, 415, "BadRequest");
         set_message(r, "uploadFile takes multipart/form-data.", NULL, NULL);
@@ -817,7 +825,7 @@ static void upload_done(struct api_response *r)
     int err = store_file_commit(&s_up.w, fid, clock_now_ms(), NULL);
     s_up.owner = NULL;
     if (err != APP_OK) {
-        upload_store_error(r, err);
+        store_error(r, err);
         return;
     }
     int i = store_session_by_key(s_up.session_key);
@@ -833,13 +841,8 @@ static void delete_session(struct api_response *r, const struct store_session *s
     if (err == APP_OK) {
         r->status = 204;
         r->kind = API_BODY_NONE;
-    } else if (err == APP_ERR_NOSPACE) {
-        error(r, 507, "insufficientStorage");
-        set_message(r, "The device's store is full.", NULL, NULL);
     } else {
-        error(r, 503, "serviceNotAvailable");
-        set_message(r, "The session store cannot be written.", NULL, NULL);
-        r->retry_after = 60;
+        store_error(r, err);
     }
 }
 
@@ -992,13 +995,8 @@ static void patch_session(struct api_response *r, const struct store_session *s,
     if (err == APP_OK) {
         r->status = 200;
         r->session = s;
-    } else if (err == APP_ERR_NOSPACE) {
-        error(r, 507, "insufficientStorage");
-        set_message(r, "The device's store is full.", NULL, NULL);
     } else {
-        error(r, 503, "serviceNotAvailable");
-        set_message(r, "The session store cannot be written.", NULL, NULL);
-        r->retry_after = 60;
+        store_error(r, err);
     }
 }
 
@@ -1173,13 +1171,8 @@ static void create_session(struct api_response *r, const struct http_request *re
         r->status = 201;
         r->session = store_session_at(idx);
         r->new_loc = req->path;
-    } else if (err == APP_ERR_NOSPACE || err == APP_ERR_NOMEM) {
-        error(r, 507, "insufficientStorage");
-        set_message(r, "The device cannot store another upload session.", NULL, NULL);
     } else {
-        error(r, 503, "serviceNotAvailable");
-        set_message(r, "The session store cannot be written.", NULL, NULL);
-        r->retry_after = 60;
+        store_error(r, err);
     }
 }
 

@@ -45,9 +45,9 @@ struct http_conn {
     struct http_parser parser;
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
     /* CONN_BODY: the request's body, decoded in head[] behind the head:
-     * head[body_at..body_end) decoded, head[raw_at..len) not yet. */
+     * head[body_at..body_end) decoded, head[body_end..len) not yet. */
     struct http_body body;
-    uint16_t body_at, body_end, raw_at;
+    uint16_t body_at, body_end;
     struct api_response resp;
     /* A buffer of the shared head pool, held from the first byte of a
      * request until its response is sent (or while pipelined bytes wait);
@@ -382,10 +382,10 @@ static int body_some(struct http_conn *c)
     for (;;) {
         size_t used = 0;
         size_t out = 0;
-        int d = http_body_decode(&c->body, c->head + c->raw_at, c->len - c->raw_at, &used, &out);
-        memmove(c->head + c->body_end, c->head + c->raw_at, out);
+        /* Decoded in place: the bytes land at body_end, no second copy. */
+        int d = http_body_decode(&c->body, c->head + c->body_end, c->len - c->body_end, &used, &out);
+        uint16_t raw = (uint16_t)(c->body_end + used); /* first byte not taken */
         c->body_end = (uint16_t)(c->body_end + out);
-        c->raw_at = (uint16_t)(c->raw_at + used);
         if (c->resp.body_in == API_IN_STREAM && c->body_end > c->body_at) {
             /* Streamed (an upload): handed on, and the room is free again. */
             PROF_APP_BEGIN();
@@ -398,9 +398,8 @@ static int body_some(struct http_conn *c)
             }
         }
         /* What is left raw moves down behind the decoded bytes. */
-        memmove(c->head + c->body_end, c->head + c->raw_at, c->len - c->raw_at);
-        c->len = (uint16_t)(c->len - (c->raw_at - c->body_end));
-        c->raw_at = c->body_end;
+        memmove(c->head + c->body_end, c->head + raw, c->len - raw);
+        c->len = (uint16_t)(c->len - (raw - c->body_end));
         if (d < 0) {
             api_body_failed(&c->resp, 400, "The chunked body is malformed.");
             start_response(c, c->len);
@@ -412,10 +411,10 @@ static int body_some(struct http_conn *c)
             PROF_APP_BEGIN();
             api_body_done(&req, c->head + c->body_at, (size_t)(c->body_end - c->body_at), &c->resp);
             PROF_APP_END();
-            if (c->eof && c->len == c->raw_at) {
+            if (c->eof && c->len == c->body_end) {
                 c->resp.close = 1;
             }
-            start_response(c, c->raw_at);
+            start_response(c, c->body_end);
             return 1;
         }
         if (c->resp.body_in == API_IN_COLLECT &&
@@ -547,7 +546,7 @@ void http_server_event(struct http_conn *c)
                 /* The body first, into the head buffer behind the head. */
                 http_body_init(&c->body, req.te_chunked,
                                req.content_length > 0 ? (uint64_t)req.content_length : 0u);
-                c->body_at = c->body_end = c->raw_at = (uint16_t)r;
+                c->body_at = c->body_end = (uint16_t)r;
                 c->state = CONN_BODY;
                 c->t_mark = hal_time_ms();
                 continue;

@@ -790,16 +790,24 @@ int store_session_add(const struct store_session_in *in, int *index_out)
     return APP_OK;
 }
 
-int store_session_set_done(int session)
+/* Session number i for a change: APP_OK and *out, or why not. */
+static int for_change(int i, struct store_session **out)
 {
     int rc = writable();
+    if (rc == APP_OK && (i < 0 || i >= s_nsessions)) {
+        rc = APP_ERR_NOTFOUND;
+    }
+    *out = (rc == APP_OK) ? &s_sessions[i] : NULL;
+    return rc;
+}
+
+int store_session_set_done(int session)
+{
+    struct store_session *s;
+    int rc = for_change(session, &s);
     if (rc != APP_OK) {
         return rc;
     }
-    if (session < 0 || session >= s_nsessions) {
-        return APP_ERR_NOTFOUND;
-    }
-    struct store_session *s = &s_sessions[session];
     if (s->done) {
         return APP_OK;
     }
@@ -813,14 +821,11 @@ int store_session_set_done(int session)
 
 int store_session_delete(int session)
 {
-    int rc = writable();
+    struct store_session *s;
+    int rc = for_change(session, &s);
     if (rc != APP_OK) {
         return rc;
     }
-    if (session < 0 || session >= s_nsessions) {
-        return APP_ERR_NOTFOUND;
-    }
-    struct store_session *s = &s_sessions[session];
     rc = append(STORE_REC_DEL, s->key, NULL, 0, NULL);
     if (rc != APP_OK) {
         return rc;
