@@ -171,6 +171,11 @@ $(DEPS_STAMP): tools/fetch-deps | setup
 
 deps: $(DEPS_STAMP)
 
+# The fetched sources come from the stamp's recipe: saying so lets a
+# parallel build on a fresh checkout (make -j2 run) fetch before it looks
+# for them instead of finding no rule for lwIP's objects.
+$(LWIP_SRCS) $(MBEDTLS_SRCS): $(DEPS_STAMP) ;
+
 # ---- Firmware ------------------------------------------------------------
 $(OBJ)/firmware/%.o: firmware/%.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
