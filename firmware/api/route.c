@@ -1,5 +1,5 @@
-/* Router for GET .../accessPackageCatalogs/{c}/accessPackageResources/{r}/
- * uploadSessions/{s} and its aliases (api-contract.md "Routes"). */
+/* Router for the upload-session paths of both API versions
+ * (api-contract.md Part 1 "Routes", Part 2 "Collections"). */
 #include "route.h"
 
 #include <string.h>
@@ -81,11 +81,6 @@ static bool name_eq_n(const char *s, size_t n, const char *lit, size_t ln)
     return n == ln && wordscan_caseeq(s, lit, n);
 }
 
-static bool name_eq(const char *s, size_t n, const char *lit)
-{
-    return name_eq_n(s, n, lit, strlen(lit));
-}
-
 #define NAME_EQ(s, n, lit) name_eq_n((s), (n), (lit), sizeof(lit) - 1u)
 
 /* Decode a segment. Most carry no escape: they are used in place, with
@@ -136,7 +131,7 @@ static int fail(struct route_result *out, enum route_kind kind, const char *s, s
 {
     out->kind = kind;
     set_detail(out, s, n);
-    return kind == ROUTE_BAD_REQUEST ? APP_ERR_INVAL : APP_ERR_NOTFOUND;
+    return (kind == ROUTE_BAD_REQUEST || kind == ROUTE_BAD_QUERY_VALUE) ? APP_ERR_INVAL : APP_ERR_NOTFOUND;
 }
 
 /* A segment that did not decode: malformed escapes or bytes are a bad
@@ -248,46 +243,6 @@ static bool key_alias(const struct seg *sg, size_t *name_n, char *key, size_t *k
     return true;
 }
 
-/* OData system query options (OData 4.01 Part 2, 5.1), matched with or
- * without '$' and case-insensitively: none is supported on this route. */
-static const char k_system_options[] =
-    "select\0expand\0filter\0orderby\0top\0skip\0count\0search\0format\0compute\0"
-    "skiptoken\0deltatoken\0apply\0levels\0index\0schemaversion\0id\0"; /* then "" */
-
-static int check_query(const char *q, size_t n, struct route_result *out)
-{
-    if (n == 0u) {
-        return APP_OK; /* q may be NULL: no arithmetic on it (C11 6.5.6) */
-    }
-    const char *end = q + n;
-    while (q < end) {
-        const char *amp = memchr(q, '&', (size_t)(end - q));
-        const char *pe = amp != NULL ? amp : end;
-        const char *eq = memchr(q, '=', (size_t)(pe - q));
-        const char *ne = eq != NULL ? eq : pe;
-        char name[48];
-        size_t nn = 0;
-        if (pct_decode(q, (size_t)(ne - q), name, sizeof(name), &nn) == APP_ERR_INVAL) {
-            return fail(out, ROUTE_BAD_REQUEST, q, (size_t)(ne - q));
-        }
-        if (nn > 0u && nn < sizeof(name)) {
-            const char *bare = name[0] == '$' ? name + 1 : name;
-            size_t bn = name[0] == '$' ? nn - 1u : nn;
-            bool system = name[0] == '$';
-            for (const char *o = k_system_options; !system && *o != '\0'; o += strlen(o) + 1u) {
-                system = name_eq(bare, bn, o);
-            }
-            if (system) {
-                return fail(out, ROUTE_BAD_QUERY, name, nn);
-            }
-        } else if (nn > 0u && name[0] == '$') {
-            return fail(out, ROUTE_BAD_QUERY, name, nn);
-        }
-        q = pe < end ? pe + 1 : end;
-    }
-    return APP_OK;
-}
-
 #define WANT(p, end, lit, key, out) want_n((p), (end), (lit), sizeof(lit) - 1u, (key), (out), false)
 
 /* Match one "name" segment, or "name('key')" when key is not NULL. With
@@ -342,15 +297,16 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
 
     /* Only what a caller may read (a full memset is ~300 bytes a request). */
     out->kind = ROUTE_BAD_SEGMENT;
-    out->catalog.n = out->resource.n = out->session.n = 0;
-    out->catalog.s[0] = out->resource.s[0] = out->session.s[0] = '\0';
+    out->catalog.n = out->resource.n = out->session.n = out->file.n = 0;
+    out->catalog.s[0] = out->resource.s[0] = out->session.s[0] = out->file.s[0] = '\0';
+    out->v1 = false;
     out->detail[0] = '\0';
     out->detail_len = 0;
     if (path_len == 0u || path[0] != '/') {
         return fail(out, ROUTE_BAD_REQUEST, path, path_len);
     }
     p++;
-    /* Optional version prefix: "beta" only ("v1.0" is not served). */
+    /* Optional version prefix: "beta", or "v1.0" for its own path family. */
     const char *save = p;
     if (!next_seg(&p, end, &sg)) {
         return fail(out, ROUTE_BAD_SEGMENT, "", 0);
@@ -358,44 +314,61 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
     if ((err = seg_decode(&sg)) != APP_OK) {
         return seg_fail(out, &sg, err);
     }
-    if (!NAME_EQ(sg.s, sg.n, "beta")) {
+    out->v1 = NAME_EQ(sg.s, sg.n, "v1.0");
+    if (!out->v1 && !NAME_EQ(sg.s, sg.n, "beta")) {
         p = save;
     }
     if ((err = WANT(&p, end, "identityGovernance", NULL, out)) != APP_OK) {
         return err;
     }
-    /* entitlementManagement/accessPackageCatalogs/{c} or catalogs/{c}. */
-    save = p;
-    if (!next_seg(&p, end, &sg)) {
-        return fail(out, ROUTE_BAD_SEGMENT, "identityGovernance", 18);
-    }
-    if ((err = seg_decode(&sg)) != APP_OK) {
-        return seg_fail(out, &sg, err);
-    }
-    if (NAME_EQ(sg.s, sg.n, "entitlementManagement")) {
-        err = WANT(&p, end, "accessPackageCatalogs", &out->catalog, out);
+    if (out->v1) {
+        /* Graph v1.0: entitlementManagement/catalogs/{c}/resources/{r}. */
+        if ((err = WANT(&p, end, "entitlementManagement", NULL, out)) != APP_OK ||
+            (err = WANT(&p, end, "catalogs", &out->catalog, out)) != APP_OK ||
+            (err = WANT(&p, end, "resources", &out->resource, out)) != APP_OK) {
+            return err;
+        }
     } else {
-        p = save;
-        err = WANT(&p, end, "catalogs", &out->catalog, out);
-    }
-    if (err != APP_OK) {
-        return err;
-    }
-    if ((err = WANT(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
-        return err;
+        /* entitlementManagement/accessPackageCatalogs/{c} or catalogs/{c}. */
+        save = p;
+        if (!next_seg(&p, end, &sg)) {
+            return fail(out, ROUTE_BAD_SEGMENT, "identityGovernance", 18);
+        }
+        if ((err = seg_decode(&sg)) != APP_OK) {
+            return seg_fail(out, &sg, err);
+        }
+        if (NAME_EQ(sg.s, sg.n, "entitlementManagement")) {
+            err = WANT(&p, end, "accessPackageCatalogs", &out->catalog, out);
+        } else {
+            p = save;
+            err = WANT(&p, end, "catalogs", &out->catalog, out);
+        }
+        if (err != APP_OK ||
+            (err = WANT(&p, end, "accessPackageResources", &out->resource, out)) != APP_OK) {
+            return err;
+        }
     }
     if ((err = want_n(&p, end, "uploadSessions", 14, &out->session, out, true)) != APP_OK) {
         return err;
     }
     enum route_kind kind = (out->session.n > 0u) ? ROUTE_SESSION : ROUTE_COLLECTION;
     if (kind == ROUTE_SESSION && p < end) {
-        /* .../uploadSessions/{s}/uploadFile */
+        /* .../uploadSessions/{s}/uploadFile or .../files/{f}/$value (OData
+         * 4.01 Part 2, 4.12: an entity's media value) */
         const char *at = p;
         if (next_seg(&p, end, &sg) && seg_decode(&sg) == APP_OK && p == end &&
             NAME_EQ(sg.s, sg.n, "uploadFile")) {
             kind = ROUTE_UPLOAD;
         } else {
             p = at;
+            if (WANT(&p, end, "files", &out->file, out) == APP_OK && out->file.n > 0u &&
+                next_seg(&p, end, &sg) && p == end && sg.raw_n == 6u &&
+                memcmp(sg.raw, "$value", 6) == 0) {
+                kind = ROUTE_FILE_VALUE;
+            } else {
+                p = at;
+                out->file.n = 0;
+            }
         }
     }
     if (p < end || (path_len > 0u && end[-1] == '/')) {
@@ -406,8 +379,17 @@ int route_match(const char *path, size_t path_len, const char *query, size_t que
         }
         return fail(out, ROUTE_BAD_SEGMENT, sg.raw, sg.raw_n);
     }
-    if ((err = check_query(query, query_len, out)) != APP_OK) {
-        return err;
+    enum odata_fail of;
+    char d[sizeof(out->detail)];
+    size_t dn = 0;
+    unsigned allow = kind == ROUTE_COLLECTION ? ODATA_ALLOW_LIST
+                     : kind == ROUTE_SESSION  ? ODATA_ALLOW_ENTITY
+                                              : 0u;
+    if (odata_parse(query, query_len, allow, &out->query, &of, d, sizeof(d) - 1u, &dn) != APP_OK) {
+        return fail(out, of == ODATA_FAIL_OPTION  ? ROUTE_BAD_QUERY
+                         : of == ODATA_FAIL_VALUE ? ROUTE_BAD_QUERY_VALUE
+                                                  : ROUTE_BAD_REQUEST,
+                    d, dn);
     }
     out->kind = kind;
     return APP_OK;

@@ -47,10 +47,14 @@ static const struct route_case k_cases[] = {
     /* Non-$ query parameters are ignored. */
     {"/beta" EM C TAIL, "foo=bar&x&=y&", ROUTE_SESSION, C, R, S, NULL},
     /* Unknown segments name the segment. */
-    {"/v1.0" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "v1.0"},
+    {"/v1.0" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "accessPackageCatalogs"},
+    {"/v2.0" EM C TAIL, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "v2.0"},
     {"/beta/identityGovernance/entitlementManagement/accessPackages/" C, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "accessPackages"},
     {"/beta" EM C "/accessPackageResourceRoles/" R, "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "accessPackageResourceRoles"},
     {"/beta" EM C TAIL "/files", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "files"},
+    {"/beta" EM C TAIL "/files/f/%24value", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "files"},
+    {"/beta" EM C TAIL "/files/f/$value/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
+    {"/beta" EM C TAIL "/files/f/$value", "$top=1", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$top"},
     {"/beta" EM C TAIL "/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
     {"/beta", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, "identityGovernance"},
     {"/", "", ROUTE_BAD_SEGMENT, NULL, NULL, NULL, ""},
@@ -94,7 +98,10 @@ static const struct route_case k_cases[] = {
     /* System query options, with or without '$', any case, encoded. */
     {"/beta" EM C TAIL, "$select=id", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$select"},
     {"/beta" EM C TAIL, "select=id", ROUTE_BAD_QUERY, NULL, NULL, NULL, "select"},
-    {"/beta" EM C TAIL, "$EXPAND=files", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$EXPAND"},
+    {"/beta" EM C TAIL, "$EXPAND=files", ROUTE_SESSION, C, R, S, NULL},
+    {"/beta" EM C TAIL, "$expand=stats", ROUTE_BAD_QUERY_VALUE, NULL, NULL, NULL, "$expand=stats"},
+    {"/beta" EM C TAIL, "$expand=files&expand=files", ROUTE_BAD_QUERY, NULL, NULL, NULL, "expand"},
+    {"/beta" EM C TAIL "/uploadFile", "$expand=files", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$expand"},
     {"/beta" EM C TAIL, "a=1&%24top=2", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$top"},
     {"/beta" EM C TAIL, "$unknownoption", ROUTE_BAD_QUERY, NULL, NULL, NULL, "$unknownoption"},
     {"/beta" EM C TAIL, "Filter=x", ROUTE_BAD_QUERY, NULL, NULL, NULL, "Filter"},
@@ -151,6 +158,7 @@ static void test_route_table(void **state)
             check_id(&r.session, t->s);
             break;
         case ROUTE_BAD_REQUEST:
+        case ROUTE_BAD_QUERY_VALUE:
             assert_int_equal(err, APP_ERR_INVAL);
             break;
         default:
@@ -206,12 +214,126 @@ static void test_route_cut_at_character(void **state)
     assert_int_equal(r.detail_len, sizeof(r.detail) - 2u);
 }
 
+#define V1 "/v1.0/identityGovernance/entitlementManagement/catalogs/"
+
+static struct route_result match(const char *path, const char *query, int want_err)
+{
+    struct route_result r;
+    assert_int_equal(route_match(path, strlen(path), query, strlen(query), &r), want_err);
+    return r;
+}
+
+/* The v1.0 path family and the file media value (contract Part 2). */
+static void test_route_v1_and_files(void **state)
+{
+    (void)state;
+    struct route_result r = match(V1 C "/resources/" R "/uploadSessions", "", APP_OK);
+    assert_int_equal(r.kind, ROUTE_COLLECTION);
+    assert_true(r.v1);
+    assert_string_equal(r.catalog.s, C);
+    assert_string_equal(r.resource.s, R);
+    r = match(V1 "catalogs('c')/resources('r')/uploadSessions('s')", "", APP_OK);
+    assert_int_equal(r.kind, ROUTE_SESSION);
+    r = match("/V1.0/identityGovernance/entitlementManagement/CATALOGS/c/RESOURCES/r/uploadSessions/s/uploadFile", "", APP_OK);
+    assert_int_equal(r.kind, ROUTE_UPLOAD);
+    assert_true(r.v1);
+    r = match(V1 "c/resources/r/uploadSessions/s/files/f1/$value", "", APP_OK);
+    assert_int_equal(r.kind, ROUTE_FILE_VALUE);
+    assert_string_equal(r.file.s, "f1");
+    assert_string_equal(r.session.s, "s");
+    r = match("/beta" EM "c/accessPackageResources/r/uploadSessions/s/files('a.csv')/$value", "", APP_OK);
+    assert_int_equal(r.kind, ROUTE_FILE_VALUE);
+    assert_false(r.v1);
+    assert_string_equal(r.file.s, "a.csv");
+    /* Not mixed: beta segment names under v1.0 and the reverse. */
+    r = match(V1 "c/accessPackageResources/r/uploadSessions", "", APP_ERR_NOTFOUND);
+    assert_string_equal(r.detail, "accessPackageResources");
+    r = match("/beta" EM "c/resources/r/uploadSessions", "", APP_ERR_NOTFOUND);
+    assert_string_equal(r.detail, "resources");
+    r = match("/v1.0/identityGovernance/catalogs/c/resources/r/uploadSessions", "", APP_ERR_NOTFOUND);
+    assert_string_equal(r.detail, "catalogs");
+}
+
+/* The list's options: values, defaults, the $skip span for nextLink. */
+static void test_route_list_options(void **state)
+{
+    (void)state;
+    const char *coll = V1 "c/resources/r/uploadSessions";
+    struct route_result r = match(coll, "", APP_OK);
+    assert_int_equal(r.query.top, APP_API_PAGE_MAX);
+    assert_int_equal(r.query.skip, 0);
+    assert_int_equal(r.query.status_mask, ODATA_STATUS_ALL);
+    assert_false(r.query.desc || r.query.count || r.query.expand_files || r.query.has_ref);
+    const char *q = "$top=7&$skip=14&$filter=status%20eq%20%27Complete%27+and+referenceId+eq+'it''s'"
+                    "&$orderby=createdDateTime%20desc&$count=true&$expand=files&x=1";
+    r = match(coll, q, APP_OK);
+    assert_int_equal(r.query.top, 7);
+    assert_int_equal(r.query.skip, 14);
+    assert_int_equal(r.query.status_mask, 2);
+    assert_true(r.query.has_ref && !r.query.none);
+    assert_int_equal(r.query.ref_n, 4);
+    assert_memory_equal(r.query.ref, "it's", 4);
+    assert_true(r.query.desc && r.query.count && r.query.expand_files);
+    assert_int_equal(r.query.skip_at, 7);
+    assert_int_equal(r.query.skip_end, 16); /* with its '&' */
+    /* Either spelling of a status; "and" of two is their intersection. */
+    r = match(coll, "$filter=status eq 'active' and status eq 'EXPIRED'", APP_OK);
+    assert_int_equal(r.query.status_mask, 0);
+    r = match(coll, "$filter=referenceId eq 'a' and referenceId eq 'b'", APP_OK);
+    assert_true(r.query.none);
+    r = match(coll, "$top=500&$orderby=createdDateTime asc&$count=false", APP_OK);
+    assert_int_equal(r.query.top, APP_API_PAGE_MAX); /* a server may page below $top */
+    assert_false(r.query.desc || r.query.count);
+    r = match(coll, "a=1&$skip=3", APP_OK);
+    assert_int_equal(r.query.skip_at, 4);
+    assert_int_equal(r.query.skip_end, 11);
+    static const struct {
+        const char *q;
+        enum route_kind kind;
+        const char *detail;
+    } bad[] = {
+        {"$top=-1", ROUTE_BAD_QUERY_VALUE, "$top=-1"},
+        {"$top=", ROUTE_BAD_QUERY_VALUE, "$top="},
+        {"$skip=1e3", ROUTE_BAD_QUERY_VALUE, "$skip=1e3"},
+        {"$skip=65536", ROUTE_BAD_QUERY_VALUE, "$skip=65536"},
+        {"$filter=status eq 'Done'", ROUTE_BAD_QUERY_VALUE, "$filter=status eq 'Done'"},
+        {"$filter=status ne 'Active'", ROUTE_BAD_QUERY_VALUE, "$filter=status ne 'Active'"},
+        {"$filter=id eq 'x'", ROUTE_BAD_QUERY_VALUE, "$filter=id eq 'x'"},
+        {"$filter=status eq 'Active' or status eq 'Expired'", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$filter=status eq 'Active' and", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$filter=referenceId eq 'x", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$filter=referenceId eq ''", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$filter=referenceId eq 'a'and status eq 'active'", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$orderby=id", ROUTE_BAD_QUERY_VALUE, "$orderby=id"},
+        {"$orderby=createdDateTime up", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$orderby=createdDateTime desc x", ROUTE_BAD_QUERY_VALUE, NULL},
+        {"$count=yes", ROUTE_BAD_QUERY_VALUE, "$count=yes"},
+        {"$expand=stats", ROUTE_BAD_QUERY_VALUE, "$expand=stats"},
+        {"$select=id", ROUTE_BAD_QUERY, "$select"},
+        {"$search=x", ROUTE_BAD_QUERY, "$search"},
+        {"$top=1&top=2", ROUTE_BAD_QUERY, "top"},
+        {"$filter=%zz", ROUTE_BAD_REQUEST, NULL},
+        {"$filter=a%00", ROUTE_BAD_REQUEST, NULL},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct route_result b;
+        int err = route_match(coll, strlen(coll), bad[i].q, strlen(bad[i].q), &b);
+        if (err == APP_OK || b.kind != bad[i].kind ||
+            (bad[i].detail != NULL && strcmp(b.detail, bad[i].detail) != 0)) {
+            fail_msg("query %s: err %d kind %d detail '%s'", bad[i].q, err, (int)b.kind, b.detail);
+        }
+        check_detail(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_route_table),
         cmocka_unit_test(test_route_long_segment_detail),
         cmocka_unit_test(test_route_cut_at_character),
+        cmocka_unit_test(test_route_v1_and_files),
+        cmocka_unit_test(test_route_list_options),
     };
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
