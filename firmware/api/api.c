@@ -13,7 +13,6 @@
 #include "json_tok.h"
 #include "csv.h"
 #include "multipart.h"
-#include "rng.h"
 #include "metrics.h"
 #include "resp.h"
 #include "route.h"
@@ -36,6 +35,7 @@ static const char *s_service_root = "";
 static const char *s_realm = "";
 static size_t s_root_len; /* service root and its escaped length */
 static size_t s_root_esc;
+static bool s_root_swap; /* the root ends in "/beta": the v1.0 family's ends in "/v1.0" */
 
 void api_init(bool provisioned, const char *service_root, const char *realm)
 {
@@ -47,6 +47,7 @@ void api_init(bool provisioned, const char *service_root, const char *realm)
     if (s_root_esc == JSON_LEN_INVALID) {
         s_root_len = s_root_esc = 0; /* config validated it; never a bad document */
     }
+    s_root_swap = s_root_len >= 5u && memcmp(s_service_root + s_root_len - 5u, "/beta", 5) == 0;
 }
 
 void api_set_config(const struct config *cfg)
@@ -127,6 +128,13 @@ enum field {
     /* session entity */
     F_ROOT, F_CAT, F_RES, F_SID, F_STATUS, F_DONE, F_NFILES, F_TOTAL, F_FILES, F_FNAME, F_FSIZE,
     F_FTIME, F_CREATED, F_EXPIRES,
+    /* v1.0 rendering */
+    F_ROOT_V1, F_ROOT_SWAP, F_STATUS_V1, F_REF, F_DEFID, F_EXPAND, F_FID,
+    /* list */
+    F_PAGE, F_LCAT, F_LRES, F_COUNT_ON, F_COUNT, F_HAS_NEXT, F_NEXT_HAS_HOST, F_NEXT_SCHEME,
+    F_NEXT_HOST, F_NEXT_PATH, F_NEXT_Q1, F_NEXT_Q2, F_NEXT_AMP, F_NEXT_SKIP,
+    /* $value */
+    F_BLOB,
     /* error object */
     F_CODE, F_MSG, F_IDATE, F_CRID_JSON,
     /* /metrics (diag/metrics.c): the reset cause, then the snapshot */
@@ -155,7 +163,7 @@ static const struct resp_op k_head[] = {
     IF(F_HAS_DATE, 2), LIT("\r\nDate: "), VAL(RESP_RAW, F_DATE),
     LIT("\r\nCache-Control: no-store"),
     IF(F_TLS, 1), LIT("\r\nStrict-Transport-Security: max-age=31536000"),
-    IF(F_ALLOW, 1), LIT("\r\nAllow: GET, HEAD, PATCH, DELETE"),
+    IF(F_ALLOW, 2), LIT("\r\nAllow: "), VAL(RESP_RAW, F_ALLOW),
     /* RFC 6750 3: error only when a token was presented. */
     IF(F_WWW, 6), LIT("\r\nWWW-Authenticate: Bearer realm=\""), VAL(RESP_RAW, F_REALM),
         IF(F_WWW_ERR, 1), LIT("\", error=\"invalid_token\""),
@@ -166,25 +174,100 @@ static const struct resp_op k_head[] = {
     END,
 };
 
+/* Ops in a run of ops (for the counts of RESP_EACH / RESP_NEXT / RESP_IF). */
+#define NOPS(...) ((uint16_t)(sizeof((struct resp_op[]){__VA_ARGS__}) / sizeof(struct resp_op)))
+
+/* A beta session after its "id":" (contract "Success response"). */
+#define BETA_FILE                                                                                  \
+    {RESP_SEP, 0, 0, NULL}, LIT("{\"name\":\""), VAL(RESP_STR, F_FNAME),                          \
+        LIT("\",\"size\":"), VAL(RESP_U64, F_FSIZE), LIT(",\"uploadedDateTime\":"),               \
+        VAL(RESP_TIME, F_FTIME), LIT("}")
+#define BETA_FIELDS                                                                                \
+    VAL(RESP_STR, F_SID), LIT("\",\"status\":\""), VAL(RESP_RAW, F_STATUS),                       \
+        LIT("\",\"isUploadDone\":"), VAL(RESP_BOOL, F_DONE),                                      \
+        LIT(",\"stats\":{\"filesUploaded\":"), VAL(RESP_U64, F_NFILES),                           \
+        LIT(",\"totalBytesUploaded\":"), VAL(RESP_U64, F_TOTAL), LIT("},\"files\":["),             \
+        {RESP_EACH, F_FILES, NOPS(BETA_FILE), NULL}, BETA_FILE,                                     \
+        {RESP_NEXT, 0, NOPS(BETA_FILE), NULL}, LIT("],\"createdDateTime\":"),                       \
+        VAL(RESP_TIME, F_CREATED), LIT(",\"expirationDateTime\":"), VAL(RESP_TIME, F_EXPIRES),      \
+        LIT("}")
+
+/* A v1.0 session after its "id":" (contract Part 2: @odata.type, id,
+ * referenceId, status, isUploadDone, createdDateTime, stats, data; files
+ * with $expand=files). */
+#define V1_FILE                                                                                    \
+    {RESP_SEP, 0, 0, NULL}, LIT("{\"id\":\""), VAL(RESP_RAW, F_FID), LIT("\",\"name\":\""),        \
+        VAL(RESP_STR, F_FNAME), LIT("\",\"size\":"), VAL(RESP_U64, F_FSIZE),                       \
+        LIT(",\"uploadedDateTime\":"), VAL(RESP_TIME, F_FTIME), LIT("}")
+#define V1_FILES                                                                                   \
+    LIT(",\"files\":["), {RESP_EACH, F_FILES, NOPS(V1_FILE), NULL}, V1_FILE,                        \
+        {RESP_NEXT, 0, NOPS(V1_FILE), NULL}, LIT("]")
+#define V1_TYPE "\"@odata.type\":\"#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession\""
+#define V1_FIELDS                                                                                  \
+    VAL(RESP_STR, F_SID), LIT("\",\"referenceId\":\""), VAL(RESP_STR, F_REF),                      \
+        LIT("\",\"status\":\""), VAL(RESP_RAW, F_STATUS_V1), LIT("\",\"isUploadDone\":"),          \
+        VAL(RESP_BOOL, F_DONE), LIT(",\"createdDateTime\":"), VAL(RESP_TIME, F_CREATED),            \
+        LIT(",\"stats\":{\"filesUploaded\":"), VAL(RESP_U64, F_NFILES),                           \
+        LIT(",\"totalBytesUploaded\":"), VAL(RESP_U64, F_TOTAL),                                   \
+        LIT("},\"data\":{\"@odata.type\":\"#microsoft.graph.customDataProvidedResourcePayloads."     \
+            "accessReviewContextData\",\"reviewDefinitionId\":\""),                                 \
+        VAL(RESP_STR, F_DEFID), LIT("\",\"reviewInstanceId\":\""), VAL(RESP_STR, F_REF),             \
+        LIT("\"}"), IF(F_EXPAND, NOPS(V1_FILES)), V1_FILES, LIT("}")
+
+/* <serviceRoot>/$metadata#<path of the family asked>, for the v1.0 family
+ * with a root ending in "/beta" on "/v1.0" instead. */
+#define CONTEXT_BETA(cat, res)                                                                     \
+    LIT("{\"@odata.context\":\""), VAL(RESP_STR, F_ROOT),                                           \
+        LIT("/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs('"),         \
+        VAL(RESP_STR, cat), LIT("')/accessPackageResources('"), VAL(RESP_STR, res)
+#define CONTEXT_V1(cat, res)                                                                       \
+    LIT("{\"@odata.context\":\""), VAL(RESP_STR, F_ROOT_V1), IF(F_ROOT_SWAP, 1), LIT("/v1.0"),      \
+        LIT("/$metadata#identityGovernance/entitlementManagement/catalogs('"), VAL(RESP_STR, cat),   \
+        LIT("')/resources('"), VAL(RESP_STR, res)
+
 /* Contract "Success response": the seed's object plus @odata.context,
  * <serviceRoot>/$metadata#...('<c>')/...('<r>')/uploadSessions/$entity. */
 static const struct resp_op k_session[] = {
-    LIT("{\"@odata.context\":\""), VAL(RESP_STR, F_ROOT),
-    LIT("/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs('"),
-    VAL(RESP_STR, F_CAT), LIT("')/accessPackageResources('"), VAL(RESP_STR, F_RES),
-    LIT("')/uploadSessions/$entity\",\"id\":\""), VAL(RESP_STR, F_SID),
-    LIT("\",\"status\":\""), VAL(RESP_RAW, F_STATUS),
-    LIT("\",\"isUploadDone\":"), VAL(RESP_BOOL, F_DONE),
-    LIT(",\"stats\":{\"filesUploaded\":"), VAL(RESP_U64, F_NFILES),
-    LIT(",\"totalBytesUploaded\":"), VAL(RESP_U64, F_TOTAL),
-    LIT("},\"files\":["),
-    {RESP_EACH, F_FILES, 8, NULL},
-        {RESP_SEP, 0, 0, NULL}, LIT("{\"name\":\""), VAL(RESP_STR, F_FNAME),
-        LIT("\",\"size\":"), VAL(RESP_U64, F_FSIZE),
-        LIT(",\"uploadedDateTime\":"), VAL(RESP_TIME, F_FTIME), LIT("}"),
-    {RESP_NEXT, 0, 8, NULL},
-    LIT("],\"createdDateTime\":"), VAL(RESP_TIME, F_CREATED),
-    LIT(",\"expirationDateTime\":"), VAL(RESP_TIME, F_EXPIRES), LIT("}"),
+    CONTEXT_BETA(F_CAT, F_RES), LIT("')/uploadSessions/$entity\",\"id\":\""), BETA_FIELDS,
+    END,
+};
+
+static const struct resp_op k_session_v1[] = {
+    CONTEXT_V1(F_CAT, F_RES), LIT("')/uploadSessions/$entity\"," V1_TYPE ",\"id\":\""), V1_FIELDS,
+    END,
+};
+
+/* GET {collection}: {"@odata.context", ["@odata.count",] "value": [...],
+ * ["@odata.nextLink"]} (contract Part 2; OData JSON 4.01 4.5). */
+#define LIST_HEAD                                                                                  \
+    LIT("')/uploadSessions\""), IF(F_COUNT_ON, 2), LIT(",\"@odata.count\":"),                       \
+        VAL(RESP_U64, F_COUNT), LIT(",\"value\":[")
+#define NEXT_LINK                                                                                  \
+    LIT(",\"@odata.nextLink\":\""), IF(F_NEXT_HAS_HOST, 3), VAL(RESP_RAW, F_NEXT_SCHEME),          \
+        LIT("://"), VAL(RESP_STR, F_NEXT_HOST), VAL(RESP_STR, F_NEXT_PATH), LIT("?"),               \
+        VAL(RESP_STR, F_NEXT_Q1), VAL(RESP_STR, F_NEXT_Q2), IF(F_NEXT_AMP, 1), LIT("&"),            \
+        LIT("$skip="), VAL(RESP_U64, F_NEXT_SKIP), LIT("\"")
+#define LIST_TAIL LIT("]"), IF(F_HAS_NEXT, NOPS(NEXT_LINK)), NEXT_LINK, LIT("}")
+#define BETA_ITEM {RESP_SEP, 0, 0, NULL}, LIT("{\"id\":\""), BETA_FIELDS
+#define V1_ITEM {RESP_SEP, 0, 0, NULL}, LIT("{" V1_TYPE ",\"id\":\""), V1_FIELDS
+
+static const struct resp_op k_list[] = {
+    CONTEXT_BETA(F_LCAT, F_LRES), LIST_HEAD,
+    {RESP_EACH, F_PAGE, NOPS(BETA_ITEM), NULL}, BETA_ITEM, {RESP_NEXT, 0, NOPS(BETA_ITEM), NULL},
+    LIST_TAIL,
+    END,
+};
+
+static const struct resp_op k_list_v1[] = {
+    CONTEXT_V1(F_LCAT, F_LRES), LIST_HEAD,
+    {RESP_EACH, F_PAGE, NOPS(V1_ITEM), NULL}, V1_ITEM, {RESP_NEXT, 0, NOPS(V1_ITEM), NULL},
+    LIST_TAIL,
+    END,
+};
+
+/* GET .../files/{f}/$value: the stored bytes (OData 4.01 Part 2, 4.12). */
+static const struct resp_op k_file[] = {
+    VAL(RESP_BLOB, F_BLOB),
     END,
 };
 
@@ -264,14 +347,71 @@ static void set_json(struct resp_val *v, const char *p, size_t n, size_t esc_n)
     v->esc_n = esc_n;
 }
 
+/* The session a field is about: the response's, or in a list the page
+ * entry of the outer loop. */
+static const struct store_session *item_session(const struct api_response *r, const uint16_t *item,
+                                                uint8_t depth)
+{
+    if (r->kind != API_BODY_LIST) {
+        return r->session;
+    }
+    return (depth > 0u && item[0] < r->list.n) ? store_session_at(r->list.page[item[0]]) : NULL;
+}
+
+/* A session's referenceId and review data (on flash only), for the v1.0
+ * rendering: read once per session and store change, not per field. The
+ * data is "reviewDefinitionId\nsource\ntype\n" (create_session()). */
+static struct {
+    bool valid;
+    uint32_t key, gen;
+    int ref_n, data_n;
+    char ref[APP_ID_MAX];
+    char data[3u * (APP_ID_MAX + 1u)];
+} s_rd;
+
+static void review_data(const struct store_session *s)
+{
+    if (s_rd.valid && s_rd.key == store_session_key(s) && s_rd.gen == store_generation()) {
+        return;
+    }
+    s_rd.ref_n = store_session_reference_id(s, s_rd.ref, sizeof(s_rd.ref));
+    s_rd.data_n = store_session_data(s, s_rd.data, sizeof(s_rd.data));
+    s_rd.ref_n = s_rd.ref_n > 0 ? s_rd.ref_n : 0;
+    s_rd.data_n = s_rd.data_n > 0 ? s_rd.data_n : 0; /* imported sessions have none */
+    s_rd.key = store_session_key(s);
+    s_rd.gen = store_generation();
+    s_rd.valid = true;
+}
+
+/* A string the request or the store holds, escaped for JSON (validated
+ * where it entered: never JSON_LEN_INVALID here). */
+static void set_text(struct resp_val *v, const char *p, size_t n)
+{
+    size_t esc = json_escaped_len(p, n);
+    set_json(v, p, n, esc == JSON_LEN_INVALID ? 0u : esc);
+    if (esc == JSON_LEN_INVALID) {
+        v->n = 0;
+    }
+}
+
+static const char *const k_allow[] = {
+    NULL, "GET, HEAD, PATCH, DELETE", "GET, HEAD, POST", "POST", "GET, HEAD",
+};
+
 static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t depth,
                 struct resp_val *v)
 {
+    static char fid[UUID_STR_LEN + 1];
     const struct api_response *r = ctx;
-    const struct store_session *s = r->session;
+    const struct store_session *s = item_session(r, item, depth);
+    uint16_t fi = depth > 0u ? item[depth - 1u] : 0u;
     struct store_file_info f;
     size_t n;
-    (void)depth;
+    if (s == NULL && field >= F_CAT && field <= F_FID && field != F_ROOT_V1 &&
+        field != F_ROOT_SWAP && field != F_EXPAND) {
+        set_str(v, "", 0); /* cannot happen: page entries are live sessions */
+        return;
+    }
     switch ((enum field)field) {
     case F_STATUS_LINE: v->p = status_line(r->status, &v->n); break;
     case F_HAS_CT: v->v = !r->redirect && r->kind != API_BODY_NONE; break;
@@ -283,6 +423,8 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
             set_str(v, k_ct_metrics, sizeof(k_ct_metrics) - 1u);
         } else if (r->kind == API_BODY_HEALTH) {
             set_str(v, k_ct_text, sizeof(k_ct_text) - 1u);
+        } else if (r->kind == API_BODY_FILE && r->code == NULL) {
+            set_str(v, "text/csv", 8); /* RFC 4180 3 */
         } else if (r->code == NULL) {
             set_str(v, k_ct_odata, sizeof(k_ct_odata) - 1u);
         } else {
@@ -319,7 +461,12 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
         break;
     }
     case F_TLS: v->v = r->tls; break;
-    case F_ALLOW: v->v = r->allow; break;
+    case F_ALLOW:
+        v->v = r->allow;
+        if (r->allow < sizeof(k_allow) / sizeof(k_allow[0]) && k_allow[r->allow] != NULL) {
+            set_str(v, k_allow[r->allow], strlen(k_allow[r->allow]));
+        }
+        break;
     case F_WWW: v->v = r->www_auth; break;
     case F_WWW_ERR: v->v = r->www_auth == 2u; break;
     case F_WWW_PLAIN: v->v = r->www_auth != 2u; break;
@@ -356,7 +503,7 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     case F_FNAME:
     case F_FSIZE:
     case F_FTIME:
-        if (store_session_file(s, item[0], &f) != APP_OK) {
+        if (store_session_file(s, fi, &f) != APP_OK) {
             set_str(v, "", 0); /* cannot happen: the count came from the store */
             break;
         }
@@ -365,6 +512,58 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
         } else {
             v->v = (uint64_t)(field == F_FSIZE ? f.size : f.uploaded_ms);
         }
+        break;
+    case F_ROOT_V1:
+        set_json(v, s_service_root, s_root_len - (s_root_swap ? 5u : 0u),
+                 s_root_esc - (s_root_swap ? 5u : 0u));
+        break;
+    case F_ROOT_SWAP: v->v = s_root_swap; break;
+    case F_STATUS_V1: {
+        static const char *const k_v1[] = {"active", "complete", "expired"};
+        const char *st = k_v1[store_status(s, r->now_ms)];
+        set_str(v, st, strlen(st));
+        break;
+    }
+    case F_REF:
+        review_data(s);
+        set_text(v, s_rd.ref, (size_t)s_rd.ref_n);
+        break;
+    case F_DEFID: {
+        review_data(s);
+        const char *nl = memchr(s_rd.data, '\n', (size_t)s_rd.data_n);
+        set_text(v, s_rd.data, nl != NULL ? (size_t)(nl - s_rd.data) : 0u);
+        break;
+    }
+    case F_EXPAND: v->v = r->expand; break;
+    case F_FID: {
+        uint8_t b[16];
+        if (store_file_id(s, fi, b) != APP_OK) {
+            memset(b, 0, sizeof(b));
+        }
+        uuid_format(b, fid);
+        set_str(v, fid, UUID_STR_LEN);
+        break;
+    }
+    case F_PAGE: v->v = r->list.n; break;
+    case F_LCAT: set_text(v, r->list.cat, r->list.cat_n); break;
+    case F_LRES: set_text(v, r->list.res, r->list.res_n); break;
+    case F_COUNT_ON: v->v = r->list.count_on; break;
+    case F_COUNT: v->v = r->list.count; break;
+    case F_HAS_NEXT: v->v = r->list.has_next; break;
+    case F_NEXT_HAS_HOST: v->v = r->list.host.n > 0u; break;
+    case F_NEXT_SCHEME: set_str(v, r->tls ? "https" : "http", r->tls ? 5u : 4u); break;
+    case F_NEXT_HOST: set_text(v, r->list.host.p, r->list.host.n); break;
+    case F_NEXT_PATH: set_text(v, r->list.path.p, r->list.path.n); break;
+    case F_NEXT_Q1: set_text(v, r->list.q1.p, r->list.q1.n); break;
+    case F_NEXT_Q2: set_text(v, r->list.q2.p, r->list.q2.n); break;
+    case F_NEXT_AMP: {
+        const struct http_slice *last = r->list.q2.n > 0u ? &r->list.q2 : &r->list.q1;
+        v->v = last->n > 0u && last->p[last->n - 1u] != '&';
+        break;
+    }
+    case F_NEXT_SKIP: v->v = r->list.next_skip; break;
+    case F_BLOB:
+        v->n = (store_session_file(s, r->file_i, &f) == APP_OK) ? (size_t)f.size : 0u;
         break;
     case F_CREATED: v->v = (uint64_t)store_session_created_ms(s); break;
     case F_EXPIRES: v->v = (uint64_t)store_session_expiration_ms(s); break;
@@ -413,17 +612,35 @@ static size_t session_body_len(const struct api_response *r)
     return s_body_len[i] + status;
 }
 
+/* The body program of a success. */
+static const struct resp_op *body_program(const struct api_response *r)
+{
+    switch (r->kind) {
+    case API_BODY_METRICS: return metrics_program();
+    case API_BODY_HEALTH: return k_health;
+    case API_BODY_LIST: return r->v1 ? k_list_v1 : k_list;
+    case API_BODY_FILE: return k_file;
+    default: return r->v1 ? k_session_v1 : k_session;
+    }
+}
+
+static bool read_blob(const void *ctx, uint8_t field, uint32_t off, void *buf, size_t n)
+{
+    const struct api_response *r = ctx;
+    (void)field;
+    return store_file_read(r->session, r->file_i, off, buf, n) == (int)n;
+}
+
 static void doc_of(const struct api_response *r, struct resp_doc *d)
 {
     d->parts[0] = k_head;
     d->parts[1] = (r->head_only || r->redirect || r->kind == API_BODY_NONE) ? NULL
-                  : r->code != NULL                ? k_error
-                  : r->kind == API_BODY_METRICS   ? metrics_program()
-                  : r->kind == API_BODY_HEALTH    ? k_health
-                                                  : k_session;
+                  : r->code != NULL                                       ? k_error
+                                                                          : body_program(r);
     d->parts[2] = NULL;
     d->get = get;
     d->ctx = r;
+    d->read = read_blob;
 }
 
 void api_prepare(struct api_response *r)
@@ -431,15 +648,16 @@ void api_prepare(struct api_response *r)
     size_t n = 0;
     if (r->redirect || r->kind == API_BODY_NONE) {
         n = 0; /* no body (RFC 9110 15.4.9 allows none; 15.3.5: 204 has none) */
-    } else if (r->code == NULL && r->kind == API_BODY_METRICS) {
-        n = resp_length(metrics_program(), get, r);
     } else if (r->code == NULL && r->kind == API_BODY_HEALTH) {
         n = 2;
     } else if (r->code == NULL) {
-        n = session_body_len(r);
-        if (n == SIZE_MAX) {
+        /* The seed's GET is the hot path: its length is kept per session. */
+        n = (r->kind == API_BODY_GRAPH && !r->v1) ? session_body_len(r)
+                                                  : resp_length(body_program(r), get, r);
+        if (n == SIZE_MAX || n > UINT32_MAX) {
             /* Cannot happen with a validated store; never send a bad document. */
             r->session = NULL;
+            r->kind = API_BODY_GRAPH;
             r->status = 500;
             r->close = 1;
             r->code = "generalException";
@@ -819,9 +1037,7 @@ static void upload_done(struct api_response *r)
     }
     /* A file id (UUID v4) is for the v1.0 rendering; the beta one has none. */
     uint8_t fid[16];
-    (void)rng_fill(fid, sizeof(fid));
-    fid[6] = (uint8_t)((fid[6] & 0x0Fu) | 0x40u); /* RFC 9562 5.4: version 4 */
-    fid[8] = (uint8_t)((fid[8] & 0x3Fu) | 0x80u); /* variant 10 */
+    (void)uuid_v4_bytes(fid);
     int err = store_file_commit(&s_up.w, fid, clock_now_ms(), NULL);
     s_up.owner = NULL;
     if (err != APP_OK) {
@@ -831,6 +1047,180 @@ static void upload_done(struct api_response *r)
     int i = store_session_by_key(s_up.session_key);
     r->status = 200;
     r->session = store_session_at(i);
+}
+
+/* Is a before b in createdDateTime order (ties: creation order)? */
+static bool created_before(const struct store_session *a, const struct store_session *b, bool desc)
+{
+    int64_t ta = store_session_created_ms(a);
+    int64_t tb = store_session_created_ms(b);
+    if (ta == tb) {
+        return desc ? store_session_key(a) > store_session_key(b)
+                    : store_session_key(a) < store_session_key(b);
+    }
+    return desc ? ta > tb : ta < tb;
+}
+
+static bool same_pair(const struct store_session *s, const struct route_result *rt)
+{
+    size_t cn = 0;
+    size_t rn = 0;
+    const char *c = store_session_catalog_id(s, &cn);
+    const char *res = store_session_resource_id(s, &rn);
+    return cn == rt->catalog.n && rn == rt->resource.n && memcmp(c, rt->catalog.s, cn) == 0 &&
+           memcmp(res, rt->resource.s, rn) == 0;
+}
+
+/* The ids @odata.context names, in memory that outlives the request: a
+ * stored session's, else the configuration's (pair_missing() said one
+ * of them has the pair). */
+static void pair_ids(struct api_response *r, const struct route_result *rt)
+{
+    r->list.cat = r->list.res = "";
+    for (int i = 0; i < store_count(); i++) {
+        const struct store_session *s = store_session_at(i);
+        if (same_pair(s, rt)) {
+            size_t n = 0;
+            r->list.cat = store_session_catalog_id(s, &n);
+            r->list.res = store_session_resource_id(s, &n);
+            return;
+        }
+    }
+    if (s_cfg == NULL ||
+        config_catalog_find(s_cfg, rt->catalog.s, rt->catalog.n, rt->resource.s, rt->resource.n,
+                            &r->list.cat, &r->list.res) != 0) {
+        r->list.cat = r->list.res = ""; /* cannot happen: the pair was found */
+    }
+}
+
+static bool json_ok(const char *p, size_t n)
+{
+    return n == 0u || json_escaped_len(p, n) != JSON_LEN_INVALID;
+}
+
+/* GET {collection}: the sessions of (catalog, resource) that pass the
+ * filter, in createdDateTime order, one page of them (contract Part 2).
+ * The next page's link repeats the request with $skip moved on. */
+static void list_sessions(struct api_response *r, const struct http_request *req,
+                          const struct route_result *rt)
+{
+    const struct odata_query *q = &rt->query;
+    uint8_t m[APP_MAX_SESSIONS];
+    char ref[APP_ID_MAX];
+    size_t k = 0;
+    for (int i = 0; i < store_count() && !q->none; i++) {
+        const struct store_session *s = store_session_at(i);
+        if (!same_pair(s, rt) || !(q->status_mask & (1u << store_status(s, r->now_ms)))) {
+            continue;
+        }
+        if (q->has_ref) {
+            int n = store_session_reference_id(s, ref, sizeof(ref));
+            if (n < 0) {
+                store_error(r, n);
+                return;
+            }
+            if ((size_t)n != q->ref_n || memcmp(ref, q->ref, q->ref_n) != 0) {
+                continue;
+            }
+        }
+        size_t j = k++;
+        for (; j > 0u && created_before(s, store_session_at(m[j - 1u]), q->desc); j--) {
+            m[j] = m[j - 1u];
+        }
+        m[j] = (uint8_t)i;
+    }
+    const char *qp = req->has_query ? req->query.p : "";
+    size_t qn = req->has_query ? req->query.n : 0u;
+    if (!json_ok(req->path.p, req->path.n) || !json_ok(qp, qn) ||
+        (req->has_host && !json_ok(req->host.p, req->host.n))) {
+        error(r, 400, "BadRequest");
+        set_message(r, "The request URL is malformed.", NULL, NULL);
+        return;
+    }
+    size_t skip = q->skip < k ? q->skip : k;
+    size_t n = k - skip < q->top ? k - skip : q->top;
+    r->status = 200;
+    r->kind = API_BODY_LIST;
+    r->expand = q->expand_files;
+    pair_ids(r, rt);
+    r->list.cat_n = rt->catalog.n;
+    r->list.res_n = rt->resource.n;
+    r->list.n = (uint8_t)n;
+    memcpy(r->list.page, m + skip, n);
+    r->list.count_on = q->count;
+    r->list.count = (uint16_t)k;
+    r->list.has_next = n > 0u && skip + n < k;
+    r->list.next_skip = (uint16_t)(skip + n);
+    if (req->has_host) {
+        r->list.host = req->host;
+    }
+    r->list.path = req->path;
+    r->list.q1.p = qp;
+    r->list.q1.n = q->skip_at;
+    r->list.q2.p = qp + q->skip_end;
+    r->list.q2.n = (uint16_t)(qn - q->skip_end);
+}
+
+/* GET .../files/{f}/$value: the bytes as stored, once their CRC checks
+ * out (a file is named by its id, or by its name for the beta rendering,
+ * which shows no file ids). */
+static void file_value(struct api_response *r, const struct store_session *s,
+                       const struct route_result *rt)
+{
+    char id[UUID_STR_LEN + 1];
+    int found = -1;
+    for (int i = 0; i < store_session_file_count(s) && found < 0; i++) {
+        uint8_t b[16];
+        struct store_file_info f;
+        if (store_file_id(s, i, b) == APP_OK) {
+            uuid_format(b, id);
+            if (rt->file.n == UUID_STR_LEN && memcmp(id, rt->file.s, UUID_STR_LEN) == 0) {
+                found = i;
+            }
+        }
+        if (found < 0 && store_session_file(s, i, &f) == APP_OK && f.name_len == rt->file.n &&
+            memcmp(f.name, rt->file.s, f.name_len) == 0) {
+            found = i;
+        }
+    }
+    int err = found < 0 ? APP_ERR_NOTFOUND : store_file_verify(s, found);
+    if (found < 0 || err == APP_ERR_NOTFOUND) {
+        error(r, 404, "ResourceNotFound");
+        set_message(r, found < 0 ? "No file with id '" : "The device does not hold the bytes of file '",
+                    rt->file.s, found < 0 ? "' was found." : "'.");
+    } else if (err != APP_OK) {
+        error(r, 503, "serviceNotAvailable");
+        set_message(r, "The stored file does not read back as written.", NULL, NULL);
+        r->retry_after = 60;
+    } else {
+        r->status = 200;
+        r->kind = API_BODY_FILE;
+        r->session = s;
+        r->file_i = (uint8_t)found;
+    }
+}
+
+/* Methods each route takes (RFC 9110 15.5.6: the Allow of a 405). */
+enum { ALLOW_SESSION = 1, ALLOW_COLLECTION, ALLOW_UPLOAD, ALLOW_READ };
+
+static uint8_t allow_of(bool metrics, enum route_kind k)
+{
+    if (metrics || k == ROUTE_FILE_VALUE) {
+        return ALLOW_READ;
+    }
+    return k == ROUTE_COLLECTION ? ALLOW_COLLECTION : k == ROUTE_UPLOAD ? ALLOW_UPLOAD : ALLOW_SESSION;
+}
+
+static bool method_allowed(enum http_method m, uint8_t allow)
+{
+    switch (m) {
+    case HTTP_METHOD_GET:
+    case HTTP_METHOD_HEAD: return allow != ALLOW_UPLOAD;
+    case HTTP_METHOD_POST: return allow == ALLOW_COLLECTION || allow == ALLOW_UPLOAD;
+    case HTTP_METHOD_PATCH:
+    case HTTP_METHOD_DELETE: return allow == ALLOW_SESSION;
+    default: return false;
+    }
 }
 
 /* DELETE {collection}/{s}: 204 once the session and its files are gone
@@ -884,17 +1274,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
         int err = metrics ? (req->has_query ? APP_ERR_INVAL : APP_OK)
                           : route_match(req->path.p, req->path.n, req->query.p,
                                         req->has_query ? req->query.n : 0u, &route);
-        if (!metrics && err == APP_OK && route.kind != ROUTE_SESSION &&
-            req->method != HTTP_METHOD_POST) {
-            /* The collection and uploadFile come with the write calls
-             * (issue 12); until then they answer as unknown segments. */
-            static const char k_coll[] = "uploadSessions";
-            static const char k_upload[] = "uploadFile";
-            route.kind = ROUTE_BAD_SEGMENT;
-            memcpy(route.detail, route.session.n ? k_upload : k_coll,
-                   route.session.n ? sizeof(k_upload) : sizeof(k_coll));
-            err = APP_ERR_NOTFOUND;
-        }
+        r->v1 = !metrics && route.v1;
         if (metrics && err != APP_OK) {
             error(r, 400, "BadRequest");
             set_message(r, "/metrics takes no query.", NULL, NULL);
@@ -902,19 +1282,17 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             error(r, 400, "BadRequest");
             if (route.kind == ROUTE_BAD_QUERY) {
                 set_message(r, "Query option '", route.detail, "' is not supported for this request.");
+            } else if (route.kind == ROUTE_BAD_QUERY_VALUE) {
+                set_message(r, "Query option value '", route.detail, "' is not supported.");
             } else if (route.kind == ROUTE_BAD_SEGMENT) {
                 set_message(r, "Resource not found for the segment '", route.detail, "'.");
             } else {
                 set_message(r, "The request URL is malformed.", NULL, NULL);
             }
-        } else if (!is_get && !(!metrics && (((req->method == HTTP_METHOD_DELETE ||
-                                               req->method == HTTP_METHOD_PATCH) &&
-                                              route.kind == ROUTE_SESSION) ||
-                                             (req->method == HTTP_METHOD_POST &&
-                                              route.kind != ROUTE_SESSION)))) {
+        } else if (!method_allowed(req->method, allow_of(metrics, route.kind))) {
             error(r, 405, "methodNotAllowed");
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
-            r->allow = 1;
+            r->allow = allow_of(metrics, route.kind);
         } else {
             enum auth_result a =
                 auth_check_cached(req->has_authorization ? req->authorization.p : NULL,
@@ -943,10 +1321,12 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 r->retry_after = 60;
             } else if (route.kind == ROUTE_COLLECTION) {
                 enum store_missing missing = pair_missing(&route);
-                if (missing == STORE_MISSING_SESSION) {
-                    want_json_body(r, req); /* POST: create, once the body is in */
-                } else {
+                if (missing != STORE_MISSING_SESSION) {
                     not_found(r, &route, missing);
+                } else if (is_get) {
+                    list_sessions(r, req, &route);
+                } else {
+                    want_json_body(r, req); /* POST: create, once the body is in */
                 }
             } else {
                 enum store_missing missing;
@@ -955,6 +1335,8 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                                route.session.s, route.session.n, &s, &missing) == APP_OK) {
                     if (route.kind == ROUTE_UPLOAD) {
                         want_upload(r, req, s);
+                    } else if (route.kind == ROUTE_FILE_VALUE) {
+                        file_value(r, s, &route);
                     } else if (req->method == HTTP_METHOD_DELETE) {
                         delete_session(r, s);
                     } else if (req->method == HTTP_METHOD_PATCH) {
@@ -962,6 +1344,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                     } else {
                         r->status = 200;
                         r->session = s;
+                        r->expand = route.query.expand_files;
                     }
                 } else {
                     not_found(r, &route, pair_missing(&route));
@@ -1000,11 +1383,18 @@ static void patch_session(struct api_response *r, const struct store_session *s,
     }
 }
 
-/* Members of a create body (contract: beta shape), decoded. */
+/* Members of a create body (contract Part 2: the beta shape, source,
+ * type, data{accessReviewId, accessReviewInstanceId}, or the v1.0 one,
+ * data{reviewDefinitionId, reviewInstanceId}; either on either path),
+ * decoded. */
+enum { SLOT_DEFINITION, SLOT_SOURCE, SLOT_TYPE, SLOTS };
+
 struct create_body {
-    char instance[APP_ID_MAX + 1]; /* data.accessReviewInstanceId: the referenceId */
+    char instance[APP_ID_MAX + 1]; /* the referenceId */
     int instance_n;
-    char data[3 * (APP_ID_MAX + 1)]; /* accessReviewId, source, type, '\n'-separated */
+    char slot[SLOTS][APP_ID_MAX + 1];
+    int slot_n[SLOTS];
+    char data[SLOTS * (APP_ID_MAX + 1)]; /* the slots, each ending in '\n' (review_data()) */
     size_t data_n;
 };
 
@@ -1025,22 +1415,20 @@ static void member_error(struct api_response *r, const char *what, const char *i
     set_message(r, what, full, "'.");
 }
 
-/* Append a string member's text to the data blob, then a separator. */
-static int data_put(struct create_body *b, const char *js, const jsmntok_t *t)
+/* A string member of 1..APP_ID_MAX printable ASCII bytes into buf, once
+ * (the two spellings of a member fill one slot). */
+static bool text_member(const char *js, const jsmntok_t *t, char *buf, int *n)
 {
-    int n = json_tok_string(js, t, b->data + b->data_n, APP_ID_MAX + 1u);
-    if (n <= 0) {
-        return APP_ERR_INVAL;
+    if (t->type != JSMN_STRING || *n > 0) {
+        return false;
     }
-    for (int i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)b->data[b->data_n + (size_t)i];
-        if (c < 0x20u || c > 0x7Eu) {
-            return APP_ERR_INVAL; /* printable ASCII, up to APP_ID_MAX bytes */
+    *n = json_tok_string(js, t, buf, APP_ID_MAX + 1u);
+    for (int i = 0; i < *n; i++) {
+        if ((unsigned char)buf[i] < 0x20u || (unsigned char)buf[i] > 0x7Eu) {
+            *n = APP_ERR_INVAL;
         }
     }
-    b->data_n += (size_t)n;
-    b->data[b->data_n++] = '\n';
-    return APP_OK;
+    return *n > 0;
 }
 
 /* One object's members: each must be one of names[] (a string, or for
@@ -1067,21 +1455,23 @@ static int walk_members(struct api_response *r, const char *js, const jsmntok_t 
             memcpy(name, "?", 2);
         }
         bool ok = true;
+        bool top = inner == NULL;
         if (json_tok_eq(js, &toks[i], "@odata.type", 11)) {
             ok = v->type == JSMN_STRING;
-        } else if (inner == NULL && json_tok_eq(js, &toks[i], "data", 4)) {
+        } else if (top && json_tok_eq(js, &toks[i], "data", 4)) {
             ok = v->type == JSMN_OBJECT;
             *data_obj = i + 1;
-        } else if (inner == NULL && (json_tok_eq(js, &toks[i], "source", 6) ||
-                                     json_tok_eq(js, &toks[i], "type", 4))) {
-            ok = v->type == JSMN_STRING && data_put(b, js, v) == APP_OK;
-        } else if (inner != NULL && json_tok_eq(js, &toks[i], "accessReviewId", 14)) {
-            ok = v->type == JSMN_STRING && data_put(b, js, v) == APP_OK;
-        } else if (inner != NULL && json_tok_eq(js, &toks[i], "accessReviewInstanceId", 22)) {
-            b->instance_n = (v->type == JSMN_STRING)
-                                ? json_tok_string(js, v, b->instance, sizeof(b->instance))
-                                : APP_ERR_INVAL;
-            ok = b->instance_n > 0 && store_id_problem(b->instance, (size_t)b->instance_n) == NULL;
+        } else if (top && json_tok_eq(js, &toks[i], "source", 6)) {
+            ok = text_member(js, v, b->slot[SLOT_SOURCE], &b->slot_n[SLOT_SOURCE]);
+        } else if (top && json_tok_eq(js, &toks[i], "type", 4)) {
+            ok = text_member(js, v, b->slot[SLOT_TYPE], &b->slot_n[SLOT_TYPE]);
+        } else if (!top && (json_tok_eq(js, &toks[i], "accessReviewId", 14) ||
+                            json_tok_eq(js, &toks[i], "reviewDefinitionId", 18))) {
+            ok = text_member(js, v, b->slot[SLOT_DEFINITION], &b->slot_n[SLOT_DEFINITION]);
+        } else if (!top && (json_tok_eq(js, &toks[i], "accessReviewInstanceId", 22) ||
+                            json_tok_eq(js, &toks[i], "reviewInstanceId", 16))) {
+            ok = text_member(js, v, b->instance, &b->instance_n) &&
+                 store_id_problem(b->instance, (size_t)b->instance_n) == NULL;
         } else {
             member_error(r, "Unknown member '", inner, name);
             return APP_ERR_INVAL;
@@ -1138,8 +1528,14 @@ static void create_session(struct api_response *r, const struct http_request *re
         return;
     }
     if (b.instance_n <= 0) {
-        member_error(r, "Missing member '", "data.", "accessReviewInstanceId");
+        member_error(r, "Missing member '", "data.", r->v1 ? "reviewInstanceId" : "accessReviewInstanceId");
         return;
+    }
+    for (int k = 0; k < SLOTS; k++) {
+        size_t sn = b.slot_n[k] > 0 ? (size_t)b.slot_n[k] : 0u;
+        memcpy(b.data + b.data_n, b.slot[k], sn);
+        b.data_n += sn;
+        b.data[b.data_n++] = '\n';
     }
     int64_t now = clock_now_ms();
     if (live_pair(rt, b.instance, (size_t)b.instance_n, now)) {

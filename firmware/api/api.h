@@ -11,6 +11,7 @@
 
 #include "app_config.h"
 #include "http_parser.h"
+#include "odata.h"
 #include "resp.h"
 #include "uuid.h"
 
@@ -21,6 +22,21 @@ struct auth_cache;
 #define APP_API_MSG_MAX 160
 #endif
 
+/* A page of GET {collection} (contract Part 2 "Operations"). */
+struct api_list {
+    const char *cat, *res;  /* the ids @odata.context names (store arena or config text) */
+    uint8_t cat_n, res_n;
+    uint8_t n;              /* entries in page */
+    uint8_t count_on;       /* $count=true: "@odata.count" */
+    uint8_t has_next;       /* "@odata.nextLink" */
+    uint16_t count;         /* sessions the filter matched */
+    uint16_t next_skip;
+    uint8_t page[APP_API_PAGE_MAX]; /* store indices, in the order asked */
+    /* nextLink: [scheme://host]path?q1 q2[&]$skip=next_skip, pieces of the
+     * request head (q1 q2: the query without its $skip option). */
+    struct http_slice host, path, q1, q2;
+};
+
 /* Everything needed to render one response, slice by slice, identically:
  * a snapshot taken when the request was answered (the request buffer may
  * be reused meanwhile). */
@@ -30,7 +46,7 @@ struct api_response {
     uint8_t close;          /* Connection: close, then close */
     uint8_t tls;            /* Strict-Transport-Security */
     uint8_t www_auth;       /* 0 none, 1 realm, 2 realm + error="invalid_token" */
-    uint8_t allow;          /* Allow: GET, HEAD */
+    uint8_t allow;          /* Allow: API_ALLOW_* of the route */
     uint8_t retry_after;    /* seconds, 0 none */
     uint8_t redirect;       /* 308 to HTTPS: Location, no body */
     uint8_t kind;           /* API_BODY_*: what the body is */
@@ -48,11 +64,16 @@ struct api_response {
     int64_t now_ms;
     uint32_t body_len;      /* Content-Length, fixed by api_prepare() */
     char request_id[UUID_STR_LEN + 1];
-    /* An error's message, or the /metrics snapshot (never both). */
+    /* An error's message, the /metrics snapshot, or a list's page (one
+     * at a time). */
     union {
         char message[APP_API_MSG_MAX];
         uint32_t metric[APP_API_MSG_MAX / 4];
+        struct api_list list;
     };
+    uint8_t v1;             /* the v1.0 rendering (path family asked) */
+    uint8_t expand;         /* $expand=files */
+    uint8_t file_i;         /* API_BODY_FILE: the file's index in session */
     /* For the log line only. */
     const char *log_method;
     /* API_IN_*: the request's body comes first (server: CONN_BODY). */
@@ -91,7 +112,14 @@ void api_body_abort(struct api_response *r);
 void api_body_failed(struct api_response *r, uint16_t status, const char *why);
 
 /* Bodies besides the session entity and the error object. */
-enum { API_BODY_GRAPH = 0, API_BODY_METRICS, API_BODY_HEALTH, API_BODY_NONE /* 204 */ };
+enum {
+    API_BODY_GRAPH = 0, /* a session */
+    API_BODY_METRICS,
+    API_BODY_HEALTH,
+    API_BODY_NONE,      /* 204 */
+    API_BODY_LIST,      /* a page of sessions */
+    API_BODY_FILE,      /* a stored file's bytes ($value) */
+};
 
 /* Service settings from the configuration. service_root and realm must
  * stay valid (they point into the static config). */

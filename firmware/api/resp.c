@@ -14,6 +14,8 @@ struct piece {
     size_t src_n;
     bool esc;
     bool bad; /* a value that cannot be rendered */
+    bool blob; /* n bytes from the doc's read function, field */
+    uint8_t field;
 };
 
 /* Room for the longest formatted value: '"' + 24 + '"', or 20 digits. */
@@ -153,6 +155,7 @@ static bool piece_at(const struct resp_doc *doc, const struct resp_op *prog,
 {
     out->esc = false;
     out->bad = false;
+    out->blob = false;
     for (;;) {
         const struct resp_op *op = &prog[c->pc];
         struct resp_val v;
@@ -181,6 +184,13 @@ static bool piece_at(const struct resp_doc *doc, const struct resp_op *prog,
             out->n = v.esc_n;
             out->src_n = v.n;
             out->esc = v.esc_n != v.n;
+            return true;
+        case RESP_BLOB:
+            get_val(doc, op, c, &v);
+            out->p = NULL;
+            out->n = v.n;
+            out->blob = true;
+            out->field = op->field;
             return true;
         case RESP_U64:
         case RESP_BOOL:
@@ -248,6 +258,11 @@ size_t resp_fill(const struct resp_doc *doc, struct resp_cursor *c, char *buf, s
         size_t k;
         if (pc.esc) {
             k = json_escape_window(buf + w, cap - w, pc.p, pc.src_n, c->off);
+        } else if (pc.blob) {
+            k = pc.n - c->off < cap - w ? pc.n - c->off : cap - w;
+            if (doc->read == NULL || !doc->read(doc->ctx, pc.field, c->off, buf + w, k)) {
+                break; /* unreadable: stop short (the length check closes) */
+            }
         } else {
             k = pc.n - c->off < cap - w ? pc.n - c->off : cap - w;
             memcpy(buf + w, pc.p + c->off, k);
@@ -279,7 +294,7 @@ bool resp_done(const struct resp_doc *doc, const struct resp_cursor *c)
 
 size_t resp_length(const struct resp_op *prog, resp_get_fn get, const void *ctx)
 {
-    const struct resp_doc doc = {{prog, NULL, NULL}, get, ctx};
+    const struct resp_doc doc = {{prog, NULL, NULL}, get, ctx, NULL};
     struct resp_cursor c;
     struct piece pc;
     char tmp[RESP_TMP];

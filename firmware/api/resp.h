@@ -24,6 +24,7 @@ enum resp_kind {
     RESP_U64,     /**< the field's number in decimal */
     RESP_BOOL,    /**< true / false */
     RESP_TIME,    /**< "YYYY-MM-DDTHH:MM:SS.mmmZ" with its quotes */
+    RESP_BLOB,    /**< the field's n bytes (getter: n), copied by the doc's read function */
     /* Control ops from here on (resp.c tests kind >= RESP_IF). */
     RESP_IF,      /**< skip the next n ops unless the field is non-zero */
     RESP_EACH,    /**< repeat the next n ops for items 0..field-1 (none: skip them) */
@@ -68,11 +69,18 @@ struct resp_cursor {
 typedef void (*resp_get_fn)(const void *ctx, uint8_t field, const uint16_t *item, uint8_t depth,
                             struct resp_val *out);
 
+/**
+ * Bytes [off, off + n) of a RESP_BLOB field into buf (bytes that are not
+ * in RAM: a stored file). Returns true when all n were read.
+ */
+typedef bool (*resp_read_fn)(const void *ctx, uint8_t field, uint32_t off, void *buf, size_t n);
+
 /** A response: up to three programs in a row (e.g. head, body) over one getter. */
 struct resp_doc {
     const struct resp_op *parts[3]; /**< NULL ends the list early */
     resp_get_fn get;
     const void *ctx;
+    resp_read_fn read; /**< for RESP_BLOB; NULL when the programs have none */
 };
 
 void resp_cursor_init(struct resp_cursor *c);

@@ -1021,8 +1021,9 @@ static bool text_eq(const struct config_text *a, const char *p, size_t n)
     return a->raw_len == n && memcmp(a->raw, p, n) == 0;
 }
 
-int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat_len,
-                           const char *res, size_t res_len)
+int config_catalog_find(const struct config *cfg, const char *cat, size_t cat_len,
+                        const char *res, size_t res_len, const char **cat_text,
+                        const char **res_text)
 {
     for (size_t c = 0; c < cfg->catalog_count; c++) {
         if (!text_eq(&cfg->catalogs[c], cat, cat_len)) {
@@ -1030,12 +1031,22 @@ int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat
         }
         for (size_t r = 0; r < cfg->resource_count; r++) {
             if (cfg->resources[r].catalog == c && text_eq(&cfg->resources[r].id, res, res_len)) {
+                *cat_text = cfg->catalogs[c].raw;
+                *res_text = cfg->resources[r].id.raw;
                 return 0;
             }
         }
         return 2;
     }
     return 1;
+}
+
+int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat_len,
+                           const char *res, size_t res_len)
+{
+    const char *c;
+    const char *r;
+    return config_catalog_find(cfg, cat, cat_len, res, res_len, &c, &r);
 }
 
 /* The index of catalog cat, registered if new (ids without escapes: the

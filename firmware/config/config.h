@@ -211,6 +211,11 @@ struct config {
 
 /** Whether (cat, res) is provisioned: 0 yes; 1 no such catalog; 2 the
  * catalog lacks that resource. */
+/** config_catalog_missing(), and when it is 0 the two ids in the
+ * configuration text (escape-free, so the text is the id). */
+int config_catalog_find(const struct config *cfg, const char *cat, size_t cat_len,
+                        const char *res, size_t res_len, const char **cat_text,
+                        const char **res_text);
 int config_catalog_missing(const struct config *cfg, const char *cat, size_t cat_len,
                            const char *res, size_t res_len);
 

@@ -52,21 +52,24 @@ static int draw(uint8_t b[16])
     return APP_OK;
 }
 
-int uuid_v4(char out[UUID_STR_LEN + 1])
+int uuid_v4_bytes(uint8_t b[16])
 {
-    static const char hex[] = "0123456789abcdef";
-    uint8_t b[16];
     int err = APP_OK;
-
     if (draw(b) != APP_OK) {
         /* Unique but predictable: only so that the response stays well formed. */
-        memset(b, 0, sizeof(b));
+        memset(b, 0, 16u);
         s_fallback++;
         memcpy(b, &s_fallback, sizeof(s_fallback));
         err = APP_ERR_STATE;
     }
     b[6] = (uint8_t)((b[6] & 0x0Fu) | 0x40u);  /* version 4 */
     b[8] = (uint8_t)((b[8] & 0x3Fu) | 0x80u);  /* variant 10 */
+    return err;
+}
+
+void uuid_format(const uint8_t b[16], char out[UUID_STR_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
     size_t o = 0;
     for (size_t i = 0; i < 16u; i++) {
         if ((0x550u >> i) & 1u) { /* before bytes 4, 6, 8, 10: 8-4-4-4-12 */
@@ -76,5 +79,12 @@ int uuid_v4(char out[UUID_STR_LEN + 1])
         out[o++] = hex[b[i] & 0x0Fu];
     }
     out[o] = '\0';
+}
+
+int uuid_v4(char out[UUID_STR_LEN + 1])
+{
+    uint8_t b[16];
+    int err = uuid_v4_bytes(b);
+    uuid_format(b, out);
     return err;
 }
