@@ -121,7 +121,7 @@
  * Files and strings come from shared pools so that RAM follows what is
  * provisioned, not the worst case of every session. */
 #ifndef APP_MAX_SESSIONS
-#define APP_MAX_SESSIONS 16
+#define APP_MAX_SESSIONS 48
 #endif
 #ifndef APP_MAX_FILES
 #define APP_MAX_FILES 10            /* per session */

@@ -1338,7 +1338,7 @@ static int session_entry(void *ctx, int e, int i)
 
 static int parse_sessions(int t)
 {
-    return walk_array(t, APP_MAX_SESSIONS, "APP_MAX_SESSIONS", session_entry, NULL);
+    return walk_array(t, CONFIG_MAX_SESSIONS, "CONFIG_MAX_SESSIONS", session_entry, NULL);
 }
 
 /* The configuration's sessions go into a store that has never had them

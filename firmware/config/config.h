@@ -69,7 +69,7 @@
  *                  80 does; "redirect" needs tls
  *   entropy?       { nvSeed: 64 hex digits, the NV entropy seed (util/rng.h);
  *                    tools/qemu-run writes a fresh one at every start }
- *   sessions       array of 0..APP_MAX_SESSIONS {
+ *   sessions       array of 0..CONFIG_MAX_SESSIONS {
  *                    catalogId, resourceId, id: 1..APP_ID_MAX bytes of
  *                      0x21..0x7E without '/';
  *                    isUploadDone: bool;
@@ -142,6 +142,12 @@ struct config_text {
 /** Catalogs and their resources the device serves (contract Part 2:
  * provisioned), from "catalogs" and from the catalogId/resourceId pairs of
  * "sessions". Ids point into the configuration text (escape-free). */
+/* Sessions a configuration may seed the store with (imported once into an
+ * empty store): bounded by the configuration's token budget, not by the
+ * store, which holds APP_MAX_SESSIONS. */
+#ifndef CONFIG_MAX_SESSIONS
+#define CONFIG_MAX_SESSIONS 16
+#endif
 #ifndef CONFIG_MAX_CATALOGS
 #define CONFIG_MAX_CATALOGS 4
 #endif

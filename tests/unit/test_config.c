@@ -438,12 +438,12 @@ static void gen_file(struct gen *g, int j, size_t name_len)
     put(g, "\",\"size\":1,\"uploadedDateTime\":" T1 "}");
 }
 
-/* 17 sessions. */
+/* One session more than CONFIG_MAX_SESSIONS. */
 static void gen_too_many_sessions(void)
 {
     struct gen g;
     gen_begin(&g);
-    for (int i = 0; i <= APP_MAX_SESSIONS; i++) {
+    for (int i = 0; i <= CONFIG_MAX_SESSIONS; i++) {
         char id[16];
         snprintf(id, sizeof(id), "s%d", i);
         gen_session_open(&g, i, id);
@@ -1155,7 +1155,7 @@ static const struct bad_case s_bad[] = {
     {"{" TOP_OK ",\"sessions\":{}}", NULL, NULL, APP_ERR_INVAL, "sessions: expected an array", NULL},
     {"{" TOP_OK ",\"sessions\":[1]}", NULL, NULL, APP_ERR_INVAL, "sessions[0]: expected an object", NULL},
     {DOC_S1("[]"), NULL, NULL, APP_ERR_INVAL, "sessions[1]: expected an object", NULL},
-    {NULL, gen_too_many_sessions, NULL, APP_ERR_NOMEM, "sessions: 17 entries, more than APP_MAX_SESSIONS=16", NULL},
+    {NULL, gen_too_many_sessions, NULL, APP_ERR_NOMEM, "sessions: 17 entries, more than CONFIG_MAX_SESSIONS=16", NULL},
     {S1_RAW(M_RES "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].catalogId: missing (required)", NULL},
     {S1_RAW(M_CAT "," M_ID "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].resourceId: missing (required)", NULL},
     {S1_RAW(M_CAT "," M_RES "," M_DONE "," M_CR "," M_EX "," M_FILES), NULL, NULL, APP_ERR_INVAL, "sessions[1].id: missing (required)", NULL},
@@ -1598,13 +1598,13 @@ static void test_limits_exactly(void **state)
 {
     (void)state;
     struct gen g;
-    /* APP_MAX_SESSIONS sessions, the first with APP_MAX_FILES files, ids of
+    /* CONFIG_MAX_SESSIONS sessions, the first with APP_MAX_FILES files, ids of
      * APP_ID_MAX bytes and a name of APP_FILE_NAME_MAX bytes. */
     gen_begin(&g);
     char id[APP_ID_MAX + 1];
     memset(id, 'i', APP_ID_MAX);
     id[APP_ID_MAX] = '\0';
-    for (int i = 0; i < APP_MAX_SESSIONS; i++) {
+    for (int i = 0; i < CONFIG_MAX_SESSIONS; i++) {
         id[0] = (char)('A' + i);
         gen_session_open(&g, i, id);
         for (int j = 0; i == 0 && j < APP_MAX_FILES; j++) {
@@ -1614,13 +1614,13 @@ static void test_limits_exactly(void **state)
     }
     put(&g, "]}");
     assert_int_equal(load_json(s_json), APP_OK);
-    assert_int_equal(store_count(), APP_MAX_SESSIONS);
+    assert_int_equal(store_count(), CONFIG_MAX_SESSIONS);
     assert_int_equal(store_session_file_count(store_session_at(0)), APP_MAX_FILES);
     struct store_file_info f;
     assert_int_equal(store_session_file(store_session_at(0), 0, &f), APP_OK);
     assert_int_equal(f.name_len, APP_FILE_NAME_MAX);
     size_t n = 0;
-    store_session_id(store_session_at(APP_MAX_SESSIONS - 1), &n);
+    store_session_id(store_session_at(CONFIG_MAX_SESSIONS - 1), &n);
     assert_int_equal(n, APP_ID_MAX);
 
     /* serviceRoot of APP_SERVICE_ROOT_MAX bytes, realm of 64, hostname of 63. */
