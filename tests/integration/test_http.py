@@ -245,9 +245,13 @@ def test_400_unknown_segment(device, token):
     check_error(r, body, 400, "BadRequest", "Resource not found for the segment 'accessPackageThings'.")
 
 
-def test_400_v1_is_not_served(device, token):
+def test_400_beta_segments_under_v1(device, token):
+    """/v1.0 has its own path family (catalogs/{c}/resources/{r}): the beta
+    segment names are unknown there, named as Graph names them."""
     r, body = get(device, "/v1.0" + PATH[len("/beta"):], token)
-    check_error(r, body, 400, "BadRequest", "Resource not found for the segment 'v1.0'.")
+    check_error(r, body, 400, "BadRequest", "Resource not found for the segment 'accessPackageCatalogs'.")
+    r, body = get(device, "/v2.0" + PATH[len("/beta"):], token)
+    check_error(r, body, 400, "BadRequest", "Resource not found for the segment 'v2.0'.")
 
 
 @pytest.mark.parametrize("which,path", [
