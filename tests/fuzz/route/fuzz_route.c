@@ -5,6 +5,7 @@
  * outside the given lengths. */
 #include <assert.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct route_result r;
     int err = route_match(path, pn, query, qn, &r);
+    bool served = r.kind == ROUTE_SESSION || r.kind == ROUTE_COLLECTION || r.kind == ROUTE_UPLOAD ||
+                  r.kind == ROUTE_FILE_VALUE;
     if (err == APP_OK) {
-        assert(r.kind == ROUTE_SESSION || r.kind == ROUTE_COLLECTION || r.kind == ROUTE_UPLOAD);
+        assert(served);
         check_id(&r.catalog);
         check_id(&r.resource);
         if (r.kind == ROUTE_COLLECTION) {
@@ -49,9 +52,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             check_id(&r.session);
         }
+        if (r.kind == ROUTE_FILE_VALUE) {
+            check_id(&r.file);
+        }
+        /* The OData options stay within what odata.h promises. */
+        const struct odata_query *o = &r.query;
+        assert(o->top <= APP_API_PAGE_MAX);
+        assert((o->status_mask & ~ODATA_STATUS_ALL) == 0);
+        assert(o->ref_n <= APP_ID_MAX && (o->ref_n > 0) == o->has_ref);
+        assert(o->skip_at <= o->skip_end && o->skip_end <= qn);
+        assert(r.kind == ROUTE_COLLECTION || (o->top == APP_API_PAGE_MAX && o->skip == 0 &&
+                                              !o->has_ref && o->status_mask == ODATA_STATUS_ALL));
     } else {
         assert(err == APP_ERR_INVAL || err == APP_ERR_NOTFOUND);
-        assert(r.kind != ROUTE_SESSION && r.kind != ROUTE_COLLECTION && r.kind != ROUTE_UPLOAD);
+        assert(!served);
         assert(r.detail_len < sizeof(r.detail));
         assert(r.detail[r.detail_len] == '\0');
         for (size_t k = 0; k < r.detail_len;) {
