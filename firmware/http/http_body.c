@@ -55,7 +55,9 @@ int http_body_decode(struct http_body *b, char *buf, size_t n, size_t *used, siz
             if (k > b->left) {
                 k = (size_t)b->left;
             }
-            memmove(buf + o, buf + i, k);
+            if (o != i) {
+                memmove(buf + o, buf + i, k); /* chunked: close up over the framing */
+            }
             o += k;
             i += k;
             b->left -= k;

@@ -7,6 +7,7 @@
 #include "app_config.h"
 #include "app_err.h"
 #include "hal_flash.h"
+#include "wordscan.h"
 
 #if APP_STORE_META_MAX < 2 || APP_STORE_RESERVE < 1
 #error "the metadata log needs >= 2 sectors and >= 1 reserved for compaction"
@@ -35,6 +36,9 @@ static bool s_compacting;
 
 /* CRC-32 (IEEE 802.3, reflected 0xEDB88320), four bits per step: a 64-byte
  * table instead of 1 KiB of flash. */
+/* A nibble table (64 B): ~11 instructions a byte on the Cortex-M3. A
+ * 256-entry table would save ~3 k instructions per uploaded KB (make bench,
+ * "upload") for 1 KiB of flash, which the 192 KiB budget cannot spare. */
 uint32_t store_crc32(uint32_t crc, const void *p, size_t n)
 {
     static const uint32_t tab[16] = {
@@ -65,9 +69,16 @@ static uint32_t get32(const uint8_t *b)
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
+/* A word at a time: every data sector taken is checked whole for erased. */
 static bool all_ff(const uint8_t *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
+        if (wordscan_load(b + i) != (size_t)-1) {
+            return false;
+        }
+    }
+    for (; i < n; i++) {
         if (b[i] != 0xFFu) {
             return false;
         }
