@@ -159,6 +159,25 @@ void store_log_release(uint32_t sector)
 /* Program and read back: a cell that did not take the bits (worn, or a
  * program over bits already cleared) is an error here, not a record that
  * fails its CRC at the next boot. */
+/* a[0..n) == b[0..n), a word at a time whatever their alignment (newlib's
+ * memcmp goes a byte at a time unless both are aligned, and uploaded bytes
+ * are programmed from wherever they landed in the request buffer). */
+static bool same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
+        if (wordscan_load(a + i) != wordscan_load(b + i)) {
+            return false;
+        }
+    }
+    for (; i < n; i++) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int program(uint32_t addr, const uint8_t *b, size_t n)
 {
     uint8_t back[CHUNK];
@@ -166,7 +185,7 @@ static int program(uint32_t addr, const uint8_t *b, size_t n)
     for (size_t off = 0; rc == APP_OK && off < n; off += CHUNK) {
         size_t k = (n - off < CHUNK) ? n - off : CHUNK;
         rc = hal_flash_read(addr + (uint32_t)off, back, k);
-        if (rc == APP_OK && memcmp(back, b + off, k) != 0) {
+        if (rc == APP_OK && !same(back, b + off, k)) {
             rc = APP_ERR_IO;
         }
     }
@@ -183,6 +202,20 @@ int store_log_prog_put(struct store_prog *p, const void *src, size_t n)
 {
     const uint8_t *b = src;
     while (n > 0) {
+        if (p->n == 0u && n >= sizeof(p->buf)) {
+            /* Whole buffers' worth straight from the caller: one program
+             * (and one read-back) for a received segment, not one per 64
+             * bytes copied first (the same bytes at the same addresses). */
+            size_t whole = n - n % sizeof(p->buf);
+            int rc = program(p->addr, b, whole);
+            if (rc != APP_OK) {
+                return rc;
+            }
+            p->addr += (uint32_t)whole;
+            b += whole;
+            n -= whole;
+            continue;
+        }
         size_t k = sizeof(p->buf) - p->n;
         if (k > n) {
             k = n;
