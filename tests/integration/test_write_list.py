@@ -2,7 +2,7 @@
 v1.0 path family, and the controller's whole flow (contract Part 2), on a
 device of its own, spoken to with http.client, ssl, json, urllib.parse and
 curl. The tests run in file order on one device: sessions and files the
-device acknowledged are kept in ACKED, and the reboot test checks that
+device acknowledged are kept per device (acked()), and the reboot test checks that
 every one of them is still listed, byte for byte."""
 import http.client
 import json
@@ -25,8 +25,14 @@ V1 = ("/v1.0/identityGovernance/entitlementManagement/catalogs/%s/resources/%s/u
 V1_TYPE = "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession"
 DATA_TYPE = "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData"
 
-# What the device acknowledged: session id -> {file name: bytes}.
-ACKED = {}
+
+def acked(dev):
+    """What this device acknowledged: session id -> {file name: bytes}
+    (other modules create sessions on devices of their own with these
+    helpers)."""
+    if not hasattr(dev, "acked"):
+        dev.acked = {}
+    return dev.acked
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +78,7 @@ def create(dev, token, instance, v1=False):
     r, body = req(dev, "POST", V1 if v1 else COLL, token, json.dumps(doc))
     assert r.status == 201, body
     sid = strict_json(body)["id"]
-    ACKED[sid] = {}
+    acked(dev)[sid] = {}
     return sid
 
 
@@ -80,7 +86,7 @@ def upload(dev, token, base, sid, name, data, tls=False):
     r, body = req(dev, "POST", "%s/%s/uploadFile" % (base, sid), token, logic_app_body(name, data),
                   "multipart/form-data; boundary=testboundary", tls)
     if r.status == 200:
-        ACKED[sid][name] = data + b"\r\n"  # the Logic App's extra CRLF is content
+        acked(dev)[sid][name] = data + b"\r\n"  # the Logic App's extra CRLF is content
     return r, body
 
 
@@ -295,7 +301,7 @@ def test_upload_racing_get(dev, rw):
         c.close()
     t.join()
     assert result["status"] == 200, result
-    ACKED[sid]["race.csv"] = data + b"\r\n"
+    acked(dev)[sid]["race.csv"] = data + b"\r\n"
     whole = {"filesUploaded": 1, "totalBytesUploaded": len(data) + 2}
     assert len(seen) >= 3 and seen[0] == {"filesUploaded": 0, "totalBytesUploaded": 0}
     assert all(s in (seen[0], whole) for s in seen), seen
@@ -316,7 +322,7 @@ def test_https_upload_in_4_KiB_records(dev, rw):
             "Connection: close\r\n\r\n" % (path, rw, len(body))).encode()
     rc, out = s_client(dev, "-tls1_2", "-maxfraglen", "4096", "-ign_eof", stdin=head + body, timeout=60)
     assert "HTTP/1.1 200 OK" in out, out[-2000:]
-    ACKED[sid]["tls.csv"] = data + b"\r\n"
+    acked(dev)[sid]["tls.csv"] = data + b"\r\n"
     r, got = req(dev, "GET", "%s/%s/files/tls.csv/$value" % (COLL, sid), rw, tls=True)
     assert r.status == 200 and got == data + b"\r\n"
     # Python's ssl writes 16 KiB records: refused whole, the file not kept.
@@ -343,7 +349,7 @@ def test_controller_flow(dev, rw):
                  "http://127.0.0.1:%d%s/%s/uploadFile" % (dev.http_port, COLL, sid)],
                 capture_output=True, timeout=60, check=True).stdout
             assert out.rsplit(b"\n", 1)[1] == b"200", out
-            ACKED[sid][name] = csv_text(rows)
+            acked(dev)[sid][name] = csv_text(rows)
             sizes.append(len(csv_text(rows)))
         else:
             r, body = upload(dev, rw, COLL, sid, name, csv_text(rows))
@@ -360,7 +366,7 @@ def test_controller_flow(dev, rw):
     check_error(r, body, 409, "Conflict")
     r, body = req(dev, "DELETE", COLL + "/" + sid, rw)
     assert r.status == 204 and body == b""
-    del ACKED[sid]
+    del acked(dev)[sid]
     r, body = req(dev, "GET", COLL + "/" + sid, rw)
     check_error(r, body, 404, "ResourceNotFound")
     assert sid not in {s["id"] for p in follow(dev, rw, COLL) for s in p["value"]}
@@ -369,12 +375,12 @@ def test_controller_flow(dev, rw):
 def test_reboot_keeps_everything_acknowledged(dev, rw):
     """A power cut (SIGKILL) in the middle of the run: every session and
     file acknowledged so far is listed again, each file byte for byte."""
-    assert len(ACKED) > 40
+    assert len(acked(dev)) > 40
     dev.kill()
     dev.start()
     listed = {s["id"]: s for p in follow(dev, rw, COLL + "?$top=20") for s in p["value"]}
-    assert set(ACKED) <= set(listed)
-    for sid, files in ACKED.items():
+    assert set(acked(dev)) <= set(listed), set(acked(dev)) - set(listed)
+    for sid, files in acked(dev).items():
         assert {f["name"] for f in listed[sid]["files"]} == set(files), sid
         for name, data in files.items():
             r, body = req(dev, "GET", "%s/%s/files/%s/$value" % (COLL, sid, name), rw)
