@@ -13,6 +13,7 @@
 #include "hal_rng.h"
 #include "hal_time.h"
 #include "lan9118.h"
+#include "semihost_flash.h"
 
 void SysTick_Handler(void);
 void board_eth_irq(void);
@@ -147,6 +148,7 @@ void hal_board_init(void)
     armv7m_systick_start(BOARD_SYSCLK_HZ / 1000u);
     cmsdk_timer_start(BOARD_TIMER0_BASE);
     lan9118_attach(BOARD_ETH_BASE, eth_irq_enable);
+    semihost_flash_attach(BOARD_FLASH_SECTOR_SIZE, BOARD_FLASH_PROGRAM_UNIT);
 }
 
 const uint8_t *hal_board_config(size_t *len)

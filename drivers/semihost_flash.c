@@ -1,7 +1,8 @@
-/* hal_flash on QEMU's mps2-an385: the store area is a host file reached
- * through Arm semihosting (drivers/semihost.c), with NOR rules enforced
- * here (a program ANDs, an erase writes 0xFF) so that the store sees what
- * a real NOR part would do. tools/qemu-run makes the file and passes its
+/* hal_flash for QEMU boards: the store area is a host file reached through
+ * Arm semihosting (drivers/semihost.c), with NOR rules enforced here (a
+ * program ANDs, an erase writes 0xFF) so that the store sees what a real
+ * NOR part would do; the board gives the part's shape with
+ * semihost_flash_attach(). tools/qemu-run makes the file and passes its
  * path as the semihosting command line "flash=<path>". Calls before a
  * successful hal_flash_init() return APP_ERR_STATE. */
 #include <stdbool.h>
@@ -9,9 +10,9 @@
 #include <string.h>
 
 #include "app_err.h"
-#include "board.h"
 #include "hal_flash.h"
 #include "semihost.h"
+#include "semihost_flash.h"
 
 /* Only a command line that starts with this names a flash file: without
  * any arg=, QEMU hands the guest the -kernel path instead, and the ELF
@@ -21,15 +22,23 @@
 /* Read-modify-write chunk of program and erase (on the stack). */
 #define FLASH_CHUNK 256u
 
-_Static_assert(BOARD_FLASH_SECTOR_SIZE % FLASH_CHUNK == 0u, "erase writes whole chunks");
-_Static_assert(FLASH_CHUNK % BOARD_FLASH_PROGRAM_UNIT == 0u, "chunks keep the unit");
-
 static bool s_open;
+static uint32_t s_sector; /* bytes; a multiple of FLASH_CHUNK (erase writes whole chunks) */
+static uint32_t s_unit;   /* program unit; divides FLASH_CHUNK */
+
+void semihost_flash_attach(uint32_t sector_size, uint32_t program_unit)
+{
+    s_sector = sector_size;
+    s_unit = program_unit;
+}
 static uint32_t s_handle;
 static uint32_t s_size; /* bytes: sector_count * sector_size */
 
 int hal_flash_init(struct hal_flash_geometry *out)
 {
+    if (s_sector == 0u || s_sector % FLASH_CHUNK != 0u || s_unit == 0u || FLASH_CHUNK % s_unit != 0u) {
+        return APP_ERR_NODEV; /* not attached, or a shape this emulation cannot keep */
+    }
     if (!s_open) {
         char line[sizeof(FLASH_CMDLINE_PREFIX) + FLASH_PATH_MAX];
         size_t len = 0;
@@ -48,16 +57,16 @@ int hal_flash_init(struct hal_flash_geometry *out)
             return APP_ERR_IO;
         }
         /* A tail shorter than a sector is not part of the area. */
-        s_size = flen - flen % BOARD_FLASH_SECTOR_SIZE;
+        s_size = flen - flen % s_sector;
         if (s_size == 0u) {
             (void)semihost_close(s_handle);
             return APP_ERR_NODEV;
         }
         s_open = true;
     }
-    out->sector_size = BOARD_FLASH_SECTOR_SIZE;
-    out->sector_count = s_size / BOARD_FLASH_SECTOR_SIZE;
-    out->program_unit = BOARD_FLASH_PROGRAM_UNIT;
+    out->sector_size = s_sector;
+    out->sector_count = s_size / s_sector;
+    out->program_unit = s_unit;
     return APP_OK;
 }
 
@@ -92,8 +101,8 @@ int hal_flash_program(uint32_t addr, const void *buf, size_t len)
     if (!s_open) {
         return APP_ERR_STATE;
     }
-    if (!in_area(addr, len) || addr % BOARD_FLASH_PROGRAM_UNIT != 0u ||
-        len % BOARD_FLASH_PROGRAM_UNIT != 0u) {
+    if (!in_area(addr, len) || addr % s_unit != 0u ||
+        len % s_unit != 0u) {
         return APP_ERR_INVAL;
     }
     /* NOR: a program only clears bits, so each byte becomes old & new
@@ -133,7 +142,7 @@ int hal_flash_erase(uint32_t addr)
     if (!s_open) {
         return APP_ERR_STATE;
     }
-    if (addr % BOARD_FLASH_SECTOR_SIZE != 0u || addr >= s_size) {
+    if (addr % s_sector != 0u || addr >= s_size) {
         return APP_ERR_INVAL;
     }
     memset(ones, 0xFF, sizeof(ones));
@@ -141,7 +150,7 @@ int hal_flash_erase(uint32_t addr)
         return APP_ERR_IO;
     }
     /* One seek, then the sector in chunks: the file position advances. */
-    for (uint32_t off = 0; off < BOARD_FLASH_SECTOR_SIZE; off += FLASH_CHUNK) {
+    for (uint32_t off = 0; off < s_sector; off += FLASH_CHUNK) {
         if (semihost_write(s_handle, ones, sizeof(ones)) != APP_OK) {
             return APP_ERR_IO;
         }
