@@ -24,6 +24,11 @@ void armv7m_systick_start(uint32_t ticks)
     SCS(SYST_CSR) = 0x7u;
 }
 
+uint32_t armv7m_systick_elapsed(void)
+{
+    return SCS(SYST_RVR) - SCS(SYST_CVR);
+}
+
 void armv7m_irq_enable(unsigned irq)
 {
     SCS(NVIC_ISER0 + 4u * (irq / 32u)) = 1u << (irq % 32u);

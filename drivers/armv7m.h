@@ -15,6 +15,11 @@ struct armv7m_fault {
 /* Start SysTick on the processor clock, interrupting every `ticks` cycles. */
 void armv7m_systick_start(uint32_t ticks);
 
+/* Cycles since the last SysTick wrap (its reload value minus the current
+ * count, B3.3.3): with a millisecond count, a cycle counter on boards
+ * without a readable free-running timer. */
+uint32_t armv7m_systick_elapsed(void);
+
 /* Enable external interrupt irq (0-based) in the NVIC. */
 void armv7m_irq_enable(unsigned irq);
 

@@ -5,6 +5,7 @@
 
 #include "app_err.h"
 #include "armv7m.h"
+#include "armv7m_rt.h"
 #include "board.h"
 #include "cmsdk_timer.h"
 #include "cmsdk_uart.h"
@@ -180,6 +181,6 @@ void hal_board_sleep(void)
 void hal_board_reset(void)
 {
     hal_console_tx_flush(); /* the last lines before the reset */
-    board_reset_mark(1u); /* software (startup.c) */
+    armv7m_rt_reset_mark(1u); /* software (drivers/armv7m_rt.c) */
     armv7m_reset();
 }

@@ -39,8 +39,4 @@
  * (QEMU -device loader). See README "Entropy". */
 #define BOARD_RNG_IS_TRNG 0
 
-/* Record why the coming reset happens (0 power-on, 1 software, 2 fault),
- * for hal_board_reset_cause() after it (startup.c). */
-void board_reset_mark(uint32_t cause);
-
 #endif
