@@ -150,3 +150,27 @@ void Default_Handler(void)
     hal_console_write("\r\nFAULT unexpected exception\r\n", 30);
     fault_report(frame);
 }
+
+/* The HAL's interrupt, sleep and reset services, the same on every
+ * ARMv7-M board. */
+uint32_t hal_board_irq_save(void)
+{
+    return armv7m_irq_save();
+}
+
+void hal_board_irq_restore(uint32_t key)
+{
+    armv7m_irq_restore(key);
+}
+
+void hal_board_sleep(void)
+{
+    armv7m_wfi();
+}
+
+void hal_board_reset(void)
+{
+    hal_console_tx_flush(); /* the last lines before the reset */
+    armv7m_rt_reset_mark(RESET_SOFTWARE);
+    armv7m_reset();
+}

@@ -7,8 +7,8 @@
 
 /* Fill buf with len bytes from the board's entropy source.
  * Returns APP_OK, or APP_ERR_IO when the source failed.
- * Boards without a hardware RNG say so in their board.h (BOARD_RNG_IS_TRNG
- * is 0) and what they use instead. */
+ * Boards without a hardware RNG say in their board.h what they use
+ * instead (drivers/seed_rng.c, whose hal_rng_is_trng() is 0). */
 int hal_rng_fill(void *buf, size_t len);
 
 /* 1 when hal_rng_fill() is a true hardware RNG that may count as an

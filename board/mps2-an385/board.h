@@ -34,9 +34,8 @@
 #define BOARD_FLASH_SECTOR_SIZE 4096u
 #define BOARD_FLASH_PROGRAM_UNIT 4u
 
-/* No TRNG on this board: hal_rng is seeded from BOARD_SEED_ADDR, which
- * tools/qemu-run fills from the host's random source at every start
- * (QEMU -device loader). See README "Entropy". */
-#define BOARD_RNG_IS_TRNG 0
+/* No TRNG on this board: hal_rng (drivers/seed_rng.c) is seeded from the
+ * .seed area, which tools/qemu-run fills from the host's random source at
+ * every start (QEMU -device loader). See README "Entropy". */
 
 #endif

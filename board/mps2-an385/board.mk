@@ -2,7 +2,7 @@
 BOARD_CPU := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
 BOARD_SRCS := board/$(BOARD)/startup.c board/$(BOARD)/board.c
 BOARD_DRIVERS := drivers/armv7m.c drivers/armv7m_rt.c drivers/cmsdk_timer.c drivers/cmsdk_uart.c drivers/lan9118.c drivers/semihost.c \
-	drivers/semihost_flash.c
+	drivers/semihost_flash.c drivers/seed_rng.c
 BOARD_LDSCRIPT := linker/$(BOARD).ld
 # How tools/qemu-run boots it.
 QEMU_MACHINE := mps2-an385
