@@ -159,10 +159,18 @@ static void config_start(void)
     char why[CONFIG_WHY_MAX];
     size_t len = 0;
     const uint8_t *part = hal_board_config(&len);
-    /* The HTTP connection pool is idle until http_server_init(): it holds
-     * the parser's tokens meanwhile. */
+    /* The HTTP connection pool and mbedTLS's heap are idle until
+     * http_server_init() and tls_port_init(): the larger holds the
+     * parser's tokens meanwhile (a small board's pool is smaller than
+     * CONFIG_WORKSPACE_SIZE). */
     size_t ws_len = 0;
+    size_t heap_len = 0;
     void *ws = http_server_boot_scratch(&ws_len);
+    void *heap = tls_port_boot_scratch(&heap_len);
+    if (heap_len > ws_len) {
+        ws = heap;
+        ws_len = heap_len;
+    }
     bool import = store_import_needed();
     int err = config_load_ws(part, len, &s_config, why, sizeof(why), ws, ws_len);
     if (err == APP_OK) {

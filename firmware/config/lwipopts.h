@@ -45,7 +45,9 @@
  * last one only takes frames without TCP data (ethif.c, RX reserve). Tried
  * 6 (saves 3 KB): 10 concurrent bulk echo clients then lose enough frames
  * that slirp's retransmission back-off stalls them for tens of seconds. */
+#ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE 8
+#endif
 #define PBUF_POOL_BUFSIZE LWIP_MEM_ALIGN_SIZE(1514 + ETH_PAD_SIZE)
 /* pbuf headers for tcp_write() of unsent ROM/REF data. */
 #define MEMP_NUM_PBUF 8

@@ -28,6 +28,12 @@ void tls_port_free_none(void *p)
     (void)p;
 }
 
+void *tls_port_boot_scratch(size_t *len)
+{
+    *len = sizeof(s_heap);
+    return s_heap;
+}
+
 void tls_port_init(void)
 {
     mbedtls_memory_buffer_alloc_init(s_heap, sizeof(s_heap));

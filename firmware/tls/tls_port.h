@@ -20,6 +20,10 @@ struct tls_heap_stats {
 /* Hand the static pool to mbedTLS (MBEDTLS_MEMORY_BUFFER_ALLOC_C). */
 void tls_port_init(void);
 
+/* mbedTLS's heap as scratch for boot work before tls_port_init() (the
+ * configuration parser's tokens), *len its size; idle until then. */
+void *tls_port_boot_scratch(size_t *len);
+
 void tls_port_heap_stats(struct tls_heap_stats *out);
 
 /* Start a new peak measurement from the current use. */
