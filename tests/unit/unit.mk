@@ -41,6 +41,21 @@ $(UNIT_OUT)/test_lan9118: $(UNIT_LAN9118_OBJS)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOST_CC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
+# ---- test_stellaris_enet: the LM3S6965 MAC driver against a register
+# model of its FIFOs.
+UNIT_SENET_SRCS := drivers/stellaris_enet.c $(UNIT_SRC)/test_stellaris_enet.c
+UNIT_SENET_OBJS := $(call unit_obj,senet,$(UNIT_SENET_SRCS))
+
+$(UNIT_OBJ)/senet/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -DSTELLARIS_ENET_FAKE_REGS $(UNIT_INC) -c $< -o $@
+
+$(UNIT_OUT)/test_stellaris_enet: $(UNIT_SENET_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOST_CC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
+
 # ---- test_ethif: the lwIP glue with the real lwIP core (the firmware's
 # source list and lwipopts.h) over a fake hal_eth and fakes of the board
 # services. lwipopts.h says MEM_ALIGNMENT 4, exact for the 32-bit target;
@@ -72,7 +87,7 @@ $(UNIT_OUT)/test_ethif: $(UNIT_ETHIF_OBJS) $(UNIT_LWIP_OBJS)
 	$(Q)$(HOST_CC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
 # ---- run
-UNIT_BINS := $(UNIT_OUT)/test_lan9118 $(UNIT_OUT)/test_ethif
+UNIT_BINS := $(UNIT_OUT)/test_lan9118 $(UNIT_OUT)/test_stellaris_enet $(UNIT_OUT)/test_ethif
 
 test-unit: $(DEPS_STAMP) $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do \
