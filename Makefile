@@ -13,6 +13,10 @@ JSMN_DIR := $(DEPS)/jsmn/usr/include
 DEPS_STAMP := $(DEPS)/.fetched
 
 include board/$(BOARD)/board.mk
+# The integration tests a board runs (board.mk may name a subset), and
+# whether its build has the TCP echo service.
+INTEGRATION_TESTS ?= .
+BOARD_ECHO ?= 1
 
 OUT ?= $(BUILD)/$(BOARD)
 OBJ := $(OUT)/obj
@@ -298,6 +302,8 @@ test: setup deps
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory all check-noheap
 	$(Q)$(MAKE) --no-print-directory test-integration
+	$(Q)$(MAKE) --no-print-directory BOARD=lm3s6965evb all check-noheap
+	$(Q)$(MAKE) --no-print-directory BOARD=lm3s6965evb test-integration
 
 # A second image that faults on purpose once it is up, to test the fault
 # handler (registers logged, board reset).
@@ -309,14 +315,16 @@ fault-image:
 # for the power-cut test (tests/integration/test_store_powercut.py).
 STORE_SELFTEST_OUT := $(BUILD)/$(BOARD)-storetest
 storetest-image:
-	$(Q)$(MAKE) --no-print-directory OUT=$(STORE_SELFTEST_OUT) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_STORE_SELFTEST=1" all
+	$(Q)$(MAKE) --no-print-directory OUT=$(STORE_SELFTEST_OUT) $(BOARD_STORETEST_VARS) \
+		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_STORE_SELFTEST=1" all
 
 test-integration: all fault-image storetest-image provision
 	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
 		STORETEST_ELF=$(abspath $(STORE_SELFTEST_OUT)/firmware.elf) \
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
-		FLASH_SIZE=$(FLASH_SIZE) $(PYTHON) -m pytest -q -p no:cacheprovider .
+		HTTP_CONNS=$(BOARD_HTTP_CONNS) TLS_CONNS=$(BOARD_TLS_CONNS) ECHO_ENABLED=$(BOARD_ECHO) \
+		FLASH_SIZE=$(FLASH_SIZE) $(PYTHON) -m pytest -q -p no:cacheprovider $(INTEGRATION_TESTS)
 
 # The hostile clients of tests/integration/hostile.py for SOAK_MINUTES
 # (default 10) against the firmware in QEMU, a well-behaved client probing

@@ -333,10 +333,18 @@ int main(void)
     for (;;) {
 #if APP_FAULT_INJECT
         if (s_ready && hal_time_ms() - s_boot_ms > APP_FAULT_INJECT_DELAY_MS) {
+#if APP_FAULT_INJECT_UDF
+            /* QEMU's Stellaris machines read unmapped addresses as 0 (their
+             * ignore_memory_transaction_failures): a permanently undefined
+             * instruction there, a UsageFault (CFSR.UNDEFINSTR). */
+            log_printf("fault-inject: an undefined instruction\r\n");
+            __asm volatile("udf #0");
+#else
             log_printf("fault-inject: reading an unmapped address\r\n");
-            /* Nothing is mapped there on any supported board: a precise
-             * bus fault (CFSR.PRECISERR, BFAR valid). */
+            /* Nothing is mapped there: a precise bus fault (CFSR.PRECISERR,
+             * BFAR valid). */
             (void)*(volatile uint32_t *)0xF0000000u;
+#endif
         }
 #endif
         PROF_PASS_BEGIN();

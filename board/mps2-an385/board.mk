@@ -10,3 +10,6 @@ QEMU_MACHINE := mps2-an385
 QEMU_SEED_ADDR := 0x20000000
 # Flash address of the configuration partition (board.h BOARD_CONFIG_ADDR).
 QEMU_CONFIG_ADDR := 0x003C0000
+# Connections the integration tests may count on (app_config.h defaults).
+BOARD_HTTP_CONNS := 4
+BOARD_TLS_CONNS := 2

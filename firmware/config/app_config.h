@@ -206,6 +206,9 @@
 #define APP_FAULT_INJECT 0
 #endif
 #define APP_FAULT_INJECT_DELAY_MS 200
+#ifndef APP_FAULT_INJECT_UDF
+#define APP_FAULT_INJECT_UDF 0 /* fault by an undefined instruction, not a bus error */
+#endif
 
 #if APP_HTTP_MAX_CONNS < 1 || APP_TLS_MAX_CONNS < 0
 #error "APP_HTTP_MAX_CONNS must be at least 1"

@@ -31,6 +31,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The board under test and what its build holds (Makefile test-integration
+# passes the board's own; the defaults are mps2-an385's).
+BOARD = os.environ.get("QEMU_MACHINE", "mps2-an385")
+TLS_CONNS = int(os.environ.get("TLS_CONNS", "2"))
+HTTP_CONNS = int(os.environ.get("HTTP_CONNS", "4"))
+ECHO = os.environ.get("ECHO_ENABLED", "1") == "1"  # the TCP echo service on port 7
+# A test that needs two TLS connections at once (one stalled, one served).
+two_tls_slots = pytest.mark.skipif(TLS_CONNS < 2, reason="the board has one TLS connection "
+                                   "(a stalled handshake holds it: README \"Boards\")")
+
+
 class Device:
     def __init__(self, workdir, **ports):
         self.workdir = workdir

@@ -20,6 +20,7 @@ import time
 
 import pytest
 
+from conftest import two_tls_slots
 from test_http import PATH, SEED, strict_json
 
 TLS13_SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"]
@@ -399,6 +400,7 @@ def test_garbage_is_dropped_and_the_device_keeps_serving(https_device, token):
 
 # ---- 7. handshake deadline --------------------------------------------------
 
+@two_tls_slots
 def test_a_stalled_handshake_is_dropped_after_10_s(https_device, token):
     """Two clients at once (one wait for both): half a real ClientHello,
     and nothing at all. Each must be dropped 10 s after it connected."""
@@ -472,6 +474,7 @@ def test_one_quiet_connection_does_not_stall_other_clients(https_device, token):
             s.close()
 
 
+@two_tls_slots
 def test_a_handshake_stalled_mid_way_loses_its_turn(https_device, token):
     """Handshakes run one at a time: a client that sends half a ClientHello
     and stops must not hold the turn until its 10 s deadline while another
@@ -494,6 +497,7 @@ def test_a_handshake_stalled_mid_way_loses_its_turn(https_device, token):
     check_serves(dev, token)
 
 
+@two_tls_slots
 def test_a_new_client_evicts_the_oldest_quiet_handshake(https_device, token):
     dev = https_device
     mark = dev.mark()
@@ -530,6 +534,7 @@ def established(dev):
             time.sleep(0.1)
 
 
+@two_tls_slots
 def test_a_third_client_is_refused_when_both_slots_are_established(https_device, token):
     dev = https_device
     conns = []
@@ -675,6 +680,7 @@ def read_until(p, text, seconds):
     return out.decode("latin-1")
 
 
+@two_tls_slots
 @pytest.mark.parametrize("letter,request_update", [("k", 0), ("K", 1)])
 def test_tls13_key_update_is_refused_with_unexpected_message_and_others_are_served(
         https_device, token, letter, request_update):
@@ -711,6 +717,7 @@ def test_tls13_key_update_is_refused_with_unexpected_message_and_others_are_serv
     check_serves(dev, token)
 
 
+@two_tls_slots
 def test_a_4_KB_request_with_both_tls_slots_established_gets_its_answer(https_device, token):
     """Regression: with mbedTLS 3.6's PSA buffer copies (before
     MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS), decrypting a 4 KB record took
