@@ -17,6 +17,7 @@ include board/$(BOARD)/board.mk
 # whether its build has the TCP echo service.
 INTEGRATION_TESTS ?= .
 BOARD_ECHO ?= 1
+, := ,
 
 OUT ?= $(BUILD)/$(BOARD)
 OBJ := $(OUT)/obj
@@ -361,10 +362,14 @@ size: all $(OUT)/firmware-nolto.elf
 
 # Bench images: ours with cycle counters, and the two references on the
 # same board, driver and lwIP settings (README "Benchmarks").
-BENCH_APP := $(BUILD)/bench-app
-BENCH_FLOOR := $(BUILD)/bench-floor
-BENCH_HTTPD := $(BUILD)/bench-httpd
-BENCH_NOLOG := $(BUILD)/bench-nolog
+# Per board (mps2-an385's keep their names); figures in bench.json, or
+# bench-<board>.json for another board.
+BENCH_SFX := $(if $(filter-out mps2-an385,$(BOARD)),-$(BOARD))
+BENCH_APP := $(BUILD)/bench-app$(BENCH_SFX)
+BENCH_FLOOR := $(BUILD)/bench-floor$(BENCH_SFX)
+BENCH_HTTPD := $(BUILD)/bench-httpd$(BENCH_SFX)
+BENCH_NOLOG := $(BUILD)/bench-nolog$(BENCH_SFX)
+BENCH_JSON := $(BUILD)/bench$(BENCH_SFX).json
 bench-images:
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_APP) CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1" all
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_FLOOR) \
@@ -380,7 +385,8 @@ bench: all bench-images provision bench-host
 		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
 		--app-elf $(BENCH_APP)/firmware.elf --floor-elf $(BENCH_FLOOR)/firmware.elf \
 		--httpd-elf $(BENCH_HTTPD)/firmware.elf --nolog-elf $(BENCH_NOLOG)/firmware.elf \
-		--out $(BUILD)/bench.json
+		--cycle-hz $(BOARD_CYCLE_HZ) $(if $(BOARD_STORE_ARENA),--store-arena $(BOARD_STORE_ARENA)) $(if $(filter 0,$(BOARD_ECHO)),--only http$(,)jwt$(,)load$(,)tls$(,)upload$(,)boot) \
+		--out $(BENCH_JSON)
 
 # A per-function profile of keep-alive GETs on the firmware in QEMU
 # (tools/guest-prof: QEMU's block trace under icount; for finding work,

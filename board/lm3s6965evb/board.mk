@@ -10,6 +10,8 @@ QEMU_MACHINE := lm3s6965evb
 # RAM address of the 32-byte seed area the runner fills (linker .seed).
 QEMU_SEED_ADDR := 0x20000000
 # Flash address of the configuration partition (board.h BOARD_CONFIG_ADDR).
+# Rate of hal_time_cycles() (make bench turns its counts into instructions).
+BOARD_CYCLE_HZ := 50000000
 QEMU_CONFIG_ADDR := 0x00030000
 # 64 KB of SRAM for everything (README "Boards", each knob's price):
 # 2 plain and 1 TLS connection, one head buffer, mbedTLS's heap for one
@@ -22,9 +24,10 @@ BOARD_HTTP_CONNS := 2
 BOARD_TLS_CONNS := 1
 BOARD_TLS_HEAP ?= 17408
 BOARD_ECHO := 0
+BOARD_STORE_ARENA := 3072
 BOARD_DEFS := -DAPP_HTTP_MAX_CONNS=$(BOARD_HTTP_CONNS) -DAPP_TLS_MAX_CONNS=$(BOARD_TLS_CONNS) \
 	-DAPP_HTTP_HEAD_BUFS=1 -DAPP_TLS_HEAP=$(BOARD_TLS_HEAP) -DPBUF_POOL_SIZE=4 -DAPP_MAX_SESSIONS=16 \
-	-DAPP_STORE_FILES=16 -DAPP_STORE_ARENA=3072 -DAPP_ECHO_ENABLE=$(BOARD_ECHO) -DAPP_FAULT_INJECT_UDF=1
+	-DAPP_STORE_FILES=16 -DAPP_STORE_ARENA=$(BOARD_STORE_ARENA) -DAPP_ECHO_ENABLE=$(BOARD_ECHO) -DAPP_FAULT_INJECT_UDF=1
 # The power-cut image (make storetest-image) adds a 1 KB write buffer; it
 # makes no TLS handshake, so mbedTLS's heap gives it the room.
 BOARD_STORETEST_VARS := BOARD_TLS_HEAP=12288

@@ -9,6 +9,8 @@ QEMU_MACHINE := mps2-an385
 # RAM address of the 32-byte seed area the runner fills (linker .seed).
 QEMU_SEED_ADDR := 0x20000000
 # Flash address of the configuration partition (board.h BOARD_CONFIG_ADDR).
+# Rate of hal_time_cycles() (make bench turns its counts into instructions).
+BOARD_CYCLE_HZ := 25000000
 QEMU_CONFIG_ADDR := 0x003C0000
 # Connections the integration tests may count on (app_config.h defaults).
 BOARD_HTTP_CONNS := 4
