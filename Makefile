@@ -144,7 +144,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 all: $(ELF) $(OUT)/firmware.bin
 
 help:
-	@echo "make [BOARD=$(BOARD)] [V=1] <target>"
+	@echo "make [BOARD=$(BOARD)] [V=1] <target>   (boards: $(notdir $(wildcard board/*)))"
 	@echo "  all               build the firmware ($(ELF))"
 	@echo "  run               set up, build, boot in QEMU in the foreground (Ctrl-C quits)"
 	@echo "  start / stop      boot in the background / stop it (log: $(BUILD)/qemu.log)"
