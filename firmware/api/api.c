@@ -347,6 +347,21 @@ static void set_json(struct resp_val *v, const char *p, size_t n, size_t esc_n)
     v->esc_n = esc_n;
 }
 
+/* The file of a $value response, found again by its session's key and
+ * its own id: a session deleted (and its index entry reused) while the
+ * bytes stream out stops the stream short, which the length check turns
+ * into a closed connection, never another file's bytes. */
+static const struct store_session *blob_session(const struct api_response *r)
+{
+    uint8_t id[16];
+    const struct store_session *s = store_session_at(store_session_by_key(r->blob.session_key));
+    if (s == NULL || store_file_id(s, r->file_i, id) != APP_OK ||
+        memcmp(id, r->blob.id, sizeof(id)) != 0) {
+        return NULL;
+    }
+    return s;
+}
+
 /* The session a field is about: the response's, or in a list the page
  * entry of the outer loop. */
 static const struct store_session *item_session(const struct api_response *r, const uint16_t *item,
@@ -563,7 +578,8 @@ static void get(const void *ctx, uint8_t field, const uint16_t *item, uint8_t de
     }
     case F_NEXT_SKIP: v->v = r->list.next_skip; break;
     case F_BLOB:
-        v->n = (store_session_file(s, r->file_i, &f) == APP_OK) ? (size_t)f.size : 0u;
+        s = blob_session(r);
+        v->n = (s != NULL && store_session_file(s, r->file_i, &f) == APP_OK) ? (size_t)f.size : 0u;
         break;
     case F_CREATED: v->v = (uint64_t)store_session_created_ms(s); break;
     case F_EXPIRES: v->v = (uint64_t)store_session_expiration_ms(s); break;
@@ -627,8 +643,9 @@ static const struct resp_op *body_program(const struct api_response *r)
 static bool read_blob(const void *ctx, uint8_t field, uint32_t off, void *buf, size_t n)
 {
     const struct api_response *r = ctx;
+    const struct store_session *s = blob_session(r);
     (void)field;
-    return store_file_read(r->session, r->file_i, off, buf, n) == (int)n;
+    return s != NULL && store_file_read(s, r->file_i, off, buf, n) == (int)n;
 }
 
 static void doc_of(const struct api_response *r, struct resp_doc *d)
@@ -1197,6 +1214,10 @@ static void file_value(struct api_response *r, const struct store_session *s,
         r->kind = API_BODY_FILE;
         r->session = s;
         r->file_i = (uint8_t)found;
+        r->blob.session_key = store_session_key(s);
+        if (store_file_id(s, found, r->blob.id) != APP_OK) {
+            memset(r->blob.id, 0, sizeof(r->blob.id)); /* imported files have none */
+        }
     }
 }
 

@@ -70,6 +70,10 @@ struct api_response {
         char message[APP_API_MSG_MAX];
         uint32_t metric[APP_API_MSG_MAX / 4];
         struct api_list list;
+        struct {
+            uint32_t session_key; /* API_BODY_FILE: whose file, and its id, */
+            uint8_t id[16];       /* checked before every slice is read */
+        } blob;
     };
     uint8_t v1;             /* the v1.0 rendering (path family asked) */
     uint8_t expand;         /* $expand=files */

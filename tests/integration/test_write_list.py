@@ -6,6 +6,7 @@ device acknowledged are kept per device (acked()), and the reboot test checks th
 every one of them is still listed, byte for byte."""
 import http.client
 import json
+import socket
 import ssl
 import subprocess
 import threading
@@ -329,6 +330,42 @@ def test_https_upload_in_4_KiB_records(dev, rw):
     with pytest.raises((ssl.SSLError, ConnectionError, http.client.HTTPException)):
         upload(dev, rw, V1, sid, "big-records.csv", data, tls=True)
     assert listing(dev, rw, COLL + "/" + sid)["stats"]["filesUploaded"] == 1
+
+
+def test_value_stream_survives_a_delete_with_no_foreign_bytes(dev, rw):
+    """A client reading a 300 KB $value slowly while another deletes the
+    session and uploads a new file into the freed flash: the reader gets a
+    prefix of its own file and then a closed connection, never bytes of
+    another file."""
+    sid = create(dev, rw, "value-race")
+    data = csv_text(5000)
+    assert upload(dev, rw, COLL, sid, "mine.csv", data)[0].status == 200
+    mine = data + b"\r\n"
+    s = socket.create_connection(("127.0.0.1", dev.http_port), timeout=20)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(("GET %s/%s/files/mine.csv/$value HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+               "Connection: close\r\n\r\n" % (COLL, sid, rw)).encode())
+    got = s.recv(8192)
+    r, body = req(dev, "DELETE", COLL + "/" + sid, rw)
+    assert r.status == 204
+    del acked(dev)[sid]
+    other = create(dev, rw, "value-race-2")
+    assert upload(dev, rw, COLL, other, "theirs.csv", csv_text(5000, start=7))[0].status == 200
+    s.settimeout(10)
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    head, _, body = got.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK"), head
+    assert len(body) < len(mine), len(body)  # the delete came mid-stream
+    assert mine.startswith(body), (len(body), len(mine))
+    check_no_fault(dev)
 
 
 def test_controller_flow(dev, rw):
