@@ -367,10 +367,16 @@ static const struct store_session *blob_session(const struct api_response *r)
 static const struct store_session *item_session(const struct api_response *r, const uint16_t *item,
                                                 uint8_t depth)
 {
+    bool same = r->store_gen == store_generation();
     if (r->kind != API_BODY_LIST) {
-        return r->session;
+        /* Another connection's write between two slices may have moved
+         * the session in the index (a delete compacts it): found again by
+         * its key, or gone, which ends the response short (the length
+         * check closes it), never another session's fields. */
+        return (same || r->session == NULL) ? r->session
+                                            : store_session_at(store_session_by_key(r->session_key));
     }
-    return (depth > 0u && item[0] < r->list.n) ? store_session_at(r->list.page[item[0]]) : NULL;
+    return (same && depth > 0u && item[0] < r->list.n) ? store_session_at(r->list.page[item[0]]) : NULL;
 }
 
 /* A session's referenceId and review data (on flash only), for the v1.0
@@ -663,6 +669,8 @@ static void doc_of(const struct api_response *r, struct resp_doc *d)
 void api_prepare(struct api_response *r)
 {
     size_t n = 0;
+    r->store_gen = store_generation();
+    r->session_key = r->session != NULL ? store_session_key(r->session) : 0u;
     if (r->redirect || r->kind == API_BODY_NONE) {
         n = 0; /* no body (RFC 9110 15.4.9 allows none; 15.3.5: 204 has none) */
     } else if (r->code == NULL && r->kind == API_BODY_HEALTH) {

@@ -61,6 +61,11 @@ struct api_response {
     struct http_slice log_target; /* empty: none (408, 503) */
     const char *code;       /* error code; NULL for a success */
     const struct store_session *session;
+    /* The store as api_prepare() saw it: while its generation holds,
+     * session (and a list's page) are still what they were; after a change
+     * the session is found again by its key, and a list stops short. */
+    uint32_t session_key;
+    uint32_t store_gen;
     int64_t now_ms;
     uint32_t body_len;      /* Content-Length, fixed by api_prepare() */
     char request_id[UUID_STR_LEN + 1];
