@@ -311,7 +311,7 @@ def test_upload_racing_get(dev, rw):
 
 def test_https_upload_in_4_KiB_records(dev, rw):
     """HTTPS uploads from a client that keeps its records to the device's
-    4 KiB input buffer (RFC 6066 max_fragment_length, TLS 1.2; README "TLS"
+    4 KiB input buffer (RFC 6066 max_fragment_length, TLS 1.2; README "Write calls"
     prices the 16 KiB buffer a default client's records need); a client
     that sends 16 KiB records gets record_overflow, and nothing is kept."""
     sid = create(dev, rw, "tls")
