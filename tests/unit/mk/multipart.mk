@@ -1,6 +1,6 @@
 # Streaming multipart/form-data reader (firmware/upload/multipart.c): table
-# of bodies, each fed whole, byte by byte, split in two everywhere and in
-# random chunks; mp_boundary() and mp_init().
+# of bodies and the header limits, each fed whole, byte by byte, split in
+# two and in random chunks; mp_boundary(), mp_init() and the arguments.
 UNIT_MODULE_TESTS += test_multipart
 test_multipart_SRCS := tests/unit/test_multipart.c firmware/upload/multipart.c
 
