@@ -539,10 +539,12 @@ int mp_feed(struct mp_reader *m, const void *p, size_t n, const struct mp_sink *
             }
             break;
         case ST_HDR:
-            /* Header bytes until CR; every byte counts towards the block limit. */
+            /* Header bytes until CR; every byte counts towards the block
+             * limit, compared before the count goes up: at an
+             * APP_MP_HDR_MAX of 65535 the uint16_t would wrap to 0. */
             while (i < n) {
                 c = s[i++];
-                if (++m->hdr_total > APP_MP_HDR_MAX) {
+                if (m->hdr_total++ == APP_MP_HDR_MAX) {
                     return fail(m, APP_ERR_INVAL, "part header block too long");
                 }
                 if (c == '\r') {
@@ -560,7 +562,7 @@ int mp_feed(struct mp_reader *m, const void *p, size_t n, const struct mp_sink *
             break;
         case ST_HDR_LF:
             c = s[i++];
-            if (++m->hdr_total > APP_MP_HDR_MAX) {
+            if (m->hdr_total++ == APP_MP_HDR_MAX) {
                 rc = fail(m, APP_ERR_INVAL, "part header block too long");
             } else if (c != '\n') {
                 rc = fail(m, APP_ERR_INVAL, "CR without LF in part header");
