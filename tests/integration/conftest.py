@@ -9,6 +9,7 @@ created erased on the first start (FLASH_SIZE bytes, default 1 MiB).
 stop()/start(), restart() and kill() (SIGKILL: a power cut, no clean
 shutdown) boot the same device again on the same flash file.
 """
+import http.client
 import json
 import os
 import re
@@ -337,3 +338,19 @@ def pytest_runtest_makereport(item, call):
         if isinstance(dev, Device) and os.path.exists(dev.log):
             report.sections.append(("device log (%s), last 3000 bytes" % name,
                                     dev.uart()[-3000:]))
+            report.sections.append(("device /metrics (%s) after the failure" % name, _metrics_text(dev)))
+
+
+def _metrics_text(dev):
+    """The device's counters (pools, drops, connections) when a test
+    failed, or why they could not be read: a stall says more with them."""
+    try:
+        token = open(os.environ.get("DEV_TOKEN_FILE", "")).read().strip()
+        c = http.client.HTTPConnection("127.0.0.1", dev.http_port, timeout=3)
+        c.request("GET", "/metrics", headers={"Authorization": "Bearer " + token})
+        r = c.getresponse()
+        text = r.read().decode("latin-1")
+        c.close()
+        return "\n".join(l for l in text.splitlines() if not l.endswith(" 0"))
+    except (OSError, http.client.HTTPException) as e:
+        return "not readable: %r" % (e,)
