@@ -35,6 +35,7 @@ struct http_conn {
     uint8_t tls;
     uint8_t eof;                /* the peer closed its sending side */
     uint8_t waiting;            /* in the queue for a head buffer (since t_mark) */
+    uint8_t answered;           /* a response has gone out on it (else it never sent a request) */
     uint16_t len;               /* bytes in head[] (0 whenever head is NULL) */
     uint16_t consumed;          /* bytes of head[] the current response answers */
     uint32_t ticket;            /* place in that queue (while waiting) */
@@ -187,6 +188,7 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
             c->state = CONN_READ;
             c->eof = 0;
             c->waiting = 0;
+            c->answered = 0;
             c->len = 0;
             c->t_mark = hal_time_ms();
             memset(&c->auth, 0, sizeof(c->auth));
@@ -331,6 +333,7 @@ static int write_some(struct http_conn *c)
 static void start_response(struct http_conn *c, uint16_t consumed)
 {
     c->consumed = consumed;
+    c->answered = 1;
     PROF_APP_BEGIN();
     api_prepare(&c->resp);
     PROF_APP_END();
@@ -653,7 +656,10 @@ bool http_server_evict(bool tls)
         if (c->state != CONN_READ || c->tls != tls || c->waiting || age < APP_HTTP_HEAD_SHARE_MS) {
             continue;
         }
-        struct http_conn **pick = c->len == 0u ? &idle : &late;
+        /* An idle keep-alive connection closes silently (RFC 9112 9.6);
+         * one that never sent a request, whose client may still be sending
+         * it, is a late head: it is told so (408) before the close. */
+        struct http_conn **pick = (c->len == 0u && c->answered) ? &idle : &late;
         if (*pick == NULL || age > now - (*pick)->t_mark) {
             *pick = c;
         }

@@ -1426,9 +1426,10 @@ static void test_idle_event_is_no_claim(void **state)
     assert_int_equal(st1.head_late, st0.head_late);
     assert_int_equal(s_ft[0].out_len + s_ft[1].out_len, 0);
     assert_false(s_ft[0].closed || s_ft[1].closed);
-    assert_true(http_server_evict(true)); /* idle 1.5 s: closed for a newcomer */
+    assert_true(http_server_evict(true)); /* no request in 1.5 s: 408 for a newcomer */
     assert_true(s_ft[2].closed);
-    assert_int_equal(s_ft[2].out_len, 0);
+    assert_int_equal(parse_out(&s_ft[2], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
     assert_int_equal(stats_now().evicted, st0.evicted + 1u);
     for (size_t i = 0; i < 2u; i++) {
         complete_request(c[i], &s_ft[i]);
@@ -1672,9 +1673,11 @@ static void test_stall_needs_a_head(void **state)
 }
 
 /* http_server_evict(tls): the longest-idle keep-alive connection of that
- * kind, idle at least APP_HTTP_HEAD_SHARE_MS; else a head late by that
- * much (408); never a fresh one, one writing, one waiting for a head
- * buffer, or one of the other kind. True when a slot was freed. */
+ * kind (one that has answered a request), idle at least
+ * APP_HTTP_HEAD_SHARE_MS, closed silently; else a head late by that much,
+ * or a connection that never sent a request (408 before the close); never
+ * a fresh one, one writing, one waiting for a head buffer, or one of the
+ * other kind. True when a slot was freed. */
 static void test_evict(void **state)
 {
     (void)state;
@@ -1712,27 +1715,31 @@ static void test_evict(void **state)
     s_ft[2].room = 0;
     c[5] = open_kind(&s_ft[5], true);
 
-    /* The TLS port: its idle connection, not the fresh one. */
+    /* The TLS port: the one that never sent a request (408), not the
+     * fresh one. */
     assert_true(http_server_evict(true));
     assert_true(s_ft[4].closed);
     assert_int_equal(s_ft[4].close_calls, 1);
-    assert_int_equal(s_ft[4].out_len, 0);
+    assert_int_equal(parse_out(&s_ft[4], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
     assert_false(http_server_evict(true)); /* 5 is fresh */
     assert_false(s_ft[5].closed);
     for (size_t i = 0; i < 4u; i++) {
         assert_false(s_ft[i].closed);
     }
 
-    /* Plain: idle 0, then idle 1 (both past their share), ... */
-    assert_true(http_server_evict(false));
-    assert_true(s_ft[0].closed);
-    assert_int_equal(s_ft[0].close_calls, 1);
-    assert_int_equal(s_ft[0].out_len, 0);
-    assert_false(s_ft[1].closed);
+    /* Plain: the idle keep-alive 1 first, closed silently, ... */
     assert_true(http_server_evict(false));
     assert_true(s_ft[1].closed);
+    assert_int_equal(s_ft[1].close_calls, 1);
     assert_int_equal(parse_out(&s_ft[1], false), 1); /* just its one response */
-    /* ... then the late head (408), never a writer that moves. */
+    assert_false(s_ft[0].closed);
+    /* ... then the longest late: 0, which never sent a request, and the
+     * late head 3, each told 408; never a writer that moves. */
+    assert_true(http_server_evict(false));
+    assert_true(s_ft[0].closed);
+    assert_int_equal(parse_out(&s_ft[0], false), 1);
+    check_error(&s_resp[0], 408, "requestTimeout", true);
     assert_false(s_ft[3].closed);
     assert_true(http_server_evict(false));
     assert_true(s_ft[3].closed);
