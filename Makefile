@@ -56,7 +56,7 @@ APP_SRCS := \
 	firmware/upload/csv.c firmware/upload/multipart.c \
 	firmware/auth/auth.c \
 	firmware/auth/jwt.c \
-	firmware/api/route.c firmware/api/odata.c \
+	firmware/api/route.c firmware/api/odata.c firmware/util/pct.c \
 	firmware/api/api.c firmware/api/resp.c \
 	firmware/http/http_parser.c \
 	firmware/http/http_server.c firmware/http/http_body.c \

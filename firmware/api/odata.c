@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "app_err.h"
-#include "hexdigit.h"
+#include "pct.h"
 #include "wordscan.h"
 
 /* Longest option name or value we decode; a longer one is no option or
@@ -12,35 +12,13 @@
 #define NAME_MAX_ 32u
 #define VALUE_MAX 256u
 
-/* Percent-decode (RFC 3986 2.1), '+' as a space in values (the form
- * encoding of HTML 4.01 17.13.4, which Python's urlencode and many
- * clients use in queries); refuses controls, DEL and NUL. Returns the
- * length, -1 for a bad escape or byte, -2 when it does not fit. */
+/* pct_decode() as a length, -1 for a bad escape or byte, -2 when it does
+ * not fit. */
 static int decode(const char *in, size_t n, char *out, size_t cap, bool plus)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c == '%') {
-            int hi = i + 2u < n ? hexdigit((unsigned char)in[i + 1]) : -1;
-            int lo = i + 2u < n ? hexdigit((unsigned char)in[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                return -1;
-            }
-            c = (unsigned char)(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plus) {
-            c = ' ';
-        }
-        if (c < 0x20u || c == 0x7Fu) {
-            return -1;
-        }
-        if (o >= cap) {
-            return -2;
-        }
-        out[o++] = (char)c;
-    }
-    return (int)o;
+    int rc = pct_decode(in, n, out, cap, plus, &o);
+    return rc == APP_OK ? (int)o : rc == APP_ERR_OVERFLOW ? -2 : -1;
 }
 
 static bool eq(const char *s, size_t n, const char *lit)

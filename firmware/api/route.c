@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app_err.h"
-#include "hexdigit.h"
+#include "pct.h"
 #include "utf8.h"
 #include "wordscan.h"
 
@@ -43,37 +43,6 @@ static uint8_t seg_class(unsigned char c)
     return (c == 0x20u || c > 0x7Eu) ? SEG_NONID : 0u;
 }
 
-/* Percent-decode (RFC 3986 2.1) into out; rejects bad escapes and any
- * decoded byte that is a control, DEL, or NUL. */
-static int pct_decode(const char *in, size_t n, char *out, size_t cap, size_t *out_n)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c == '%') {
-            if (i + 2u >= n) {
-                return APP_ERR_INVAL;
-            }
-            int hi = hexdigit((unsigned char)in[i + 1]);
-            int lo = hexdigit((unsigned char)in[i + 2]);
-            if (hi < 0 || lo < 0) {
-                return APP_ERR_INVAL;
-            }
-            c = (unsigned char)(hi * 16 + lo);
-            i += 2;
-        }
-        if (c < 0x20u || c == 0x7Fu) {
-            return APP_ERR_INVAL;
-        }
-        if (o >= cap) {
-            return APP_ERR_OVERFLOW;
-        }
-        out[o++] = (char)c;
-    }
-    *out_n = o;
-    return APP_OK;
-}
-
 /* Case-insensitive compare with a literal made of ASCII letters only (a
  * segment reaches it without control bytes: seg_decode() refuses them). */
 static bool name_eq_n(const char *s, size_t n, const char *lit, size_t ln)
@@ -100,7 +69,7 @@ static int seg_decode(struct seg *sg)
         return APP_OK;
     }
     sg->s = sg->buf;
-    return pct_decode(sg->raw, sg->raw_n, sg->buf, sizeof(sg->buf), &sg->n);
+    return pct_decode(sg->raw, sg->raw_n, sg->buf, sizeof(sg->buf), false, &sg->n);
 }
 
 /* The detail is echoed in a JSON message: whole UTF-8 characters only

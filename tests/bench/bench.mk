@@ -31,7 +31,7 @@ BENCH_INC := -Ihal -Itests/unit -Ifirmware/upload -Ifirmware/config -Ifirmware/l
 # counted functions on a first call.
 BENCH_LDFLAGS := -Wl,-z,now -Wl,--gc-sections
 
-BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/odata.c firmware/api/api.c firmware/upload/csv.c firmware/upload/multipart.c firmware/api/resp.c \
+BENCH_FW_SRCS := firmware/http/http_parser.c firmware/api/route.c firmware/api/odata.c firmware/util/pct.c firmware/api/api.c firmware/upload/csv.c firmware/upload/multipart.c firmware/api/resp.c \
 	firmware/json/json.c firmware/util/datetime.c firmware/util/utf8.c firmware/store/store.c firmware/store/store_log.c tests/unit/fake_flash.c \
 	firmware/config/config.c firmware/json/json_tok.c firmware/util/uuid.c \
 	firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/log/log.c firmware/log/log_ring.c \

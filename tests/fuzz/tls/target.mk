@@ -7,7 +7,7 @@ FUZZ_TARGETS += tls
 fuzz_tls_SRCS := tests/fuzz/tls/fuzz_tls.c tests/fuzz/tls/fake_tcp.c \
 	tests/unit/fake_server_hal.c tests/unit/fake_console_tx.c tests/unit/fake_metrics.c firmware/diag/metrics.c $(sort $(wildcard firmware/tls/*.c)) \
 	firmware/http/http_server.c firmware/http/http_body.c firmware/http/http_parser.c firmware/api/api.c firmware/upload/csv.c firmware/upload/multipart.c firmware/api/resp.c \
-	firmware/api/route.c firmware/api/odata.c firmware/json/json.c firmware/json/json_tok.c \
+	firmware/api/route.c firmware/api/odata.c firmware/util/pct.c firmware/json/json.c firmware/json/json_tok.c \
 	firmware/util/datetime.c firmware/util/utf8.c firmware/util/uuid.c firmware/store/store.c firmware/store/store_log.c tests/unit/fake_flash.c \
 	firmware/config/config.c firmware/clock/clock.c firmware/auth/auth.c firmware/util/uhash.c firmware/auth/jwt.c firmware/log/log.c firmware/log/log_ring.c \
 	firmware/net/net_conn.c
