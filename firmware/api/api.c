@@ -1323,8 +1323,11 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
             set_message(r, "The method is not supported for this URL.", NULL, NULL);
             r->allow = allow_of(metrics, route.kind);
         } else {
+            /* The value lies in the head buffer this request holds; a
+             * JWT is decoded over it and zeroed (auth.h), and nothing
+             * after this reads it. */
             enum auth_result a =
-                auth_check_cached(req->has_authorization ? req->authorization.p : NULL,
+                auth_check_cached(req->has_authorization ? (char *)req->authorization.p : NULL,
                                   req->has_authorization ? req->authorization.n : 0u, cache);
             if (a == AUTH_EMPTY) {
                 error(r, 401, "InvalidAuthenticationToken");

@@ -157,7 +157,7 @@ void auth_set_static(const uint8_t (*digests)[AUTH_DIGEST_LEN], size_t count)
 }
 
 /* RFC 6750 2.1: the scheme is case-insensitive, then 1*SP, then b64token. */
-static int bearer_token(const char *v, size_t n, const char **tok, size_t *tok_n)
+static int bearer_token(char *v, size_t n, char **tok, size_t *tok_n)
 {
     static const char scheme[] = "bearer";
     if (v == NULL || n < sizeof(scheme)) {
@@ -193,7 +193,7 @@ static enum auth_result check_static(const uint8_t digest[AUTH_DIGEST_LEN])
 
 /* digest: the token's SHA-256. *last_s: the last second (exp + skew)
  * this verdict stands. */
-static enum auth_result check_jwt(const char *tok, size_t tok_n,
+static enum auth_result check_jwt(char *tok, size_t tok_n,
                                   const uint8_t digest[AUTH_DIGEST_LEN], int64_t now_s,
                                   int64_t *last_s)
 {
@@ -248,7 +248,7 @@ static bool looks_like_jwt(const char *tok, size_t n)
     return dots == 2u;
 }
 
-enum auth_result auth_check(const char *authorization, size_t len)
+enum auth_result auth_check(char *authorization, size_t len)
 {
     return auth_check_cached(authorization, len, NULL);
 }
@@ -272,9 +272,9 @@ static bool recall(const struct auth_cache *c, const uint32_t tag[AUTH_TAG_WORDS
 /* The header is parsed once and the token scanned once per request: this
  * runs on every request. A token this connection remembers costs its
  * uhash (about 2.5 instructions a byte on the Cortex-M3), not a SHA-256. */
-enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache)
+enum auth_result auth_check_cached(char *authorization, size_t len, struct auth_cache *cache)
 {
-    const char *tok = NULL;
+    char *tok = NULL;
     size_t tok_n = 0;
     if (!bearer_token(authorization, len, &tok, &tok_n)) {
         if (cache != NULL) {

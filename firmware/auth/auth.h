@@ -73,14 +73,16 @@ void auth_get_stats(struct auth_stats *out);
 void auth_set_static(const uint8_t (*digests)[AUTH_DIGEST_LEN], size_t count);
 
 /* Judge an Authorization header value (NULL/0 when absent). Compares
- * the token's digest with every provisioned digest in constant time. */
-enum auth_result auth_check(const char *authorization, size_t len);
+ * the token's digest with every provisioned digest in constant time. A
+ * JWT is decoded over its own bytes and zeroed (jwt_check()): the value
+ * is writable and gone afterwards. */
+enum auth_result auth_check(char *authorization, size_t len);
 
 /* auth_check() with the connection's memory (may be NULL): the token
  * that verified last on this connection (same length and tag, same
  * configuration, within its time) gets its verdict again without SHA-256
  * or signature; any other token is judged in full and remembered when
  * its signature (or static digest) verified. */
-enum auth_result auth_check_cached(const char *authorization, size_t len, struct auth_cache *cache);
+enum auth_result auth_check_cached(char *authorization, size_t len, struct auth_cache *cache);
 
 #endif

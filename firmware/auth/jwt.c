@@ -1,11 +1,14 @@
 /* Bearer JWT validation (see jwt.h): compact JWS (RFC 7515 7.1), ES256
  * and RS256 (RFC 7518 3.3, 3.4), claims (RFC 7519 4.1), Graph permission.
  *
- * RAM: the static buffers below, 4352 bytes on the target, reused from
- * one step to the next; jwt_check()'s own stack frame is 336 bytes
- * (arm-none-eabi -Os), plus mbedTLS's below it. RSA runs on mbedTLS's
- * bignum alone: its RSA module would cost 11.5 KB of flash for a PKCS#1
- * v1.5 check that is one modular exponentiation and a memcmp (RFC 8017
+ * RAM: none of its own. The token is decoded in place (each base64url
+ * part over its own characters: 4 characters give 3 bytes, so the write
+ * never passes the read) and zeroed on return; jwt_check()'s stack holds
+ * the jsmn tokens (1536 bytes), which the JSON steps borrow through
+ * s_toks for the call. The 4352 bytes of static buffers this replaced
+ * were idle between checks (README "RAM"). RSA runs on mbedTLS's bignum
+ * alone: its RSA module would cost 11.5 KB of flash for a PKCS#1 v1.5
+ * check that is one modular exponentiation and a compare (RFC 8017
  * 8.2.2, "encode and compare"). */
 #include "jwt.h"
 
@@ -27,29 +30,8 @@
 #define SHA256_LEN 32u
 #define ES256_SIG_LEN (2u * JWT_EC_COORD_LEN) /* JWS form r || s (RFC 7518 3.4) */
 
-/* The JOSE header JSON (512 bytes); once the key is picked, the
- * signature (up to 512 bytes for RSA-4096); for JWK loading, n. */
-static union {
-    uint8_t json[JWT_HEADER_MAX];
-    uint8_t sig[JWT_RSA_MAX_BYTES];
-} s_a __attribute__((aligned(4), section(".pool.jwt.a")));
-
-/* The claims JSON (2304 bytes); once the claims are checked, the RSA
- * step's two encoded messages; for JWK loading, e. */
-static union {
-    uint8_t json[JWT_PAYLOAD_MAX];
-    struct {
-        uint8_t got[JWT_RSA_MAX_BYTES];
-        uint8_t want[JWT_RSA_MAX_BYTES];
-    } em;
-} s_b __attribute__((aligned(4), section(".pool.jwt.b")));
-
-/* jsmn tokens of the header, then of the claims (96 x 16 = 1536 bytes). */
-static jsmntok_t s_toks[JWT_JSON_TOKENS] __attribute__((section(".pool.jwt.toks")));
-
-_Static_assert(JWT_PAYLOAD_MAX >= 2u * JWT_RSA_MAX_BYTES, "RSA scratch lives in s_b");
-_Static_assert(JWT_PAYLOAD_MAX * 4u / 3u >= APP_HTTP_TOKEN_MAX,
-               "a token that fits APP_HTTP_TOKEN_MAX must decode into s_b");
+/* jwt_check()'s jsmn tokens (on its stack) while a check runs, else NULL. */
+static jsmntok_t *s_toks;
 
 static const char k_perm_read[] = "EntitlementManagement.Read.All";
 static const char k_perm_rw[] = "EntitlementManagement.ReadWrite.All";
@@ -476,16 +458,15 @@ static const uint8_t k_digest_info[19] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x
 
 /* RS256: RSASSA-PKCS1-v1_5-VERIFY (RFC 8017 8.2.2). The signature is
  * exactly k bytes (checked by the caller); s < n (RSAVP1, 5.2.2);
- * m = s^e mod n; then the expected EM = 00 01 FF..FF 00 DigestInfo H is
- * built and the whole of it compared in constant time: no padding is
- * parsed, so no parsing flaw (Bleichenbacher 2006) can accept a forgery. */
+ * m = s^e mod n, written over sig; then every byte of it is compared with
+ * the expected EM = 00 01 FF..FF 00 DigestInfo H in constant time: no
+ * padding is parsed, so no parsing flaw (Bleichenbacher 2006) can accept
+ * a forgery. */
 static const char *verify_rs256(const struct jwt_key *k, const uint8_t hash[SHA256_LEN],
-                                const uint8_t *sig)
+                                uint8_t *sig)
 {
     size_t klen = k->rsa_len;
     size_t tlen = sizeof(k_digest_info) + SHA256_LEN;
-    uint8_t *got = s_b.em.got;
-    uint8_t *want = s_b.em.want;
     mbedtls_mpi s;
     mbedtls_mpi m;
     mbedtls_mpi_init(&s);
@@ -501,7 +482,7 @@ static const char *verify_rs256(const struct jwt_key *k, const uint8_t hash[SHA2
         rc = mbedtls_mpi_exp_mod(&m, &s, &k->u.rsa.e, &k->u.rsa.n, (mbedtls_mpi *)&k->u.rsa.rr);
     }
     if (rc == 0 && why == NULL) {
-        rc = mbedtls_mpi_write_binary(&m, got, klen);
+        rc = mbedtls_mpi_write_binary(&m, sig, klen);
     }
     mbedtls_mpi_free(&m);
     mbedtls_mpi_free(&s);
@@ -512,15 +493,21 @@ static const char *verify_rs256(const struct jwt_key *k, const uint8_t hash[SHA2
         return mbedtls_nomem(rc) ? "crypto heap exhausted"
                                  : "RS256 signature bad";
     }
-    /* EMSA-PKCS1-v1_5-ENCODE (RFC 8017 9.2); k >= 256 leaves far more
-     * than the 8 bytes of PS it asks for. */
-    want[0] = 0x00;
-    want[1] = 0x01;
-    memset(want + 2, 0xFF, klen - tlen - 3u);
-    want[klen - tlen - 1u] = 0x00;
-    memcpy(want + klen - tlen, k_digest_info, sizeof(k_digest_info));
-    memcpy(want + klen - SHA256_LEN, hash, SHA256_LEN);
-    return mbedtls_ct_memcmp(got, want, klen) == 0 ? NULL : "RS256 signature bad";
+    /* EMSA-PKCS1-v1_5-ENCODE (RFC 8017 9.2), byte by byte; k >= 256
+     * leaves far more than the 8 bytes of PS it asks for. */
+    size_t ps_end = klen - tlen - 1u; /* the 00 after PS */
+    uint8_t diff = (uint8_t)(sig[0] ^ 0x00u) | (uint8_t)(sig[1] ^ 0x01u);
+    for (size_t i = 2; i < ps_end; i++) {
+        diff |= (uint8_t)(sig[i] ^ 0xFFu);
+    }
+    diff |= sig[ps_end];
+    for (size_t i = 0; i < sizeof(k_digest_info); i++) {
+        diff |= (uint8_t)(sig[ps_end + 1u + i] ^ k_digest_info[i]);
+    }
+    for (size_t i = 0; i < SHA256_LEN; i++) {
+        diff |= (uint8_t)(sig[klen - SHA256_LEN + i] ^ hash[i]);
+    }
+    return diff == 0u ? NULL : "RS256 signature bad";
 }
 
 /* ---- jwt_check ------------------------------------------------------------------ */
@@ -540,7 +527,7 @@ static const char *policy_problem(const struct jwt_policy *p)
     return NULL;
 }
 
-static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_t len,
+static enum jwt_verdict judge(const struct jwt_policy *p, char *tok, size_t len,
                               int64_t now_s, int64_t *exp_s, const char **why)
 {
     if ((*why = policy_problem(p)) != NULL) {
@@ -556,52 +543,61 @@ static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_
         *why = "token too long";
         return JWT_INVALID;
     }
-    const char *d1 = memchr(tok, '.', len);
-    const char *d2 = d1 == NULL ? NULL : memchr(d1 + 1, '.', len - (size_t)(d1 + 1 - tok));
+    char *d1 = memchr(tok, '.', len);
+    char *d2 = d1 == NULL ? NULL : memchr(d1 + 1, '.', len - (size_t)(d1 + 1 - tok));
     if (d2 == NULL) {
         *why = "token not three parts";
         return JWT_INVALID;
     }
-    const char *sg = d2 + 1;
+    char *sg = d2 + 1;
     size_t sg_len = len - (size_t)(sg - tok);
     if (memchr(sg, '.', sg_len) != NULL) {
         *why = "token not three parts";
         return JWT_INVALID;
     }
     size_t h_len = (size_t)(d1 - tok);
-    const char *pl = d1 + 1;
+    char *pl = d1 + 1;
     size_t pl_len = (size_t)(d2 - pl);
     if (h_len == 0u || pl_len == 0u || sg_len == 0u) {
         *why = "token part empty";
         return JWT_INVALID;
     }
 
+    /* The signature covers header "." payload as sent (RFC 7515 5.2 step
+     * 8): hashed before the parts are decoded over themselves. */
+    uint8_t hash[SHA256_LEN];
+    if (mbedtls_sha256((const unsigned char *)tok, (size_t)(d2 - tok), hash, 0) != 0) {
+        *why = "hash failed";
+        return JWT_INVALID;
+    }
+    uint8_t *hdr = (uint8_t *)tok;
+    uint8_t *claims = (uint8_t *)pl;
+    uint8_t *sig = (uint8_t *)sg;
     size_t n = 0;
-    int rc = b64url_decode(tok, h_len, s_a.json, sizeof(s_a.json), &n);
+    int rc = b64url_decode(tok, h_len, hdr, JWT_HEADER_MAX, &n);
     if (rc != APP_OK) {
         *why = rc == APP_ERR_OVERFLOW ? "header too long" : "header not base64url";
         return JWT_INVALID;
     }
     const struct jwt_key *key = NULL;
-    if ((*why = check_header(p, (const char *)s_a.json, n, &key)) != NULL) {
+    if ((*why = check_header(p, (const char *)hdr, n, &key)) != NULL) {
         return JWT_INVALID;
     }
 
-    rc = b64url_decode(pl, pl_len, s_b.json, sizeof(s_b.json), &n);
+    rc = b64url_decode(pl, pl_len, claims, JWT_PAYLOAD_MAX, &n);
     if (rc != APP_OK) {
         *why = rc == APP_ERR_OVERFLOW ? "claims too long" : "claims not base64url";
         return JWT_INVALID;
     }
     int64_t exp = 0;
     int perm = 0;
-    if ((*why = check_claims(p, (const char *)s_b.json, n, now_s, &exp, &perm)) != NULL) {
+    if ((*why = check_claims(p, (const char *)claims, n, now_s, &exp, &perm)) != NULL) {
         return JWT_INVALID;
     }
 
-    /* The signature: exactly the key's size, over the ASCII
-     * header "." payload as sent (RFC 7515 5.2 step 8). */
+    /* The signature: exactly the key's size. */
     size_t want = key->alg == JWT_ALG_ES256 ? ES256_SIG_LEN : key->rsa_len;
-    rc = b64url_decode(sg, sg_len, s_a.sig, want, &n);
+    rc = b64url_decode(sg, sg_len, sig, want, &n);
     if (rc == APP_ERR_INVAL) {
         *why = "signature not base64url";
         return JWT_INVALID;
@@ -610,13 +606,8 @@ static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_
         *why = "signature length";
         return JWT_INVALID;
     }
-    uint8_t hash[SHA256_LEN];
-    if (mbedtls_sha256((const unsigned char *)tok, (size_t)(d2 - tok), hash, 0) != 0) {
-        *why = "hash failed";
-        return JWT_INVALID;
-    }
-    *why = key->alg == JWT_ALG_ES256 ? verify_es256(key, hash, s_a.sig)
-                                     : verify_rs256(key, hash, s_a.sig);
+    *why = key->alg == JWT_ALG_ES256 ? verify_es256(key, hash, sig)
+                                     : verify_rs256(key, hash, sig);
     if (*why != NULL) {
         return JWT_INVALID;
     }
@@ -632,15 +623,19 @@ static enum jwt_verdict judge(const struct jwt_policy *p, const char *tok, size_
     return perm == 2 ? JWT_OK_WRITE : JWT_OK;
 }
 
-enum jwt_verdict jwt_check(const struct jwt_policy *p, const char *tok, size_t len, int64_t now_s,
+enum jwt_verdict jwt_check(const struct jwt_policy *p, char *tok, size_t len, int64_t now_s,
                            int64_t *exp_s, const char **why)
 {
+    jsmntok_t toks[JWT_JSON_TOKENS];
     const char *w = NULL;
+    s_toks = toks;
     enum jwt_verdict v = judge(p, tok, len, now_s, exp_s, &w);
-    /* The claims and signature are half of a bearer credential: do not
-     * leave them in RAM after the call. */
-    mbedtls_platform_zeroize(&s_a, sizeof(s_a));
-    mbedtls_platform_zeroize(&s_b, sizeof(s_b));
+    s_toks = NULL;
+    /* A bearer credential, decoded or not: do not leave it in RAM after
+     * the call (the claims' strings also sit in the jsmn tokens' spans). */
+    if (tok != NULL) {
+        mbedtls_platform_zeroize(tok, len);
+    }
     if (why != NULL) {
         *why = w;
     }
@@ -651,12 +646,15 @@ enum jwt_verdict jwt_check(const struct jwt_policy *p, const char *tok, size_t l
 enum jwt_verdict jwt_test_claims(const struct jwt_policy *p, const char *json, size_t len,
                                  int64_t now_s, int64_t *exp_s, const char **why)
 {
+    jsmntok_t toks[JWT_JSON_TOKENS];
     int64_t exp = 0;
     int perm = 0;
     const char *w = policy_problem(p);
     if (w == NULL) {
+        s_toks = toks;
         w = json == NULL || len > JWT_PAYLOAD_MAX ? "claims too long"
                                                  : check_claims(p, json, len, now_s, &exp, &perm);
+        s_toks = NULL;
     }
     enum jwt_verdict v = JWT_INVALID;
     if (w == NULL) {
@@ -915,19 +913,19 @@ static const char *jwk_bytes(const char *in, size_t in_len, uint8_t *out, size_t
 int jwt_key_from_jwk_rsa(struct jwt_key *k, const char *kid, size_t kid_len, const char *n,
                          size_t n_len, const char *e, size_t e_len, const char **why)
 {
+    /* At configuration load, on the stack (a public key: nothing to wipe). */
+    uint8_t nbuf[JWT_RSA_MAX_BYTES];
+    uint8_t ebuf[32];
     size_t nb = 0;
     size_t eb = 0;
     const char *w = key_start(k, kid, kid_len);
     if (w == NULL) {
-        w = jwk_bytes(n, n_len, s_a.sig, sizeof(s_a.sig), true, &nb);
+        w = jwk_bytes(n, n_len, nbuf, sizeof(nbuf), true, &nb);
     }
     if (w == NULL) {
-        w = jwk_bytes(e, e_len, s_b.json, 32u, true, &eb);
+        w = jwk_bytes(e, e_len, ebuf, sizeof(ebuf), true, &eb);
     }
-    int rc = w != NULL ? fail(k, why, APP_ERR_INVAL, w) : rsa_set(k, s_a.sig, nb, s_b.json, eb, why);
-    mbedtls_platform_zeroize(&s_a, sizeof(s_a));
-    mbedtls_platform_zeroize(&s_b, sizeof(s_b));
-    return rc;
+    return w != NULL ? fail(k, why, APP_ERR_INVAL, w) : rsa_set(k, nbuf, nb, ebuf, eb, why);
 }
 
 int jwt_key_from_jwk_ec(struct jwt_key *k, const char *kid, size_t kid_len, const char *x,

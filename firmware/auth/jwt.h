@@ -2,10 +2,11 @@
  * signed ES256 or RS256 (RFC 7518 3.3, 3.4) with an issuer key from the
  * config, then the claims and the Graph permission (contract, "Tokens").
  *
- * No heap of its own: the caller owns keys, policy and token; decoding
- * uses this module's static buffers (4352 bytes on the target), so calls
- * must not overlap (one superloop). mbedTLS allocates transiently from its
- * static pool during a signature check and keeps RSA keys' numbers there. */
+ * No RAM of its own: the caller owns keys, policy and token; a token is
+ * decoded over its own bytes, the JSON tokens live on jwt_check()'s stack
+ * (1.5 KB), and calls must not overlap (one superloop). mbedTLS allocates
+ * transiently from its static pool during a signature check and keeps RSA
+ * keys' numbers there. */
 #ifndef JWT_H
 #define JWT_H
 
@@ -17,7 +18,7 @@
 #define JWT_KID_MAX 64
 #define JWT_TID_LEN 36          /* a tenant id GUID, lowercase, 8-4-4-4-12 */
 
-/* Limits on what a token may decode to (static buffers in jwt.c). */
+/* Limits on what a token may decode to. */
 #define JWT_HEADER_MAX 512u     /* decoded JOSE header bytes */
 #define JWT_PAYLOAD_MAX 2304u   /* decoded claims: 3072 base64url chars */
 #define JWT_JSON_TOKENS 96      /* jsmn tokens for the header or the claims */
@@ -95,7 +96,7 @@ int jwt_key_from_pem(struct jwt_key *k, enum jwt_alg alg, const char *kid, size_
 /**
  * Load an RS256 key from the JWK members n and e (RFC 7518 6.3.1) as
  * written: base64url without padding, minimal (no leading zero octets).
- * Decodes through this module's static buffers (not during jwt_check()).
+ * Decodes on the stack (RSA-4096: 544 bytes).
  * @return as jwt_key_from_pem()
  */
 int jwt_key_from_jwk_rsa(struct jwt_key *k, const char *kid, size_t kid_len, const char *n,
@@ -121,6 +122,10 @@ void jwt_key_free(struct jwt_key *k);
  * now_s with the skew, tid, types of iat, scp, roles, no duplicate keys),
  * then the signature; the permission last.
  *
+ * The token is decoded in place and zeroed before the call returns (it
+ * is a credential): pass a copy if its bytes are needed afterwards.
+ *
+ * @param tok    the token, writable; len bytes of it are overwritten
  * @param now_s  Unix seconds of the device clock
  * @param exp_s  on JWT_OK and JWT_FORBIDDEN, the token's exp (may be NULL)
  * @param why    the first failed check, a static string for the log,
@@ -130,7 +135,7 @@ void jwt_key_free(struct jwt_key *k);
  *         or roles (403); JWT_INVALID for everything else (401), a
  *         broken policy and an exhausted mbedTLS heap included.
  */
-enum jwt_verdict jwt_check(const struct jwt_policy *p, const char *tok, size_t len, int64_t now_s,
+enum jwt_verdict jwt_check(const struct jwt_policy *p, char *tok, size_t len, int64_t now_s,
                            int64_t *exp_s, const char **why);
 
 #ifdef JWT_TEST_HOOKS

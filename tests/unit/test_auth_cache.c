@@ -334,7 +334,8 @@ static void test_other_tokens(void **state)
     ASSERT_DELTA(since(a), 0, 1, 0, 1);
 
     /* Not a bearer token: empty, and nothing remembered after it. */
-    assert_int_equal(auth_check_cached("Basic dXNlcjpwYXNz", 18, &c), AUTH_EMPTY);
+    char basic[] = "Basic dXNlcjpwYXNz";
+    assert_int_equal(auth_check_cached(basic, 18, &c), AUTH_EMPTY);
     a = stats();
     assert_int_equal(check(good, &c), AUTH_OK);
     ASSERT_DELTA(since(a), 0, 1, 0, 1);

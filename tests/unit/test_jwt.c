@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "app_config.h"
 #include "app_err.h"
 #include "jwt.h"
 #include "jwt_vectors.h"
@@ -62,6 +63,23 @@ static void keys_free(void)
     }
 }
 
+/* jwt_check() on a writable copy of token, which it must leave zeroed. */
+static enum jwt_verdict check_tok(const struct jwt_policy *p, const char *token, int64_t now_s,
+                                  int64_t *exp_s, const char **why)
+{
+    static char buf[APP_HTTP_TOKEN_MAX + 16];
+    size_t n = strlen(token);
+    assert_true(n < sizeof(buf));
+    memcpy(buf, token, n);
+    enum jwt_verdict v = jwt_check(p, buf, n, now_s, exp_s, why);
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != 0) {
+            fail_msg("token byte %zu left after jwt_check()", i);
+        }
+    }
+    return v;
+}
+
 static void keys_from_pem(void)
 {
     const char *why = NULL;
@@ -105,7 +123,7 @@ static void check_case(const struct jwt_policy *p, const struct jv_case *c)
     size_t before = heap_cur();
     int64_t exp = -1;
     const char *why = NULL;
-    enum jwt_verdict v = jwt_check(p, c->token, strlen(c->token), c->now_s, &exp, &why);
+    enum jwt_verdict v = check_tok(p, c->token, c->now_s, &exp, &why);
     if (v != c->verdict || why == NULL || strcmp(why, c->why) != 0) {
         fail_msg("\"%s\": verdict %d why \"%s\", expected %d \"%s\"", c->name, (int)v,
                  why != NULL ? why : "(null)", (int)c->verdict, c->why);
@@ -173,12 +191,12 @@ static void test_key_selection(void **state)
     const struct jv_case *rsa = find_case("RS256 RSA-2048, scp Read.All");
     const struct jv_case *ec = find_case("ES256, scp Read.All");
     p.key_count = 1;
-    assert_int_equal(jwt_check(&p, rsa->token, strlen(rsa->token), JV_NOW, NULL, &why),
+    assert_int_equal(check_tok(&p, rsa->token, JV_NOW, NULL, &why),
                      JWT_INVALID);
     assert_string_equal(why, "kid unknown");
-    assert_int_equal(jwt_check(&p, ec->token, strlen(ec->token), JV_NOW, NULL, &why), JWT_OK);
+    assert_int_equal(check_tok(&p, ec->token, JV_NOW, NULL, &why), JWT_OK);
     p.key_count = 0;
-    assert_int_equal(jwt_check(&p, ec->token, strlen(ec->token), JV_NOW, NULL, &why),
+    assert_int_equal(check_tok(&p, ec->token, JV_NOW, NULL, &why),
                      JWT_INVALID);
     assert_string_equal(why, "kid unknown");
     /* Two keys under one kid (rotation to another alg): the one of the
@@ -188,7 +206,7 @@ static void test_key_selection(void **state)
     assert_int_equal(load_pem(&two[1], JWT_ALG_ES256, JV_KID_EC, jv_pem_ec, &why), APP_OK);
     p.keys = two;
     p.key_count = 2;
-    assert_int_equal(jwt_check(&p, ec->token, strlen(ec->token), JV_NOW, NULL, &why), JWT_OK);
+    assert_int_equal(check_tok(&p, ec->token, JV_NOW, NULL, &why), JWT_OK);
     jwt_key_free(&two[0]);
     jwt_key_free(&two[1]);
     keys_free();
@@ -205,18 +223,18 @@ static void test_policy_tenants_and_skew(void **state)
     p.tenant_count = 0;
     p.tenants = NULL;
     const struct jv_case *c = find_case("tid not in the allow list");
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), c->now_s, &exp, &why), JWT_OK);
+    assert_int_equal(check_tok(&p, c->token, c->now_s, &exp, &why), JWT_OK);
     c = find_case("tid missing");
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), c->now_s, &exp, &why), JWT_OK);
+    assert_int_equal(check_tok(&p, c->token, c->now_s, &exp, &why), JWT_OK);
     c = find_case("tid a number");
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), c->now_s, &exp, &why),
+    assert_int_equal(check_tok(&p, c->token, c->now_s, &exp, &why),
                      JWT_INVALID);
     assert_string_equal(why, "tid not a string");
     /* Skew 0: valid up to exp itself (the table's rule: now > exp + skew). */
     p.skew_s = 0;
     c = find_case("ES256, scp Read.All");
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), c->exp_s, &exp, &why), JWT_OK);
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), c->exp_s + 1, &exp, &why),
+    assert_int_equal(check_tok(&p, c->token, c->exp_s, &exp, &why), JWT_OK);
+    assert_int_equal(check_tok(&p, c->token, c->exp_s + 1, &exp, &why),
                      JWT_INVALID);
     assert_string_equal(why, "expired");
     keys_free();
@@ -228,29 +246,29 @@ static void test_policy_broken(void **state)
     const struct jv_case *c = find_case("ES256, scp Read.All");
     const char *why = NULL;
     struct jwt_policy p = policy();
-    assert_int_equal(jwt_check(NULL, c->token, strlen(c->token), JV_NOW, NULL, &why),
+    assert_int_equal(check_tok(NULL, c->token, JV_NOW, NULL, &why),
                      JWT_INVALID);
     assert_string_equal(why, "policy incomplete");
     p.issuer_len = 0;
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, &why), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, &why), JWT_INVALID);
     p = policy();
     p.audience = NULL;
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, &why), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, &why), JWT_INVALID);
     p = policy();
     p.skew_s = -1;
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, &why), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, &why), JWT_INVALID);
     assert_string_equal(why, "policy skew");
     p.skew_s = JWT_SKEW_MAX_S + 1;
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, &why), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, &why), JWT_INVALID);
     p = policy();
     p.keys = NULL;
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, &why), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, &why), JWT_INVALID);
     assert_string_equal(why, "policy incomplete");
     /* Arguments: NULL token, and why/exp may be NULL. */
     p = policy();
     assert_int_equal(jwt_check(&p, NULL, 10, JV_NOW, NULL, &why), JWT_INVALID);
     assert_string_equal(why, "token empty");
-    assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, NULL), JWT_INVALID);
+    assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, NULL), JWT_INVALID);
 }
 
 /* Claims alone (JWT_TEST_HOOKS): arithmetic at the int64 edges. */
@@ -545,7 +563,7 @@ static void test_heap_peak(void **state)
         tls_port_heap_peak_reset();
         tls_port_heap_stats(&st);
         size_t base = st.cur;
-        assert_int_equal(jwt_check(&p, c->token, strlen(c->token), JV_NOW, NULL, NULL), JWT_OK);
+        assert_int_equal(check_tok(&p, c->token, JV_NOW, NULL, NULL), JWT_OK);
         tls_port_heap_stats(&st);
         if (st.peak - base > 6144u) {
             fail_msg("\"%s\": %zu bytes of mbedTLS heap at the peak", names[i], st.peak - base);

@@ -123,7 +123,7 @@ static size_t heap_cur(void)
 }
 
 /* @return the verdict, after the checks every verdict must pass. */
-static enum jwt_verdict judge(int mode, const char *tok, size_t len, int64_t now)
+static enum jwt_verdict judge(int mode, char *tok, size_t len, int64_t now)
 {
     const int64_t unset = INT64_MIN + 7;
     int64_t exp = unset;
@@ -133,6 +133,12 @@ static enum jwt_verdict judge(int mode, const char *tok, size_t len, int64_t now
                                    : jwt_check(&s_policy, tok, len, now, &exp, &why);
     if (heap_cur() != before || why == NULL || why[0] == '\0') {
         abort();
+    }
+    /* jwt_check() decodes the token over itself and must leave none of it. */
+    for (size_t i = 0; mode != 1 && i < len; i++) {
+        if (tok[i] != 0) {
+            abort();
+        }
     }
     if (v != JWT_OK && v != JWT_OK_WRITE && v != JWT_FORBIDDEN && v != JWT_INVALID) {
         abort();
