@@ -14,9 +14,10 @@ DEPS_STAMP := $(DEPS)/.fetched
 
 include board/$(BOARD)/board.mk
 # The integration tests a board runs (board.mk may name a subset), and
-# whether its build has the TCP echo service.
+# whether its product image has the TCP echo service (a test and bench
+# service: a board's BOARD_ECHO_VARS build it into an image of its own).
 INTEGRATION_TESTS ?= .
-BOARD_ECHO ?= 1
+BOARD_ECHO ?= 0
 , := ,
 
 OUT ?= $(BUILD)/$(BOARD)
@@ -139,7 +140,7 @@ FW_OBJS := $(BOARD_OBJS) $(DRV_OBJS) $(APP_OBJS) $(LWIP_OBJS) $(MBEDTLS_OBJS)
 # ---- Top-level targets ---------------------------------------------------
 .DEFAULT_GOAL := all
 .PHONY: all help setup deps run start stop test test-unit test-integration \
-	check-noheap fault-image storetest-image provision size bench bench-images fuzz flash erase-flash clean distclean format
+	check-noheap fault-image storetest-image echo-image provision size bench bench-images fuzz flash erase-flash clean distclean format
 
 all: $(ELF) $(OUT)/firmware.bin
 
@@ -319,8 +320,18 @@ storetest-image:
 	$(Q)$(MAKE) --no-print-directory OUT=$(STORE_SELFTEST_OUT) $(BOARD_STORETEST_VARS) \
 		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_STORE_SELFTEST=1" all
 
-test-integration: all fault-image storetest-image provision
+# The product image with the TCP echo service (port 7) for its tests and
+# the bench's TCP figures, where the board names what that takes
+# (BOARD_ECHO_VARS in its board.mk); nothing on a board without them.
+ECHO_OUT := $(BUILD)/$(BOARD)-echo
+echo-image:
+ifneq ($(BOARD_ECHO_VARS),)
+	$(Q)$(MAKE) --no-print-directory OUT=$(ECHO_OUT) $(BOARD_ECHO_VARS) all
+endif
+
+test-integration: all fault-image storetest-image echo-image provision
 	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
+		ECHO_ELF=$(if $(BOARD_ECHO_VARS),$(abspath $(ECHO_OUT)/firmware.elf)) \
 		STORETEST_ELF=$(abspath $(STORE_SELFTEST_OUT)/firmware.elf) \
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
@@ -380,12 +391,13 @@ bench-images:
 	$(Q)$(MAKE) --no-print-directory OUT=$(BENCH_NOLOG) \
 		CFLAGS_EXTRA="$(CFLAGS_EXTRA) -DAPP_PROF=1 -DAPP_LOG_REQUESTS=0" all
 
-bench: all bench-images provision bench-host
+bench: all bench-images echo-image provision bench-host
 	$(Q)$(PYTHON) tools/bench --elf $(ELF) --machine $(QEMU_MACHINE) --seed-addr $(QEMU_SEED_ADDR) \
 		--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
 		--app-elf $(BENCH_APP)/firmware.elf --floor-elf $(BENCH_FLOOR)/firmware.elf \
 		--httpd-elf $(BENCH_HTTPD)/firmware.elf --nolog-elf $(BENCH_NOLOG)/firmware.elf \
-		--cycle-hz $(BOARD_CYCLE_HZ) $(if $(BOARD_STORE_ARENA),--store-arena $(BOARD_STORE_ARENA)) $(if $(filter 0,$(BOARD_ECHO)),--only http$(,)jwt$(,)load$(,)tls$(,)upload$(,)boot) \
+		--cycle-hz $(BOARD_CYCLE_HZ) $(if $(BOARD_STORE_ARENA),--store-arena $(BOARD_STORE_ARENA)) \
+		$(if $(BOARD_ECHO_VARS),--echo-elf $(abspath $(ECHO_OUT)/firmware.elf),--only http$(,)jwt$(,)load$(,)tls$(,)upload$(,)boot) \
 		--out $(BENCH_JSON)
 
 # A per-function profile of keep-alive GETs on the firmware in QEMU

@@ -15,3 +15,18 @@ QEMU_CONFIG_ADDR := 0x003C0000
 # Connections the integration tests may count on (app_config.h defaults).
 BOARD_HTTP_CONNS := 4
 BOARD_TLS_CONNS := 2
+# 64 KB of RAM with 4 plain and 2 TLS connections (README "Boards", each
+# knob's price): one head buffer, a receive pool of one frame per
+# connection and one for ACKs, 16 sessions with 16 files and 3 KB of their
+# strings, 4 KB of lwIP heap for outgoing segments, a 512-byte log ring,
+# no TCP echo service in the product image (its own image below).
+BOARD_ECHO := 0
+BOARD_PBUF_POOL := 6
+BOARD_STORE_ARENA := 2048
+BOARD_DEFS := -DAPP_HTTP_HEAD_BUFS=1 -DPBUF_POOL_SIZE=$(BOARD_PBUF_POOL) -DAPP_MAX_SESSIONS=16 \
+	-DAPP_STORE_FILES=16 -DAPP_STORE_ARENA=$(BOARD_STORE_ARENA) -DAPP_ECHO_ENABLE=$(BOARD_ECHO) \
+	-DMEM_SIZE=4096 -DLOG_RING_SIZE=512
+# The echo image (make echo-image: test_echo.py, the bench's TCP figures):
+# the service's 10 connections and the 8-frame receive pool they need
+# (README "Memory": with 6, bulk echo clients lost frames and stalled).
+BOARD_ECHO_VARS := BOARD_ECHO=1 BOARD_PBUF_POOL=8

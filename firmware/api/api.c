@@ -1337,6 +1337,12 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
                 error(r, 401, "InvalidAuthenticationToken");
                 set_message(r, "Access token validation failure.", NULL, NULL);
                 r->www_auth = 2;
+            } else if (a == AUTH_BUSY) {
+                /* mbedTLS's heap could not hold the signature check next
+                 * to a handshake: the token was not judged. */
+                error(r, 503, "serviceNotAvailable");
+                set_message(r, "The access token could not be checked now; retry shortly.", NULL, NULL);
+                r->retry_after = 1;
             } else if (a == AUTH_FORBIDDEN || (!is_get && a != AUTH_OK_WRITE)) {
                 /* Writes need EntitlementManagement.ReadWrite.All. */
                 error(r, 403, "accessDenied");
@@ -1393,7 +1399,7 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
 static void patch_session(struct api_response *r, const struct store_session *s, const char *js,
                           size_t n)
 {
-    static jsmntok_t toks[8];
+    jsmntok_t toks[8];
     int count = 0;
     bool done = false;
     int v = APP_ERR_INVAL;
@@ -1545,8 +1551,10 @@ static bool live_pair(const struct route_result *rt, const char *ref, size_t ref
 static void create_session(struct api_response *r, const struct http_request *req,
                            const struct route_result *rt, const char *js, size_t n)
 {
-    static jsmntok_t toks[32];
-    static struct create_body b;
+    /* On the stack (640 bytes, this call only; the stack's peak is a TLS
+     * handshake's, README "Memory"). */
+    jsmntok_t toks[32];
+    struct create_body b;
     int count = 0;
     int data_obj = -1;
     memset(&b, 0, sizeof(b));

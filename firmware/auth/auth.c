@@ -219,6 +219,10 @@ static enum auth_result check_jwt(char *tok, size_t tok_n,
     uint32_t c0 = hal_time_cycles();
     enum jwt_verdict v = jwt_check(&s_policy, tok, tok_n, now_s, &exp_s, &why);
     uint32_t cycles = hal_time_cycles() - c0;
+    if (v == JWT_BUSY) {
+        log_printf("auth: jwt not checked: %s cycles=%u\r\n", why, (unsigned)cycles);
+        return AUTH_BUSY;
+    }
     if (v == JWT_INVALID) {
         s_stats.invalid++;
         log_printf("auth: jwt refused: %s cycles=%u\r\n", why, (unsigned)cycles);

@@ -17,6 +17,7 @@ enum auth_result {
     AUTH_INVALID,    /* a token that does not validate: 401 "Access token validation failure." */
     AUTH_FORBIDDEN,  /* valid token without the permission: 403 */
     AUTH_OK_WRITE,   /* reads and writes: EntitlementManagement.ReadWrite.All, or a static token */
+    AUTH_BUSY,       /* not judged: no crypto memory for the signature now (503, retry) */
 };
 
 #define AUTH_DIGEST_LEN 32

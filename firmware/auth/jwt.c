@@ -407,6 +407,8 @@ static const char *check_claims(const struct jwt_policy *p, const char *js, size
 
 /* ---- signatures ------------------------------------------------------------- */
 
+static const char k_nomem[] = "crypto heap exhausted";
+
 static bool mbedtls_nomem(int rc)
 {
     return rc == MBEDTLS_ERR_MPI_ALLOC_FAILED || rc == MBEDTLS_ERR_ECP_ALLOC_FAILED;
@@ -448,7 +450,7 @@ static const char *verify_es256(const struct jwt_key *k, const uint8_t hash[SHA2
     if (rc == 0) {
         return NULL;
     }
-    return mbedtls_nomem(rc) ? "crypto heap exhausted" : "ES256 signature bad";
+    return mbedtls_nomem(rc) ? k_nomem : "ES256 signature bad";
 }
 
 /* DigestInfo for SHA-256 (RFC 8017 9.2 note 1), before the hash. */
@@ -490,8 +492,7 @@ static const char *verify_rs256(const struct jwt_key *k, const uint8_t hash[SHA2
         return why;
     }
     if (rc != 0) {
-        return mbedtls_nomem(rc) ? "crypto heap exhausted"
-                                 : "RS256 signature bad";
+        return mbedtls_nomem(rc) ? k_nomem : "RS256 signature bad";
     }
     /* EMSA-PKCS1-v1_5-ENCODE (RFC 8017 9.2), byte by byte; k >= 256
      * leaves far more than the 8 bytes of PS it asks for. */
@@ -609,7 +610,7 @@ static enum jwt_verdict judge(const struct jwt_policy *p, char *tok, size_t len,
     *why = key->alg == JWT_ALG_ES256 ? verify_es256(key, hash, sig)
                                      : verify_rs256(key, hash, sig);
     if (*why != NULL) {
-        return JWT_INVALID;
+        return *why == k_nomem ? JWT_BUSY : JWT_INVALID;
     }
 
     if (exp_s != NULL) {

@@ -72,7 +72,7 @@ struct jwt_policy {
 
 /* JWT_OK: reads (Read.All or ReadWrite.All); JWT_OK_WRITE: also writes
  * (ReadWrite.All). */
-enum jwt_verdict { JWT_OK = 0, JWT_FORBIDDEN, JWT_INVALID, JWT_OK_WRITE };
+enum jwt_verdict { JWT_OK = 0, JWT_FORBIDDEN, JWT_INVALID, JWT_OK_WRITE, JWT_BUSY };
 
 /**
  * Load a SubjectPublicKeyInfo PEM block ("-----BEGIN PUBLIC KEY-----",
@@ -132,8 +132,10 @@ void jwt_key_free(struct jwt_key *k);
  *               never for the client; "ok" on JWT_OK (may be NULL)
  * @return JWT_OK; JWT_FORBIDDEN for a token valid in every respect but
  *         without EntitlementManagement.Read.All or .ReadWrite.All in scp
- *         or roles (403); JWT_INVALID for everything else (401), a
- *         broken policy and an exhausted mbedTLS heap included.
+ *         or roles (403); JWT_BUSY when mbedTLS's heap could not give the
+ *         signature check its memory (the token was not judged: 503, try
+ *         again); JWT_INVALID for everything else (401), a broken policy
+ *         included.
  */
 enum jwt_verdict jwt_check(const struct jwt_policy *p, char *tok, size_t len, int64_t now_s,
                            int64_t *exp_s, const char **why);

@@ -48,14 +48,16 @@
 /* HTTPS (firmware/tls). */
 #ifndef APP_TLS_HEAP
 /* mbedTLS's static heap (MBEDTLS_MEMORY_BUFFER_ALLOC_C): the device's
- * certificate and key and the ticket keys (1.2 KB), and per connection
- * its record buffers and state (8.1 KB established, TLS 1.3). Handshakes
+ * certificate and key and the ticket keys (1.6 KB), and per connection
+ * its record buffers and state (7.6 KB established, TLS 1.3). Handshakes
  * run one at a time (tls.c), so the peak is one handshake next to one
- * established connection: measured 20.5 KB requested in 82 blocks of
- * 32-byte header each, 23.1 KB in all (README "TLS memory"). JWT issuer
- * keys (0.5 KB) and a signature check's transients (RS256-4096 modular
- * exponentiation, ~3 KB) come from it too: 2 KB more. */
-#define APP_TLS_HEAP 26624
+ * established connection, plus a JWT check's transients (RS256-4096
+ * modular exponentiation, ~3.6 KB) and the allocator's 32-byte block
+ * headers. Measured (tests/integration/test_tls_heap.py: fresh ES256 and
+ * RS256-4096 tokens on one connection while the other handshakes, P-256
+ * and X25519, TLS 1.3 and 1.2): 21.5 KB requested at the peak; 24 KB
+ * refused some checks (fragmentation), 25 KB none. */
+#define APP_TLS_HEAP 25600
 #endif
 /* A handshake holds the one handshake turn at most this long while another
  * client waits for it (a real client's handshake needs two round trips and

@@ -24,7 +24,9 @@
  * lets bulk senders share it, tcp_write() returning ERR_MEM (retried on
  * the sent/poll callback) when it is full. 8 KB before TLS; 2 KB went to
  * the RAM budget (README "RAM"). */
+#ifndef MEM_SIZE
 #define MEM_SIZE (6 * 1024)
+#endif
 
 /* ---- Interface. */
 #define LWIP_SINGLE_NETIF 1
@@ -40,11 +42,17 @@
 #define LWIP_ETHERNET 1
 
 /* ---- Receive buffers. One pool buffer holds one whole frame (the driver
- * copies a frame contiguously). 8 frames = 12 KB, a little more than the
- * chip's own 10.5 KB RX FIFO can ever hand over between two drains; the
- * last one only takes frames without TCP data (ethif.c, RX reserve). Tried
- * 6 (saves 3 KB): 10 concurrent bulk echo clients then lose enough frames
- * that slirp's retransmission back-off stalls them for tens of seconds. */
+ * copies a frame contiguously), and only frames that lwIP keeps take one:
+ * TCP segments with data or FIN. ACKs, ARP, SYNs and other small frames
+ * that lwIP frees before returning go through one 128-byte buffer of
+ * ethif.c (ETHIF_RX_SMALL), so they still come in when applications hold
+ * every pool buffer (it replaced a pool buffer kept back for them). With
+ * the RX window rule below, one buffer per connection is enough: a board
+ * sets PBUF_POOL_SIZE to its connections (board.mk). 8 here (the host
+ * build, and the echo image's 10 bulk clients: with 6, they lost enough
+ * frames that slirp's retransmission back-off stalled them for tens of
+ * seconds). */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 #ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE 8
 #endif
@@ -98,10 +106,17 @@
  * SYNs silently when the pool is empty), plus two for connections lingering
  * in LAST_ACK/TIME_WAIT (lwIP recycles those first when it runs out). */
 #define APP_TCP_SLOTS (APP_HTTP_MAX_CONNS + APP_TLS_MAX_CONNS + (APP_ECHO_ENABLE ? APP_ECHO_MAX_CONNS : 0))
-#define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + 3 + 2)
-#define MEMP_NUM_TCP_PCB_LISTEN 4   /* 80, 443, 7 and one spare */
-/* Segments: every connection may queue TCP_SND_QUEUELEN of them. */
-#define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN * 4)
+#define APP_TCP_SERVICES (2 + (APP_ECHO_ENABLE ? 1 : 0)) /* 80, 443 and 7 */
+#define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + APP_TCP_SERVICES + 2)
+#define MEMP_NUM_TCP_PCB_LISTEN (APP_TCP_SERVICES + 1) /* and one spare */
+/* Segments: four per application slot (a send buffer is two full
+ * segments, and a response's head and body may go out as two more). When
+ * they run out tcp_write() returns ERR_MEM, retried like a full heap.
+ * Was 72 (TCP_SND_QUEUELEN 9 for each of 8 connections, 1 KB); the 4 KB
+ * lwIP heap holds fewer segments than that anyway. */
+#ifndef MEMP_NUM_TCP_SEG
+#define MEMP_NUM_TCP_SEG (APP_TCP_SLOTS * 4 > TCP_SND_QUEUELEN ? APP_TCP_SLOTS * 4 : TCP_SND_QUEUELEN)
+#endif
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
 
 /* A SYN that finds no PCB (a burst of connections: those beyond the pool

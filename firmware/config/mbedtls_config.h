@@ -197,9 +197,13 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 /* Record buffers. In: 4 KiB, the HTTP head limit, so every request the
  * server would accept fits one record; a client sending a bigger record
  * gets a fatal record_overflow alert (it would have got 431 or 414; tls.c
- * sends it, mbedTLS 3.6 only returns the error). Out: 2 KiB, the
- * server chooses its own record size, and the largest handshake message
- * (the certificate) is about 0.5 KiB. */
+ * sends it, mbedTLS 3.6 only returns the error). Out: 1.5 KiB (was 2
+ * KiB; -512 bytes of mbedTLS heap a connection): the server chooses its
+ * own record size, and the largest handshake message, the certificate
+ * chain, must fit one record (mbedTLS 3.6 does not fragment handshake
+ * messages over TLS): the provisioned P-256 certificate is 0.5 KiB, a
+ * leaf and one intermediate about 1.1-1.3 KiB. A larger chain fails every
+ * handshake (README "HTTPS"). */
 /* Only these suites are compiled into the table (tls.c offers them in
  * this order); the full table costs about 1 KB more flash. */
 #define MBEDTLS_SSL_CIPHERSUITES                                                           \
@@ -208,6 +212,6 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
         MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,                                   \
         MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
 #define MBEDTLS_SSL_IN_CONTENT_LEN 4096
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 1536
 
 #endif

@@ -14,12 +14,13 @@
 
 #define ETHIF_MAX_SEGS 16u
 
-#if !MEMP_STATS
-#error "ethif needs MEMP_STATS for its RX reserve"
+#if !LWIP_SUPPORT_CUSTOM_PBUF
+#error "ethif needs LWIP_SUPPORT_CUSTOM_PBUF for its small-frame buffer"
 #endif
 
-/* True when frame (without pad) is an IPv4 TCP segment carrying data, or
- * is too short to tell. RFC 791 3.1, RFC 9293 3.1. */
+/* True when frame (without pad) is an IPv4 TCP segment that lwIP may keep:
+ * one carrying data, or a FIN (queued out of order like data), or one too
+ * short to tell. RFC 791 3.1, RFC 9293 3.1. */
 static bool carries_tcp_payload(const uint8_t *f, size_t len)
 {
     if (len < 14u + 20u || f[12] != 0x08u || f[13] != 0x00u || f[14 + 9] != 6u) {
@@ -27,11 +28,28 @@ static bool carries_tcp_payload(const uint8_t *f, size_t len)
     }
     size_t ihl = (size_t)(f[14] & 0x0Fu) * 4u;
     size_t total = ((size_t)f[16] << 8) | f[17];
-    if (ihl < 20u || len < 14u + ihl + 13u) {
+    if (ihl < 20u || len < 14u + ihl + 14u) {
         return true;
     }
     size_t doff = (size_t)(f[14 + ihl + 12] >> 4) * 4u;
-    return total > ihl + doff;
+    return total > ihl + doff || (f[14 + ihl + 13] & 0x01u) != 0u;
+}
+
+/* Small frames that lwIP frees before netif->input() returns (ACKs, ARP,
+ * ICMP, SYNs, UDP) are read into this one buffer instead of a pool buffer:
+ * however many pool buffers applications hold with received data, the
+ * ACKs that let them send and free it still come in (without it, every
+ * connection could stall for good). Anything kept past input() (a TCP
+ * segment with data or FIN) goes to a pool buffer; should lwIP keep this
+ * one after all, small frames take the pool until it is freed. */
+static uint8_t s_small[ETHIF_RX_SMALL] __attribute__((aligned(4)));
+static struct pbuf_custom s_small_pbuf;
+static bool s_small_busy;
+
+static void small_free(struct pbuf *p)
+{
+    (void)p;
+    s_small_busy = false;
 }
 
 static uint8_t s_mac[ETH_HWADDR_LEN];
@@ -114,35 +132,50 @@ unsigned ethif_poll(struct netif *netif)
     /* Drain completely: the chip's RX FIFO is small and drops silently. */
     while ((len = hal_eth_rx_next()) > 0) {
         size_t need = hal_eth_rx_size((size_t)len);
-        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
-        if (p == NULL || p->next != NULL || p->len < need) {
-            /* No pool buffer (or one too small, a configuration bug that
-             * lwipopts.h rules out): drop, the sender retransmits. */
-            if (p != NULL) {
-                pbuf_free(p);
+        u16_t flen = (u16_t)(len + ETH_PAD_SIZE);
+        struct pbuf *p = NULL;
+        if (!s_small_busy && need <= sizeof(s_small)) {
+            if (hal_eth_rx_read(s_small, sizeof(s_small)) != len) {
+                LINK_STATS_INC(link.err);
+                continue;
             }
-            hal_eth_rx_discard();
-            LINK_STATS_INC(link.memerr);
-            LINK_STATS_INC(link.drop);
-            continue;
-        }
-        if (hal_eth_rx_read(p->payload, p->len) != len) {
-            pbuf_free(p);
-            LINK_STATS_INC(link.err);
-            continue;
-        }
-        /* The last ETHIF_RX_RESERVE pool buffers are for frames without TCP
-         * data (ACKs, ARP, ICMP; lwIP frees those before returning): were
-         * applications holding received data (pipelined requests, echo
-         * queues) to take them all, the ACKs that let them send and free
-         * it could not come in, and every connection would stall for good. */
-        const struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
-        if ((size_t)(pool->avail - pool->used) < ETHIF_RX_RESERVE &&
-            carries_tcp_payload((const uint8_t *)p->payload + ETH_PAD_SIZE, (size_t)len)) {
-            pbuf_free(p);
-            LINK_STATS_INC(link.memerr);
-            LINK_STATS_INC(link.drop);
-            continue;
+            if (!carries_tcp_payload(s_small + ETH_PAD_SIZE, (size_t)len)) {
+                s_small_pbuf.custom_free_function = small_free;
+                p = pbuf_alloced_custom(PBUF_RAW, flen, PBUF_REF, &s_small_pbuf, s_small,
+                                        sizeof(s_small));
+                s_small_busy = p != NULL;
+            } else {
+                p = pbuf_alloc(PBUF_RAW, flen, PBUF_POOL);
+                if (p != NULL && p->next == NULL) {
+                    memcpy(p->payload, s_small, flen);
+                } else if (p != NULL) {
+                    pbuf_free(p);
+                    p = NULL;
+                }
+            }
+            if (p == NULL) {
+                LINK_STATS_INC(link.memerr);
+                LINK_STATS_INC(link.drop);
+                continue;
+            }
+        } else {
+            p = pbuf_alloc(PBUF_RAW, flen, PBUF_POOL);
+            if (p == NULL || p->next != NULL || p->len < need) {
+                /* No pool buffer (or one too small, a configuration bug
+                 * that lwipopts.h rules out): drop, the sender retransmits. */
+                if (p != NULL) {
+                    pbuf_free(p);
+                }
+                hal_eth_rx_discard();
+                LINK_STATS_INC(link.memerr);
+                LINK_STATS_INC(link.drop);
+                continue;
+            }
+            if (hal_eth_rx_read(p->payload, p->len) != len) {
+                pbuf_free(p);
+                LINK_STATS_INC(link.err);
+                continue;
+            }
         }
         /* The pad stays in front: lwIP's struct eth_hdr starts with it. */
         LINK_STATS_INC(link.recv);

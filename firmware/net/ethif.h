@@ -13,9 +13,12 @@
 #define ETHIF_TX_RETRIES 1000u
 #endif
 
-/* Pool buffers kept for received frames without TCP data, see ethif.c. */
-#ifndef ETHIF_RX_RESERVE
-#define ETHIF_RX_RESERVE 1u
+/* Bytes of the buffer for small frames lwIP does not keep (ACKs, ARP,
+ * SYNs; pad included), see ethif.c: a TCP ACK with timestamps and SACK
+ * blocks is at most 2 + 14 + 20 + 60 = 96 bytes, an ICMP echo of 56 data
+ * bytes 100. */
+#ifndef ETHIF_RX_SMALL
+#define ETHIF_RX_SMALL 128u
 #endif
 
 /* MAC address to program at ethif_init() instead of the chip's own
