@@ -2,6 +2,7 @@
  * http_parser, answered by api, and written through the transport. */
 #include "http_server.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "api.h"
@@ -43,17 +44,24 @@ struct http_conn {
     uint32_t t_req;             /* request complete (for the log) */
     uint32_t t_head;            /* the head buffer was taken */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
-    struct http_parser parser;
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
     /* CONN_BODY: the request's body, decoded in head[] behind the head:
      * head[body_at..body_end) decoded, head[body_end..len) not yet. */
-    struct http_body body;
     uint16_t body_at, body_end;
     struct api_response resp;
-    /* A buffer of the shared head pool, held from the first byte of a
-     * request until its response is sent (or while pipelined bytes wait);
-     * NULL for an idle keep-alive connection. */
+    /* A buffer of the shared head pool (struct http_head's buf), held
+     * from the first byte of a request until its response is sent (or
+     * while pipelined bytes wait); NULL for an idle keep-alive connection. */
     char *head;
+};
+
+/* A head buffer with what only a connection reading a request needs: its
+ * parser and body decoder come with the buffer, not with every
+ * connection slot (152 bytes a slot). */
+struct http_head {
+    struct http_parser parser;
+    struct http_body body;
+    char buf[APP_HTTP_HEAD_MAX];
 };
 
 /* Request heads are received into a pool of APP_HTTP_HEAD_BUFS buffers
@@ -64,8 +72,14 @@ struct http_conn {
  * heads sit in one block so that boot can lend both as scratch. */
 static struct {
     struct http_conn conns[HTTP_SERVER_SLOTS];
-    char heads[APP_HTTP_HEAD_BUFS][APP_HTTP_HEAD_MAX];
+    struct http_head heads[APP_HTTP_HEAD_BUFS];
 } s_pool __attribute__((section(".pool.http.conns")));
+
+/* The head buffer c holds (c->head != NULL). */
+static struct http_head *head_of(const struct http_conn *c)
+{
+    return (struct http_head *)(void *)(c->head - offsetof(struct http_head, buf));
+}
 static uint32_t s_heads_used; /* bit i: heads[i] is lent out */
 static bool s_head_waiters;   /* a connection found no free head */
 static uint32_t s_tickets;    /* the next place in the queue for a head */
@@ -132,7 +146,8 @@ static bool head_take(struct http_conn *c)
     for (unsigned i = 0; (first == NULL || first == c) && i < APP_HTTP_HEAD_BUFS; i++) {
         if ((s_heads_used & (1u << i)) == 0u) {
             s_heads_used |= 1u << i;
-            c->head = s_pool.heads[i];
+            c->head = s_pool.heads[i].buf;
+            http_parser_init(&s_pool.heads[i].parser); /* c->len is 0 here */
             c->t_head = hal_time_ms();
             c->waiting = 0;
             return true;
@@ -157,7 +172,7 @@ static bool head_take(struct http_conn *c)
 static void head_give(struct http_conn *c)
 {
     if (c->head != NULL) {
-        unsigned i = (unsigned)((c->head - s_pool.heads[0]) / APP_HTTP_HEAD_MAX);
+        unsigned i = (unsigned)(head_of(c) - s_pool.heads);
         s_heads_used &= ~(1u << i);
         c->head = NULL;
         c->len = 0;
@@ -192,7 +207,6 @@ struct http_conn *http_server_open(const struct http_io *io, void *ctx, bool tls
             c->len = 0;
             c->t_mark = hal_time_ms();
             memset(&c->auth, 0, sizeof(c->auth));
-            http_parser_init(&c->parser);
             s_active++;
             return c;
         }
@@ -373,7 +387,7 @@ static void late_head(struct http_conn *c, uint32_t now)
  * result is kept: feeding the same bytes again returns it). */
 static void request_of(struct http_conn *c, struct http_request *req)
 {
-    (void)http_parser_feed(&c->parser, c->head, c->body_at, APP_HTTP_HEAD_MAX, req);
+    (void)http_parser_feed(&head_of(c)->parser, c->head, c->body_at, APP_HTTP_HEAD_MAX, req);
 }
 
 /* CONN_BODY: decode what has come, ask for more, and once the body is
@@ -386,7 +400,8 @@ static int body_some(struct http_conn *c)
         size_t used = 0;
         size_t out = 0;
         /* Decoded in place: the bytes land at body_end, no second copy. */
-        int d = http_body_decode(&c->body, c->head + c->body_end, c->len - c->body_end, &used, &out);
+        int d = http_body_decode(&head_of(c)->body, c->head + c->body_end, c->len - c->body_end, &used,
+                                 &out);
         uint16_t raw = (uint16_t)(c->body_end + used); /* first byte not taken */
         c->body_end = (uint16_t)(c->body_end + out);
         if (c->resp.body_in == API_IN_STREAM && c->body_end > c->body_at) {
@@ -483,7 +498,7 @@ void http_server_event(struct http_conn *c)
             /* Keep what a pipelining client already sent after this request. */
             c->len = (uint16_t)(c->len - c->consumed);
             memmove(c->head, c->head + c->consumed, c->len);
-            http_parser_init(&c->parser);
+            http_parser_init(&head_of(c)->parser);
             c->state = CONN_READ;
             c->t_mark = hal_time_ms();
         }
@@ -513,7 +528,7 @@ void http_server_event(struct http_conn *c)
         }
         struct http_request req;
         PROF_APP_BEGIN();
-        int r = http_parser_feed(&c->parser, c->head, c->len, APP_HTTP_HEAD_MAX, &req);
+        int r = http_parser_feed(&head_of(c)->parser, c->head, c->len, APP_HTTP_HEAD_MAX, &req);
         PROF_APP_END();
         if (r == 0) {
             if (n > 0) {
@@ -547,7 +562,7 @@ void http_server_event(struct http_conn *c)
             }
             if (c->resp.body_in != API_IN_NONE) {
                 /* The body first, into the head buffer behind the head. */
-                http_body_init(&c->body, req.te_chunked,
+                http_body_init(&head_of(c)->body, req.te_chunked,
                                req.content_length > 0 ? (uint64_t)req.content_length : 0u);
                 c->body_at = c->body_end = (uint16_t)r;
                 c->state = CONN_BODY;
