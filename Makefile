@@ -63,7 +63,7 @@ APP_SRCS := \
 	firmware/http/http_server.c firmware/http/http_body.c \
 	firmware/http/http_tcp.c \
 	firmware/tls/tls.c \
-	firmware/tls/tls_port.c \
+	firmware/tls/tls_port.c firmware/tls/tls_heap.c \
 	firmware/tls/pem.c \
 	firmware/util/rng.c \
 	firmware/util/uhash.c \
@@ -78,7 +78,7 @@ MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, \
 	aes.c asn1parse.c asn1write.c base64.c bignum.c bignum_core.c block_cipher.c \
 	chacha20.c chachapoly.c cipher.c cipher_wrap.c constant_time.c \
 	ctr_drbg.c ecdh.c ecdsa.c ecp.c ecp_curves.c entropy.c entropy_poll.c \
-	gcm.c hkdf.c md.c memory_buffer_alloc.c oid.c pk.c pk_ecc.c \
+	gcm.c hkdf.c md.c oid.c pk.c pk_ecc.c \
 	pk_wrap.c pkparse.c platform.c platform_util.c poly1305.c \
 	psa_crypto.c psa_crypto_aead.c psa_crypto_cipher.c psa_crypto_client.c \
 	psa_crypto_driver_wrappers_no_static.c psa_crypto_ecp.c \
@@ -288,7 +288,7 @@ flash:
 # The crypto core every host build of the request path links: request
 # ids draw from util/rng (CTR-DRBG over mbedTLS's entropy pool, whose hash
 # context lives on tls_port's static heap).
-HOST_CRYPTO_SRCS := firmware/util/rng.c firmware/tls/tls_port.c firmware/tls/pem.c \
+HOST_CRYPTO_SRCS := firmware/util/rng.c firmware/tls/tls_port.c firmware/tls/tls_heap.c firmware/tls/pem.c \
 	firmware/auth/jwt.c
 # The firmware's mbedTLS modules (JWT validation reaches into ECDSA, PK
 # and PSA); section GC drops what a test does not reach.

@@ -50,7 +50,6 @@ static struct {
 static char s_cat[APP_ID_MAX + 1];
 static char s_res[APP_ID_MAX + 1];
 static char s_id[APP_ID_MAX + 1];
-static char s_name[APP_FILE_NAME_MAX + 1];
 
 /* ---- CRC-32 ---------------------------------------------------------------- */
 
@@ -1188,14 +1187,15 @@ static int parse_file(int t, int session)
     if (rc != APP_OK) {
         return rc;
     }
+    char name[APP_FILE_NAME_MAX + 1]; /* boot only: on the stack */
     int name_len = 0;
     int64_t size = 0;
     int64_t uploaded = 0;
 
     size_t saved = path_key(f[0].name, strlen(f[0].name));
-    name_len = get_bounded(f[0].val, s_name, sizeof(s_name), "APP_FILE_NAME_MAX");
+    name_len = get_bounded(f[0].val, name, sizeof(name), "APP_FILE_NAME_MAX");
     if (name_len >= 0) {
-        const char *problem = store_name_problem(s_name, (size_t)name_len);
+        const char *problem = store_name_problem(name, (size_t)name_len);
         if (problem != NULL) {
             name_len = fail(APP_ERR_INVAL, problem);
         }
@@ -1210,7 +1210,7 @@ static int parse_file(int t, int session)
     if (!s_ld.import) {
         return APP_OK; /* the checking pass */
     }
-    rc = store_file_add(session, s_name, (size_t)name_len, size, uploaded);
+    rc = store_file_add(session, name, (size_t)name_len, size, uploaded);
     if (rc == APP_ERR_NOMEM) {
         struct store_usage u;
         store_usage(&u);

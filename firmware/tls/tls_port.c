@@ -9,24 +9,11 @@
 #include "clock.h"
 #include "hal_board.h"
 #include "log.h"
-#include "mbedtls/memory_buffer_alloc.h"
+#include "tls_heap.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_time.h"
 
 static unsigned char s_heap[APP_TLS_HEAP] __attribute__((aligned(8), section(".pool.tls.heap")));
-
-/* Until tls_port_init(): no memory (MBEDTLS_PLATFORM_STD_CALLOC/FREE). */
-void *tls_port_calloc_none(size_t n, size_t size)
-{
-    (void)n;
-    (void)size;
-    return NULL;
-}
-
-void tls_port_free_none(void *p)
-{
-    (void)p;
-}
 
 void *tls_port_boot_scratch(size_t *len)
 {
@@ -34,50 +21,28 @@ void *tls_port_boot_scratch(size_t *len)
     return s_heap;
 }
 
+/* tls_heap found its structure broken (a foreign or twice-freed pointer,
+ * an overrun header): nothing in mbedTLS can be trusted after that. */
+static void heap_corrupt(const char *why)
+{
+    log_sync(); /* never dropped, never left in the ring */
+    log_printf("tls: mbedTLS heap corrupted (%s), resetting\r\n", why);
+    hal_board_reset();
+}
+
 void tls_port_init(void)
 {
-    mbedtls_memory_buffer_alloc_init(s_heap, sizeof(s_heap));
+    tls_heap_init(s_heap, sizeof(s_heap), heap_corrupt);
 }
 
 void tls_port_heap_stats(struct tls_heap_stats *out)
 {
-    size_t blocks;
-    size_t max_blocks;
-    out->size = sizeof(s_heap);
-    mbedtls_memory_buffer_alloc_cur_get(&out->cur, &blocks);
-    mbedtls_memory_buffer_alloc_max_get(&out->peak, &max_blocks);
-    out->blocks = blocks;
-    out->peak_blocks = max_blocks;
+    tls_heap_stats(out);
 }
 
 void tls_port_heap_peak_reset(void)
 {
-    mbedtls_memory_buffer_alloc_max_reset();
-}
-
-#if APP_TLS_HEAP_DIAG
-/* MBEDTLS_PLATFORM_FPRINTF_MACRO: the allocator's complaints (with
- * MBEDTLS_MEMORY_DEBUG) go to the log. */
-int tls_port_fprintf(void *f, const char *fmt, ...)
-{
-    char line[LOG_LINE_MAX];
-    va_list ap;
-    (void)f;
-    va_start(ap, fmt);
-    int r = log_vformat(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    log_printf("tls heap: %s", line);
-    return r;
-}
-#endif
-
-/* MBEDTLS_PLATFORM_EXIT_MACRO: memory_buffer_alloc found its heap
- * corrupted. Nothing in mbedTLS can be trusted after that. */
-void tls_port_exit(int status)
-{
-    log_sync(); /* never dropped, never left in the ring */
-    log_printf("tls: mbedTLS heap corrupted (exit %d), resetting\r\n", status);
-    hal_board_reset();
+    tls_heap_peak_reset();
 }
 
 _Static_assert(__builtin_types_compatible_p(__typeof__(tls_port_no_peer_verify),

@@ -8,16 +8,9 @@
 #include <stdint.h>
 
 #include "mbedtls/x509_crt.h"
+#include "tls_heap.h"
 
-struct tls_heap_stats {
-    size_t size;   /* bytes of the pool */
-    size_t cur;    /* bytes requested and not freed (block headers not counted) */
-    size_t peak;   /* highest cur since boot (or the last reset) */
-    size_t blocks; /* live allocations; each also costs a 32-byte header */
-    size_t peak_blocks; /* most live allocations at once */
-};
-
-/* Hand the static pool to mbedTLS (MBEDTLS_MEMORY_BUFFER_ALLOC_C). */
+/* Hand the static pool to mbedTLS (tls_heap.c). */
 void tls_port_init(void);
 
 /* mbedTLS's heap as scratch for boot work before tls_port_init() (the

@@ -30,7 +30,7 @@ const char *hal_board_reset_cause(void)
     return "power-on";
 }
 
-/* mbedTLS's heap corrupted (tls_port_exit): a test fails loudly. */
+/* mbedTLS's heap corrupted (tls_port.c, heap_corrupt): a test fails loudly. */
 void hal_board_reset(void)
 {
     abort();

@@ -5,10 +5,10 @@
 UNIT_MODULE_TESTS += test_auth_cache
 AUTH_CACHE_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, aes.c asn1parse.c base64.c \
 	bignum.c bignum_core.c constant_time.c ctr_drbg.c ecdsa.c ecp.c ecp_curves.c \
-	memory_buffer_alloc.c platform.c platform_util.c sha256.c)
+	platform.c platform_util.c sha256.c)
 test_auth_cache_SRCS := tests/unit/test_auth_cache.c tests/unit/fake_server_hal.c tests/unit/fake_console_tx.c \
 	firmware/auth/auth.c firmware/auth/jwt.c firmware/util/uhash.c firmware/json/json_tok.c \
-	firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c firmware/clock/clock.c \
+	firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c firmware/tls/tls_heap.c firmware/clock/clock.c \
 	firmware/log/log.c firmware/log/log_ring.c $(AUTH_CACHE_MBEDTLS_SRCS)
 
 AUTH_CACHE_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_auth_cache_SRCS))

@@ -7,9 +7,9 @@ UNIT_MODULE_TESTS += test_jwt
 # is a CTR-DRBG over AES): no PSA, no RSA.
 JWT_UNIT_MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/, aes.c asn1parse.c base64.c \
 	bignum.c bignum_core.c constant_time.c ctr_drbg.c ecdsa.c ecp.c ecp_curves.c \
-	memory_buffer_alloc.c platform.c platform_util.c sha256.c)
+	platform.c platform_util.c sha256.c)
 test_jwt_SRCS := tests/unit/test_jwt.c tests/unit/fake_server_hal.c tests/unit/fake_console_tx.c firmware/auth/jwt.c \
-	firmware/json/json_tok.c firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c \
+	firmware/json/json_tok.c firmware/util/utf8.c firmware/tls/pem.c firmware/tls/tls_port.c firmware/tls/tls_heap.c \
 	firmware/clock/clock.c firmware/log/log.c firmware/log/log_ring.c $(JWT_UNIT_MBEDTLS_SRCS)
 
 JWT_UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/mod/%.o,$(test_jwt_SRCS))
