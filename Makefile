@@ -166,7 +166,7 @@ help:
 	@echo "  format            clang-format our sources"
 	@echo "  clean             remove build outputs (keeps $(DEPS))"
 	@echo "  distclean         remove all of $(BUILD)"
-	@echo "Ports (host, 127.0.0.1 only): HTTP_PORT=8080 HTTPS_PORT=8443 ECHO_PORT=8007"
+	@echo "Ports (host, 127.0.0.1 only): HTTP_PORT=8080 HTTPS_PORT=8443 (ECHO_PORT=8007: make echo-image)"
 	@echo "QEMU flash: FLASH_IMG=$(FLASH_IMG) FLASH_SIZE=$(FLASH_SIZE) (bytes, multiple of 4096; kept across boots)"
 
 setup:
@@ -246,7 +246,7 @@ CONFIG ?= $(PROVISION)/device-config.json
 FLASH_SIZE ?= 1048576
 FLASH_IMG ?= $(BUILD)/$(BOARD)/flash.img
 RUNNER = tools/qemu-run --machine $(QEMU_MACHINE) --elf $(ELF) --seed-addr $(QEMU_SEED_ADDR) \
-	--http-port $(HTTP_PORT) --https-port $(HTTPS_PORT) --echo-port $(ECHO_PORT) \
+	--http-port $(HTTP_PORT) --https-port $(HTTPS_PORT) --echo-port $(if $(filter 1,$(BOARD_ECHO)),$(ECHO_PORT),0) \
 	--config $(CONFIG) --config-addr $(QEMU_CONFIG_ADDR) --token-file $(PROVISION)/dev-token \
 	--flash $(FLASH_IMG) --flash-size $(FLASH_SIZE)
 
@@ -336,6 +336,7 @@ test-integration: all fault-image storetest-image echo-image provision
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \
 		DEVICE_CONFIG=$(abspath $(CONFIG)) DEV_TOKEN_FILE=$(abspath $(PROVISION)/dev-token) \
 		HTTP_CONNS=$(BOARD_HTTP_CONNS) TLS_CONNS=$(BOARD_TLS_CONNS) ECHO_ENABLED=$(BOARD_ECHO) \
+		MAX_SESSIONS=$(BOARD_MAX_SESSIONS) \
 		FLASH_SIZE=$(FLASH_SIZE) $(PYTHON) -m pytest -q -p no:cacheprovider $(INTEGRATION_TESTS)
 
 # The hostile clients of tests/integration/hostile.py for SOAK_MINUTES

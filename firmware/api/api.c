@@ -1396,8 +1396,10 @@ void api_handle(const struct http_request *req, bool tls, struct auth_cache *cac
 }
 
 /* PATCH {collection}/{s}: exactly {"isUploadDone": true} (contract). */
-static void patch_session(struct api_response *r, const struct store_session *s, const char *js,
-                          size_t n)
+/* noinline: its JSON tokens are on the stack for this call only. */
+__attribute__((noinline)) static void patch_session(struct api_response *r,
+                                                    const struct store_session *s, const char *js,
+                                                    size_t n)
 {
     jsmntok_t toks[8];
     int count = 0;
@@ -1548,8 +1550,12 @@ static bool live_pair(const struct route_result *rt, const char *ref, size_t ref
 }
 
 /* POST {collection}: a new session, on flash before the 201. */
-static void create_session(struct api_response *r, const struct http_request *req,
-                           const struct route_result *rt, const char *js, size_t n)
+/* noinline: 640 bytes of tokens and members on the stack for this call
+ * only, not in the frame of every request (link-time optimisation). */
+__attribute__((noinline)) static void create_session(struct api_response *r,
+                                                     const struct http_request *req,
+                                                     const struct route_result *rt, const char *js,
+                                                     size_t n)
 {
     /* On the stack (640 bytes, this call only; the stack's peak is a TLS
      * handshake's, README "Memory"). */

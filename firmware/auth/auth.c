@@ -114,7 +114,7 @@ int auth_jwt_setup(const struct config *cfg, void *scratch, size_t scratch_len)
                                           &why);
         } else if (alg == JWT_ALG_RS256) {
             rc = jwt_key_from_jwk_rsa(k, ck->kid, ck->kid_len, ck->n.raw, ck->n.raw_len, ck->e.raw,
-                                      ck->e.raw_len, &why);
+                                      ck->e.raw_len, scratch, scratch_len, &why);
         } else {
             rc = jwt_key_from_jwk_ec(k, ck->kid, ck->kid_len, ck->x.raw, ck->x.raw_len, ck->y.raw,
                                      ck->y.raw_len, &why);

@@ -624,8 +624,12 @@ static enum jwt_verdict judge(const struct jwt_policy *p, char *tok, size_t len,
     return perm == 2 ? JWT_OK_WRITE : JWT_OK;
 }
 
-enum jwt_verdict jwt_check(const struct jwt_policy *p, char *tok, size_t len, int64_t now_s,
-                           int64_t *exp_s, const char **why)
+/* Never inlined: its 1.5 KB of jsmn tokens must be on the stack only while
+ * a token is judged, not in the frame of every request that links it in
+ * (link-time optimisation would put it into api_handle()'s). */
+__attribute__((noinline)) enum jwt_verdict jwt_check(const struct jwt_policy *p, char *tok,
+                                                     size_t len, int64_t now_s, int64_t *exp_s,
+                                                     const char **why)
 {
     jsmntok_t toks[JWT_JSON_TOKENS];
     const char *w = NULL;
@@ -912,19 +916,25 @@ static const char *jwk_bytes(const char *in, size_t in_len, uint8_t *out, size_t
 }
 
 int jwt_key_from_jwk_rsa(struct jwt_key *k, const char *kid, size_t kid_len, const char *n,
-                         size_t n_len, const char *e, size_t e_len, const char **why)
+                         size_t n_len, const char *e, size_t e_len, void *scratch,
+                         size_t scratch_len, const char **why)
 {
-    /* At configuration load, on the stack (a public key: nothing to wipe). */
-    uint8_t nbuf[JWT_RSA_MAX_BYTES];
-    uint8_t ebuf[32];
+    /* n, then e behind it (at most 32 bytes) in the caller's scratch. */
+    uint8_t *nbuf = scratch;
+    size_t ncap = scratch_len > 32u ? scratch_len - 32u : 0u;
+    ncap = ncap < JWT_RSA_MAX_BYTES ? ncap : JWT_RSA_MAX_BYTES;
+    uint8_t *ebuf = nbuf + ncap;
     size_t nb = 0;
     size_t eb = 0;
     const char *w = key_start(k, kid, kid_len);
-    if (w == NULL) {
-        w = jwk_bytes(n, n_len, nbuf, sizeof(nbuf), true, &nb);
+    if (w == NULL && (scratch == NULL || ncap == 0u)) {
+        w = "JWK member too long";
     }
     if (w == NULL) {
-        w = jwk_bytes(e, e_len, ebuf, sizeof(ebuf), true, &eb);
+        w = jwk_bytes(n, n_len, nbuf, ncap, true, &nb);
+    }
+    if (w == NULL) {
+        w = jwk_bytes(e, e_len, ebuf, 32u, true, &eb);
     }
     return w != NULL ? fail(k, why, APP_ERR_INVAL, w) : rsa_set(k, nbuf, nb, ebuf, eb, why);
 }

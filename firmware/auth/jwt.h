@@ -96,11 +96,13 @@ int jwt_key_from_pem(struct jwt_key *k, enum jwt_alg alg, const char *kid, size_
 /**
  * Load an RS256 key from the JWK members n and e (RFC 7518 6.3.1) as
  * written: base64url without padding, minimal (no leading zero octets).
- * Decodes on the stack (RSA-4096: 544 bytes).
+ * Decodes into scratch (at least 544 bytes for RSA-4096; less gives
+ * "JWK member too long"), which is free again on return.
  * @return as jwt_key_from_pem()
  */
 int jwt_key_from_jwk_rsa(struct jwt_key *k, const char *kid, size_t kid_len, const char *n,
-                         size_t n_len, const char *e, size_t e_len, const char **why);
+                         size_t n_len, const char *e, size_t e_len, void *scratch,
+                         size_t scratch_len, const char **why);
 
 /**
  * Load an ES256 key from the JWK members x and y (RFC 7518 6.2.1),

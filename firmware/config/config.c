@@ -1180,7 +1180,8 @@ static int arena_exhausted(void)
     return APP_ERR_NOMEM;
 }
 
-static int parse_file(int t, int session)
+/* noinline: the name buffer is on the stack for this call only. */
+__attribute__((noinline)) static int parse_file(int t, int session)
 {
     struct field f[] = {{"name", true, -1}, {"size", true, -1}, {"uploadedDateTime", true, -1}};
     int rc = walk_object(t, f, 3);

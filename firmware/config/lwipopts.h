@@ -107,7 +107,12 @@
  * in LAST_ACK/TIME_WAIT (lwIP recycles those first when it runs out). */
 #define APP_TCP_SLOTS (APP_HTTP_MAX_CONNS + APP_TLS_MAX_CONNS + (APP_ECHO_ENABLE ? APP_ECHO_MAX_CONNS : 0))
 #define APP_TCP_SERVICES (2 + (APP_ECHO_ENABLE ? 1 : 0)) /* 80, 443 and 7 */
-#define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + APP_TCP_SERVICES + 2)
+/* Connections lingering in LAST_ACK/TIME_WAIT that keep a PCB of their
+ * own (lwIP takes the oldest of them back first when it needs one). */
+#ifndef APP_TCP_LINGER
+#define APP_TCP_LINGER 2
+#endif
+#define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + APP_TCP_SERVICES + APP_TCP_LINGER)
 #define MEMP_NUM_TCP_PCB_LISTEN (APP_TCP_SERVICES + 1) /* and one spare */
 /* Segments: four per application slot (a send buffer is two full
  * segments, and a response's head and body may go out as two more). When

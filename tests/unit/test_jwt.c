@@ -98,11 +98,11 @@ static void keys_from_jwk(void)
                      APP_OK);
     assert_int_equal(jwt_key_from_jwk_rsa(&s_keys[1], JV_KID_RSA, STRLEN(JV_KID_RSA),
                                           jv_jwk_rsa_n, STRLEN(jv_jwk_rsa_n), jv_jwk_rsa_e,
-                                          STRLEN(jv_jwk_rsa_e), &why),
+                                          STRLEN(jv_jwk_rsa_e), s_scratch, sizeof(s_scratch), &why),
                      APP_OK);
     assert_int_equal(jwt_key_from_jwk_rsa(&s_keys[2], JV_KID_RSA4K, STRLEN(JV_KID_RSA4K),
                                           jv_jwk_rsa4k_n, STRLEN(jv_jwk_rsa4k_n), jv_jwk_rsa4k_e,
-                                          STRLEN(jv_jwk_rsa4k_e), &why),
+                                          STRLEN(jv_jwk_rsa4k_e), s_scratch, sizeof(s_scratch), &why),
                      APP_OK);
 }
 
@@ -509,7 +509,7 @@ static void test_key_from_jwk(void **state)
         int rc = c->alg == JWT_ALG_ES256
                      ? jwt_key_from_jwk_ec(&k, "k", 1, c->a, strlen(c->a), c->b, strlen(c->b), &why)
                      : jwt_key_from_jwk_rsa(&k, "k", 1, c->a, strlen(c->a), c->b, strlen(c->b),
-                                            &why);
+                                            s_scratch, sizeof(s_scratch), &why);
         if (rc != c->rc || (rc != APP_OK && why == NULL)) {
             fail_msg("\"%s\": rc %d (%s), expected %d", c->name, rc, why ? why : "-", c->rc);
         }
@@ -535,7 +535,8 @@ static void test_key_pem_equals_jwk(void **state)
     jwt_key_free(&b);
     assert_int_equal(load_pem(&a, JWT_ALG_RS256, "k", jv_pem_rsa4k, &why), APP_OK);
     assert_int_equal(jwt_key_from_jwk_rsa(&b, "k", 1, jv_jwk_rsa4k_n, STRLEN(jv_jwk_rsa4k_n),
-                                          jv_jwk_rsa4k_e, STRLEN(jv_jwk_rsa4k_e), &why),
+                                          jv_jwk_rsa4k_e, STRLEN(jv_jwk_rsa4k_e), s_scratch,
+                                          sizeof(s_scratch), &why),
                      APP_OK);
     assert_int_equal(a.rsa_len, 512);
     assert_int_equal(b.rsa_len, 512);

@@ -79,7 +79,7 @@ static void setup(void)
                          STRLEN(jv_pem_ec), scratch, sizeof(scratch), NULL) != APP_OK ||
         jwt_key_from_jwk_rsa(&s_keys[1], JV_KID_RSA, STRLEN(JV_KID_RSA), jv_jwk_rsa_n,
                              STRLEN(jv_jwk_rsa_n), jv_jwk_rsa_e, STRLEN(jv_jwk_rsa_e),
-                             NULL) != APP_OK) {
+                             scratch, sizeof(scratch), NULL) != APP_OK) {
         abort();
     }
     s_policy.issuer = JV_ISSUER;
