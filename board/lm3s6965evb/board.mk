@@ -15,11 +15,12 @@ BOARD_CYCLE_HZ := 50000000
 QEMU_CONFIG_ADDR := 0x00030000
 # 64 KB of SRAM for everything (README "Boards", each knob's price):
 # 2 plain and 1 TLS connection, one head buffer, mbedTLS's heap for one
-# connection (17 KB: the measured peak is 12.9 KB with X25519, a P-256
-# handshake fails in 15 KB), a receive pool sized to the MAC's 2 KB RX
-# FIFO, 16 sessions and 3 KB of their strings, no TCP echo service (its 10
-# connections' PCBs). The fault-inject image faults by an undefined
-# instruction (QEMU's Stellaris machines ignore bus errors).
+# connection (17 KB: its measured peak was 12.9 KB with X25519 under
+# mbedTLS's own allocator, and a P-256 handshake failed in 15 KB), a
+# receive pool of one frame per connection, 16 sessions and 3 KB of their
+# strings, no TCP echo service (the product has none). The fault-inject
+# image faults by an undefined instruction (QEMU's Stellaris machines
+# ignore bus errors).
 BOARD_HTTP_CONNS := 2
 BOARD_TLS_CONNS := 1
 BOARD_TLS_HEAP ?= 17408

@@ -92,12 +92,18 @@ _Static_assert(sizeof(((struct api_response *)0)->message) >=
 /* Copy a message (cut to fit, never expected). Every part is valid
  * UTF-8: literals, ids of printable ASCII, and the router's detail, which
  * it makes valid (route.h), so the body stays valid JSON (RFC 8259 8.1). */
+/* api_body_detach() keeps the client-request-id (or the target's end)
+ * here, behind the message. */
+#define API_MSG_KEEP (sizeof(((struct api_response *)0)->message) - APP_ID_MAX)
+_Static_assert(API_MSG_KEEP >= 96u, "an upload's messages (csv_message()) fit before the kept id");
+
 static void set_message(struct api_response *r, const char *a, const char *b, const char *c)
 {
     size_t n = 0;
+    size_t cap = r->detached ? API_MSG_KEEP : sizeof(r->message);
     const char *parts[3] = {a, b, c};
     for (size_t i = 0; i < 3u; i++) {
-        for (const char *p = parts[i]; p != NULL && *p != '\0' && n + 1u < sizeof(r->message); p++) {
+        for (const char *p = parts[i]; p != NULL && *p != '\0' && n + 1u < cap; p++) {
             r->message[n++] = *p;
         }
     }
@@ -1041,6 +1047,23 @@ int api_body_data(struct api_response *r, const char *p, size_t n)
         upload_free();
     }
     return err;
+}
+
+void api_detach(struct api_response *r)
+{
+    char *keep = r->message + API_MSG_KEEP;
+    if (r->crid_len > 0u) {
+        memmove(keep, r->crid, r->crid_len);
+        r->crid = keep;
+        r->log_target.p = r->kind == API_BODY_FILE ? "($value)" : "(uploadFile)";
+        r->log_target.n = r->kind == API_BODY_FILE ? 8u : 12u;
+    } else if (r->log_target.n > 0u) {
+        size_t n = r->log_target.n < APP_ID_MAX ? r->log_target.n : APP_ID_MAX;
+        memmove(keep, r->log_target.p + r->log_target.n - n, n);
+        r->log_target.p = keep;
+        r->log_target.n = (uint16_t)n;
+    }
+    r->detached = 1;
 }
 
 void api_body_abort(struct api_response *r)

@@ -87,6 +87,7 @@ struct api_response {
     const char *log_method;
     /* API_IN_*: the request's body comes first (server: CONN_BODY). */
     uint8_t body_in;
+    uint8_t detached;       /* api_body_detach(): messages end before the kept crid */
     /* 201: Location is this request path, "/", the new session's id. */
     struct http_slice new_loc;
 };
@@ -115,6 +116,16 @@ int api_body_data(struct api_response *r, const char *p, size_t n);
 /* The connection that was sending a streamed body is gone or timed out:
  * nothing of it is kept. Does nothing for other responses. */
 void api_body_abort(struct api_response *r);
+
+/* The server gives the request's head buffer back while an upload's body
+ * keeps coming or a stored file streams out (API_BODY_FILE), so that other
+ * requests need not wait for them; the head slices this response points to
+ * go with it. Keeps what it still needs, the client-request-id, in the
+ * message's last APP_ID_MAX bytes (messages are cut to the rest; a file's
+ * response holds its ids at the union's start); with none, the end of the
+ * target for the log line, else "($value)" or "(uploadFile)". Not for other kinds (a list's
+ * nextLink and a 201's Location are pieces of the head). */
+void api_detach(struct api_response *r);
 
 /* The body could not be read: bad chunked framing (400), over its limit
  * (413), or the client stopped sending it (408). Answers and closes. */

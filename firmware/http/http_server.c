@@ -26,6 +26,11 @@
 #ifndef APP_HTTP_SCRATCH
 #define APP_HTTP_SCRATCH 1024
 #endif
+/* The stack window an upload's body is read through once its head buffer
+ * has gone back (stream_some()). */
+#ifndef APP_HTTP_STREAM_WINDOW
+#define APP_HTTP_STREAM_WINDOW 512
+#endif
 
 enum conn_state { CONN_FREE = 0, CONN_READ, CONN_BODY, CONN_WRITE };
 
@@ -45,9 +50,17 @@ struct http_conn {
     uint32_t t_head;            /* the head buffer was taken */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
-    /* CONN_BODY: the request's body, decoded in head[] behind the head:
-     * head[body_at..body_end) decoded, head[body_end..len) not yet. */
-    uint16_t body_at, body_end;
+    union {
+        /* CONN_BODY: the request's body, decoded in head[] behind the
+         * head: head[body_at..body_end) decoded, head[body_end..len) not
+         * yet. */
+        struct {
+            uint16_t body_at, body_end;
+        };
+        /* CONN_BODY with head NULL: an upload's bytes still to come after
+         * its head buffer went back (stream_some()). */
+        uint32_t stream_left;
+    };
     struct api_response resp;
     /* A buffer of the shared head pool (struct http_head's buf), held
      * from the first byte of a request until its response is sent (or
@@ -351,6 +364,14 @@ static void start_response(struct http_conn *c, uint16_t consumed)
     PROF_APP_BEGIN();
     api_prepare(&c->resp);
     PROF_APP_END();
+    if (c->resp.kind == API_BODY_FILE && c->head != NULL && c->len == consumed) {
+        /* A stored file (up to 512 KiB) goes out without the head buffer:
+         * the requests waiting for one need not wait for the download.
+         * (Not with pipelined bytes behind it: they stay in the buffer.) */
+        api_detach(&c->resp);
+        head_give(c);
+        c->consumed = 0;
+    }
     resp_cursor_init(&c->cur);
     c->state = CONN_WRITE;
     c->t_mark = hal_time_ms();
@@ -388,6 +409,40 @@ static void late_head(struct http_conn *c, uint32_t now)
 static void request_of(struct http_conn *c, struct http_request *req)
 {
     (void)http_parser_feed(&head_of(c)->parser, c->head, c->body_at, APP_HTTP_HEAD_MAX, req);
+}
+
+/* CONN_BODY of an upload with a Content-Length whose head buffer has gone
+ * back: read what comes into a window on the stack and hand it on. Same
+ * returns as body_some(). Not inlined: the window is on the stack only
+ * while an upload runs. */
+__attribute__((noinline)) static int stream_some(struct http_conn *c)
+{
+    char buf[APP_HTTP_STREAM_WINDOW];
+    while (c->stream_left > 0u) {
+        size_t want = c->stream_left < sizeof(buf) ? c->stream_left : sizeof(buf);
+        int n = c->io->recv(c->ctx, buf, want);
+        if (n < 0) {
+            api_body_abort(&c->resp);
+            return APP_ERR_IO; /* the client gave up before the end */
+        }
+        if (n == 0) {
+            return 0;
+        }
+        c->stream_left -= (uint32_t)n;
+        c->t_mark = hal_time_ms(); /* progress: the body deadline starts again */
+        PROF_APP_BEGIN();
+        int rc = api_body_data(&c->resp, buf, (size_t)n);
+        PROF_APP_END();
+        if (rc != APP_OK) {
+            start_response(c, 0); /* the api answered; it closes */
+            return 1;
+        }
+    }
+    PROF_APP_BEGIN();
+    api_body_done(NULL, NULL, 0, &c->resp);
+    PROF_APP_END();
+    start_response(c, 0);
+    return 1;
 }
 
 /* CONN_BODY: decode what has come, ask for more, and once the body is
@@ -446,6 +501,18 @@ static int body_some(struct http_conn *c)
             api_body_abort(&c->resp);
             return APP_ERR_IO; /* the client gave up before the end */
         }
+        const struct http_body *b = &head_of(c)->body;
+        if (c->resp.body_in == API_IN_STREAM && !b->chunked && c->len == c->body_end &&
+            b->left <= UINT32_MAX) {
+            /* Everything received so far is handed on: the rest of the
+             * upload needs no head buffer, and the requests waiting for
+             * one must not wait for the upload (README "Fairness"). */
+            uint32_t left = (uint32_t)b->left;
+            api_detach(&c->resp);
+            head_give(c);
+            c->stream_left = left;
+            return stream_some(c);
+        }
         int n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);
         if (n < 0) {
             c->eof = 1;
@@ -466,7 +533,7 @@ void http_server_event(struct http_conn *c)
     }
     for (;;) {
         if (c->state == CONN_BODY) {
-            int k = body_some(c);
+            int k = c->head != NULL ? body_some(c) : stream_some(c);
             if (k < 0) {
                 close_conn(c);
                 return;
@@ -496,9 +563,11 @@ void http_server_event(struct http_conn *c)
                 return;
             }
             /* Keep what a pipelining client already sent after this request. */
-            c->len = (uint16_t)(c->len - c->consumed);
-            memmove(c->head, c->head + c->consumed, c->len);
-            http_parser_init(&head_of(c)->parser);
+            if (c->head != NULL) {
+                c->len = (uint16_t)(c->len - c->consumed);
+                memmove(c->head, c->head + c->consumed, c->len);
+                http_parser_init(&head_of(c)->parser);
+            }
             c->state = CONN_READ;
             c->t_mark = hal_time_ms();
         }
@@ -629,7 +698,8 @@ void http_server_poll(void)
         } else if (c->state == CONN_BODY) {
             /* A client that stops sending its body: 408 and close, as for
              * a head (sooner while others wait for a head buffer). */
-            if (age >= APP_HTTP_HEAD_TIMEOUT_MS || (contended && age >= APP_HTTP_STALL_MS)) {
+            if (age >= APP_HTTP_HEAD_TIMEOUT_MS ||
+                (contended && c->head != NULL && age >= APP_HTTP_STALL_MS)) {
                 s_stats.timeouts++;
                 c->t_req = now;
                 api_body_failed(&c->resp, 408, "The request body did not come in time.");
