@@ -37,10 +37,10 @@ BOARD_STORETEST_VARS := BOARD_TLS_HEAP=12288
 # faults, the seed GET and the error table over HTTP and HTTPS with JWTs,
 # TLS versions and resumption, keep-alive and the pool-full 503, the store
 # and its power cuts, and the write path (create, upload, PATCH, delete,
-# reboot). Left to mps2-an385: fairness under hostile load, testssl, the
-# 40-session list, echo, SNTP.
+# reboot), lists and $value. Left to mps2-an385: fairness under hostile
+# load, testssl, the TLS heap under two connections, echo, SNTP.
 INTEGRATION_TESTS := test_boot.py test_http.py test_edges.py test_tls.py test_tls_modes.py \
 	test_jwt.py test_metrics.py test_sessions.py test_store_boot.py test_store_powercut.py \
 	test_flash_hal.py test_write_create.py test_write_upload.py test_write_patch.py \
-	test_write_delete.py test_write_limits.py
+	test_write_delete.py test_write_limits.py test_write_list.py
 
