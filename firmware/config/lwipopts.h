@@ -113,7 +113,16 @@
 #define APP_TCP_LINGER 2
 #endif
 #define MEMP_NUM_TCP_PCB (APP_TCP_SLOTS + APP_TCP_SERVICES + APP_TCP_LINGER)
-#define MEMP_NUM_TCP_PCB_LISTEN (APP_TCP_SERVICES + 1) /* and one spare */
+/* Bench images: the fixed-bytes floor listens on 81 and 82 as well, and
+ * the counters on 9 (APP_PROF). */
+#if defined(APP_BENCH_SERVER) && APP_BENCH_SERVER == 1
+#define APP_BENCH_LISTENERS 3
+#elif defined(APP_PROF) && APP_PROF
+#define APP_BENCH_LISTENERS 1
+#else
+#define APP_BENCH_LISTENERS 0
+#endif
+#define MEMP_NUM_TCP_PCB_LISTEN (APP_TCP_SERVICES + 1 + APP_BENCH_LISTENERS) /* and one spare */
 /* Segments: four per application slot (a send buffer is two full
  * segments, and a response's head and body may go out as two more). When
  * they run out tcp_write() returns ERR_MEM, retried like a full heap.
