@@ -127,3 +127,14 @@ int http_body_decode(struct http_body *b, char *buf, size_t n, size_t *used, siz
     }
     return b->state == B_DONE ? 1 : 0;
 }
+
+size_t http_body_want(const struct http_body *b, size_t cap)
+{
+    if (b->state == B_DONE || b->state == B_ERROR) {
+        return 0;
+    }
+    if (b->state == B_DATA) {
+        return b->left < cap ? (size_t)b->left : cap;
+    }
+    return cap > 0u ? 1u : 0u;
+}

@@ -38,4 +38,11 @@ void http_body_init(struct http_body *b, bool chunked, uint64_t length);
  */
 int http_body_decode(struct http_body *b, char *buf, size_t n, size_t *used, size_t *out);
 
+/* Bytes the decoder can take now, at most cap, without reading past the
+ * body's end: the rest of a chunk's data (or of a Content-Length body),
+ * else one byte of framing; 0 once the body has ended (or failed). A
+ * reader that takes no more than this from the connection leaves the next
+ * request's bytes where they are. */
+size_t http_body_want(const struct http_body *b, size_t cap);
+
 #endif

@@ -57,9 +57,9 @@ struct http_conn {
         struct {
             uint16_t body_at, body_end;
         };
-        /* CONN_BODY with head NULL: an upload's bytes still to come after
-         * its head buffer went back (stream_some()). */
-        uint32_t stream_left;
+        /* CONN_BODY with head NULL: the decoder of an upload's body,
+         * moved here when its head buffer went back (stream_some()). */
+        struct http_body stream;
     };
     struct api_response resp;
     /* A buffer of the shared head pool (struct http_head's buf), held
@@ -411,15 +411,16 @@ static void request_of(struct http_conn *c, struct http_request *req)
     (void)http_parser_feed(&head_of(c)->parser, c->head, c->body_at, APP_HTTP_HEAD_MAX, req);
 }
 
-/* CONN_BODY of an upload with a Content-Length whose head buffer has gone
- * back: read what comes into a window on the stack and hand it on. Same
- * returns as body_some(). Not inlined: the window is on the stack only
- * while an upload runs. */
+/* CONN_BODY of an upload whose head buffer has gone back: read what comes
+ * into a window on the stack, never more than the body's decoder wants (so
+ * the next request's bytes stay in the transport), decode it there and
+ * hand it on. Same returns as body_some(). Not inlined: the window is on
+ * the stack only while an upload runs. */
 __attribute__((noinline)) static int stream_some(struct http_conn *c)
 {
     char buf[APP_HTTP_STREAM_WINDOW];
-    while (c->stream_left > 0u) {
-        size_t want = c->stream_left < sizeof(buf) ? c->stream_left : sizeof(buf);
+    size_t want;
+    while ((want = http_body_want(&c->stream, sizeof(buf))) > 0u) {
         int n = c->io->recv(c->ctx, buf, want);
         if (n < 0) {
             api_body_abort(&c->resp);
@@ -428,14 +429,23 @@ __attribute__((noinline)) static int stream_some(struct http_conn *c)
         if (n == 0) {
             return 0;
         }
-        c->stream_left -= (uint32_t)n;
         c->t_mark = hal_time_ms(); /* progress: the body deadline starts again */
-        PROF_APP_BEGIN();
-        int rc = api_body_data(&c->resp, buf, (size_t)n);
-        PROF_APP_END();
-        if (rc != APP_OK) {
-            start_response(c, 0); /* the api answered; it closes */
+        size_t used = 0;
+        size_t out = 0;
+        int d = http_body_decode(&c->stream, buf, (size_t)n, &used, &out);
+        if (d < 0) {
+            api_body_failed(&c->resp, 400, "The chunked body is malformed.");
+            start_response(c, 0);
             return 1;
+        }
+        if (out > 0u) {
+            PROF_APP_BEGIN();
+            int rc = api_body_data(&c->resp, buf, out);
+            PROF_APP_END();
+            if (rc != APP_OK) {
+                start_response(c, 0); /* the api answered; it closes */
+                return 1;
+            }
         }
     }
     PROF_APP_BEGIN();
@@ -501,16 +511,14 @@ static int body_some(struct http_conn *c)
             api_body_abort(&c->resp);
             return APP_ERR_IO; /* the client gave up before the end */
         }
-        const struct http_body *b = &head_of(c)->body;
-        if (c->resp.body_in == API_IN_STREAM && !b->chunked && c->len == c->body_end &&
-            b->left <= UINT32_MAX) {
+        if (c->resp.body_in == API_IN_STREAM && c->len == c->body_end) {
             /* Everything received so far is handed on: the rest of the
              * upload needs no head buffer, and the requests waiting for
              * one must not wait for the upload (README "Fairness"). */
-            uint32_t left = (uint32_t)b->left;
+            struct http_body b = head_of(c)->body;
             api_detach(&c->resp);
             head_give(c);
-            c->stream_left = left;
+            c->stream = b;
             return stream_some(c);
         }
         int n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);

@@ -124,6 +124,58 @@ static void test_cases(void **state)
 }
 
 /* A chunk-size line longer than APP_HTTP_CHUNK_LINE_MAX (extensions). */
+/* A reader that takes from the stream only what http_body_want() allows
+ * (at most cap bytes a read, as stream_some() does) decodes the same, and
+ * leaves every byte after the body unread. */
+static void test_want_never_reads_past_the_end(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(k_cases) / sizeof(k_cases[0]); i++) {
+        const struct bcase *t = &k_cases[i];
+        for (size_t cap = 1; cap <= 7u; cap += 3u) {
+            struct http_body b;
+            http_body_init(&b, t->chunked, t->length);
+            size_t total = strlen(t->raw);
+            size_t fed = 0;
+            char dec[512];
+            size_t declen = 0;
+            int r = 0;
+            for (;;) {
+                size_t want = http_body_want(&b, cap);
+                if (want == 0u || fed == total) {
+                    size_t used = 0;
+                    size_t out = 0;
+                    char none[1];
+                    r = http_body_decode(&b, none, 0, &used, &out); /* the verdict as it stands */
+                    break;
+                }
+                assert_true(want <= cap);
+                size_t n = want < total - fed ? want : total - fed;
+                char buf[8];
+                memcpy(buf, t->raw + fed, n);
+                size_t used = 0;
+                size_t out = 0;
+                r = http_body_decode(&b, buf, n, &used, &out);
+                if (r >= 0 && used != n) {
+                    fail_msg("%s (cap %zu): %zu of %zu bytes wanted but not used", t->name, cap, n - used, n);
+                }
+                memcpy(dec + declen, buf, out);
+                declen += out;
+                fed += n;
+                if (r != 0) {
+                    break;
+                }
+            }
+            char how[32];
+            snprintf(how, sizeof(how), "wanted, cap %zu", cap);
+            check(t, r, dec, declen, total - fed, how);
+            if (r != 0) {
+                assert_int_equal(http_body_want(&b, cap), 0);
+            }
+        }
+    }
+}
+
 static void test_line_limit(void **state)
 {
     (void)state;
@@ -145,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_line_limit),
+        cmocka_unit_test(test_want_never_reads_past_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
