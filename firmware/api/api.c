@@ -92,7 +92,7 @@ _Static_assert(sizeof(((struct api_response *)0)->message) >=
 /* Copy a message (cut to fit, never expected). Every part is valid
  * UTF-8: literals, ids of printable ASCII, and the router's detail, which
  * it makes valid (route.h), so the body stays valid JSON (RFC 8259 8.1). */
-/* api_body_detach() keeps the client-request-id (or the target's end)
+/* api_detach() keeps the client-request-id (or the target's end)
  * here, behind the message. */
 #define API_MSG_KEEP (sizeof(((struct api_response *)0)->message) - APP_ID_MAX)
 _Static_assert(API_MSG_KEEP >= 96u, "an upload's messages (csv_message()) fit before the kept id");
@@ -1051,12 +1051,15 @@ int api_body_data(struct api_response *r, const char *p, size_t n)
 
 void api_detach(struct api_response *r)
 {
+    static const char k_value[] = "($value)";
+    static const char k_upload[] = "(uploadFile)";
     char *keep = r->message + API_MSG_KEEP;
     if (r->crid_len > 0u) {
         memmove(keep, r->crid, r->crid_len);
         r->crid = keep;
-        r->log_target.p = r->kind == API_BODY_FILE ? "($value)" : "(uploadFile)";
-        r->log_target.n = r->kind == API_BODY_FILE ? 8u : 12u;
+        bool file = r->kind == API_BODY_FILE;
+        r->log_target.p = file ? k_value : k_upload;
+        r->log_target.n = (uint16_t)(file ? sizeof(k_value) - 1u : sizeof(k_upload) - 1u);
     } else if (r->log_target.n > 0u) {
         size_t n = r->log_target.n < APP_ID_MAX ? r->log_target.n : APP_ID_MAX;
         memmove(keep, r->log_target.p + r->log_target.n - n, n);

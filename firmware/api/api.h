@@ -87,7 +87,7 @@ struct api_response {
     const char *log_method;
     /* API_IN_*: the request's body comes first (server: CONN_BODY). */
     uint8_t body_in;
-    uint8_t detached;       /* api_body_detach(): messages end before the kept crid */
+    uint8_t detached;       /* api_detach(): messages end before the kept crid */
     /* 201: Location is this request path, "/", the new session's id. */
     struct http_slice new_loc;
 };

@@ -50,17 +50,12 @@ struct http_conn {
     uint32_t t_head;            /* the head buffer was taken */
     struct resp_cursor cur;     /* how far the response has been rendered and sent */
     struct auth_cache auth;     /* last token that verified here (28 bytes) */
-    union {
-        /* CONN_BODY: the request's body, decoded in head[] behind the
-         * head: head[body_at..body_end) decoded, head[body_end..len) not
-         * yet. */
-        struct {
-            uint16_t body_at, body_end;
-        };
-        /* CONN_BODY with head NULL: the decoder of an upload's body,
-         * moved here when its head buffer went back (stream_some()). */
-        struct http_body stream;
-    };
+    /* CONN_BODY: the request body's decoder, and where its bytes are in
+     * head[] behind the head: head[body_at..body_end) decoded,
+     * head[body_end..len) not yet. With head NULL (an upload whose head
+     * buffer went back, stream_some()) only the decoder is used. */
+    struct http_body body;
+    uint16_t body_at, body_end;
     struct api_response resp;
     /* A buffer of the shared head pool (struct http_head's buf), held
      * from the first byte of a request until its response is sent (or
@@ -68,12 +63,11 @@ struct http_conn {
     char *head;
 };
 
-/* A head buffer with what only a connection reading a request needs: its
- * parser and body decoder come with the buffer, not with every
- * connection slot (152 bytes a slot). */
+/* A head buffer with what only a connection reading a head needs: its
+ * parser comes with the buffer, not with every connection slot (136
+ * bytes a slot). */
 struct http_head {
     struct http_parser parser;
-    struct http_body body;
     char buf[APP_HTTP_HEAD_MAX];
 };
 
@@ -420,7 +414,7 @@ __attribute__((noinline)) static int stream_some(struct http_conn *c)
 {
     char buf[APP_HTTP_STREAM_WINDOW];
     size_t want;
-    while ((want = http_body_want(&c->stream, sizeof(buf))) > 0u) {
+    while ((want = http_body_want(&c->body, sizeof(buf))) > 0u) {
         int n = c->io->recv(c->ctx, buf, want);
         if (n < 0) {
             api_body_abort(&c->resp);
@@ -432,7 +426,7 @@ __attribute__((noinline)) static int stream_some(struct http_conn *c)
         c->t_mark = hal_time_ms(); /* progress: the body deadline starts again */
         size_t used = 0;
         size_t out = 0;
-        int d = http_body_decode(&c->stream, buf, (size_t)n, &used, &out);
+        int d = http_body_decode(&c->body, buf, (size_t)n, &used, &out);
         if (d < 0) {
             api_body_failed(&c->resp, 400, "The chunked body is malformed.");
             start_response(c, 0);
@@ -465,8 +459,7 @@ static int body_some(struct http_conn *c)
         size_t used = 0;
         size_t out = 0;
         /* Decoded in place: the bytes land at body_end, no second copy. */
-        int d = http_body_decode(&head_of(c)->body, c->head + c->body_end, c->len - c->body_end, &used,
-                                 &out);
+        int d = http_body_decode(&c->body, c->head + c->body_end, c->len - c->body_end, &used, &out);
         uint16_t raw = (uint16_t)(c->body_end + used); /* first byte not taken */
         c->body_end = (uint16_t)(c->body_end + out);
         if (c->resp.body_in == API_IN_STREAM && c->body_end > c->body_at) {
@@ -515,10 +508,8 @@ static int body_some(struct http_conn *c)
             /* Everything received so far is handed on: the rest of the
              * upload needs no head buffer, and the requests waiting for
              * one must not wait for the upload (README "Fairness"). */
-            struct http_body b = head_of(c)->body;
             api_detach(&c->resp);
             head_give(c);
-            c->stream = b;
             return stream_some(c);
         }
         int n = c->io->recv(c->ctx, c->head + c->len, APP_HTTP_HEAD_MAX - c->len);
@@ -639,7 +630,7 @@ void http_server_event(struct http_conn *c)
             }
             if (c->resp.body_in != API_IN_NONE) {
                 /* The body first, into the head buffer behind the head. */
-                http_body_init(&head_of(c)->body, req.te_chunked,
+                http_body_init(&c->body, req.te_chunked,
                                req.content_length > 0 ? (uint64_t)req.content_length : 0u);
                 c->body_at = c->body_end = (uint16_t)r;
                 c->state = CONN_BODY;

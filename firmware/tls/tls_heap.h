@@ -23,11 +23,13 @@ struct tls_heap_stats {
  * can be trusted then; it should not return (it is given the reason). */
 void tls_heap_init(void *buf, size_t len, void (*corrupt)(const char *why));
 
-/* calloc(): n * size bytes, zeroed, 8-byte aligned; NULL when they do
- * not fit (or before tls_heap_init(), or for 0 bytes or an overflow). */
+/* mbedtls_calloc(): n * size bytes of the buffer, zeroed, 8-byte aligned;
+ * NULL when they do not fit (or before tls_heap_init(), or for 0 bytes or
+ * an overflow). */
 void *tls_heap_calloc(size_t n, size_t size);
 
-/* free(): NULL is fine. Neighbouring free blocks merge. */
+/* mbedtls_free(): the block goes back to the buffer; NULL is fine.
+ * Neighbouring free blocks merge. */
 void tls_heap_free(void *p);
 
 void tls_heap_stats(struct tls_heap_stats *out);

@@ -46,7 +46,8 @@ two_tls_slots = pytest.mark.skipif(TLS_CONNS < 2, reason="the board has one TLS 
 class Device:
     def __init__(self, workdir, **ports):
         self.workdir = workdir
-        self.elf = os.environ.get("FIRMWARE_ELF", os.path.join(ROOT, "build/mps2-an385/firmware.elf"))
+        self.elf = ports.get("elf") or os.environ.get(
+            "FIRMWARE_ELF", os.path.join(ROOT, "build/mps2-an385/firmware.elf"))
         self.machine = os.environ.get("QEMU_MACHINE", "mps2-an385")
         self.seed_addr = os.environ.get("QEMU_SEED_ADDR", "0x20000000")
         self.http_port = ports.get("http_port") or free_port()

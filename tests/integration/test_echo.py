@@ -7,32 +7,23 @@ product image with APP_ECHO_ENABLE and the receive pool its ten
 connections need."""
 import os
 import socket
-import tempfile
 import threading
 import time
 
 import pytest
 
-from conftest import Device
+from conftest import own_device
 
 
 @pytest.fixture(scope="module")
-def device():
+def device(tmp_path_factory):
     elf = os.environ.get("ECHO_ELF")
     if not elf:
         pytest.skip("ECHO_ELF not set: this board builds no echo image (make test-integration)")
-    with tempfile.TemporaryDirectory(prefix="fw-echo-") as d:
-        dev = Device(d)
-        dev.elf = elf
-        dev.start()
-        try:
-            assert "echo: port 7 ok" in dev.uart()
-            yield dev
-        finally:
-            dev.stop()
-            log = dev.uart()
-            assert "FAULT" not in log, log[-2000:]
-            assert "ASSERT" not in log, log[-2000:]
+    for dev in own_device(str(tmp_path_factory.mktemp("echo")), elf=elf):
+        assert "echo: port 7 ok" in dev.uart()
+        yield dev
+
 
 SIZES = [1, 2, 3, 63, 64, 65, 1000, 1459, 1460, 1461, 2919, 2920, 2921,
          4096, 10000, 16384, 32768, 65535, 65536]
