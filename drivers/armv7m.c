@@ -29,6 +29,24 @@ uint32_t armv7m_systick_elapsed(void)
     return SCS(SYST_RVR) - SCS(SYST_CVR);
 }
 
+/* DEMCR.TRCENA powers the DWT; DWT_CTRL.CYCCNTENA starts the count
+ * (C1.6.5, C1.8.7). */
+#define DEMCR (*(volatile uint32_t *)0xE000EDFCu)
+#define DWT_CTRL (*(volatile uint32_t *)0xE0001000u)
+#define DWT_CYCCNT (*(volatile uint32_t *)0xE0001004u)
+
+void armv7m_cyccnt_start(void)
+{
+    DEMCR |= 1u << 24;
+    DWT_CYCCNT = 0;
+    DWT_CTRL |= 1u;
+}
+
+uint32_t armv7m_cyccnt(void)
+{
+    return DWT_CYCCNT;
+}
+
 void armv7m_irq_enable(unsigned irq)
 {
     SCS(NVIC_ISER0 + 4u * (irq / 32u)) = 1u << (irq % 32u);

@@ -20,6 +20,11 @@ void armv7m_systick_start(uint32_t ticks);
  * without a readable free-running timer. */
 uint32_t armv7m_systick_elapsed(void);
 
+/* Start the DWT cycle counter (Cortex-M3/M4 with the DWT unit, C1.8.8;
+ * QEMU models none) and read it: one count per core clock, wrapping. */
+void armv7m_cyccnt_start(void);
+uint32_t armv7m_cyccnt(void);
+
 /* Enable external interrupt irq (0-based) in the NVIC. */
 void armv7m_irq_enable(unsigned irq);
 

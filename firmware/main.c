@@ -348,6 +348,7 @@ int main(void)
         }
 #endif
         PROF_PASS_BEGIN();
+        hal_board_watchdog_feed();
 #if APP_STORE_SELFTEST
         store_selftest_poll(); /* one store operation per pass */
 #endif

@@ -23,6 +23,11 @@ void hal_board_irq_restore(uint32_t key);
  * and the sleep. */
 void hal_board_sleep(void);
 
+/* Tell the board's watchdog the superloop is alive; called once per pass.
+ * A board that runs none does nothing. The watchdog resets the board when
+ * a pass takes longer than its period (board.h). */
+void hal_board_watchdog_feed(void);
+
 /* The configuration partition (a flash region holding the framed device
  * configuration, see firmware/config/config.h). Sets *len to its size and
  * returns its first byte; the bytes are read-only. */

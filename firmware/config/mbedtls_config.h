@@ -87,10 +87,17 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
 #define MBEDTLS_SHA256_C
 /* Smaller code on Cortex-M; ~30% slower hashing. */
 #define MBEDTLS_SHA256_SMALLER
-/* SHA-384 for TLS_AES_256_GCM_SHA384 and its TLS 1.2 twin. */
+/* SHA-384 for TLS_AES_256_GCM_SHA384 and its TLS 1.2 twin; a board short
+ * of flash may go without both suites (APP_TLS_SHA384 0, board.mk; README
+ * "Boards" has the price). */
+#ifndef APP_TLS_SHA384
+#define APP_TLS_SHA384 1
+#endif
+#if APP_TLS_SHA384
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_SMALLER
+#endif
 
 /* ---- Public-key crypto ------------------------------------------------ */
 #define MBEDTLS_BIGNUM_C
@@ -186,11 +193,18 @@ int rng_nv_seed_write(unsigned char *buf, size_t len);
  * handshake (README "HTTPS"). */
 /* Only these suites are compiled into the table (tls.c offers them in
  * this order); the full table costs about 1 KB more flash. */
+#if APP_TLS_SHA384
 #define MBEDTLS_SSL_CIPHERSUITES                                                           \
     MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS1_3_AES_128_GCM_SHA256,           \
         MBEDTLS_TLS1_3_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, \
         MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,                                   \
         MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+#else
+#define MBEDTLS_SSL_CIPHERSUITES                                                           \
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS1_3_AES_128_GCM_SHA256,           \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,                             \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+#endif
 #define MBEDTLS_SSL_IN_CONTENT_LEN 4096
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 1536
 

@@ -1,0 +1,34 @@
+/* Vector table of the STM32F429 (RM0090 12.2 table 62): the architectural
+ * exceptions, then the external interrupts up to the Ethernet MAC (61).
+ * The handlers are drivers/armv7m_rt.c's and the board's (board.c). */
+#include <stdint.h>
+
+#include "armv7m_rt.h"
+#include "board.h"
+
+void SysTick_Handler(void);
+void board_eth_irq(void);
+void board_usart3_irq(void);
+
+_Static_assert(BOARD_USART3_IRQ < BOARD_ETH_IRQ, "vector table layout below");
+
+__attribute__((section(".isr_vector"), used))
+static void (*const s_vectors[16 + BOARD_ETH_IRQ + 1])(void) = {
+    [0] = (void (*)(void))(uintptr_t)&_estack,
+    [1] = Reset_Handler,
+    [2] = Default_Handler,   /* NMI */
+    [3] = HardFault_Handler,
+    [4] = HardFault_Handler, /* MemManage */
+    [5] = HardFault_Handler, /* BusFault */
+    [6] = HardFault_Handler, /* UsageFault */
+    [7 ... 10] = Default_Handler,
+    [11] = Default_Handler,  /* SVCall */
+    [12] = Default_Handler,
+    [13] = Default_Handler,
+    [14] = Default_Handler,  /* PendSV */
+    [15] = SysTick_Handler,
+    [16 ... 16 + BOARD_USART3_IRQ - 1] = Default_Handler,
+    [16 + BOARD_USART3_IRQ] = board_usart3_irq,
+    [16 + BOARD_USART3_IRQ + 1 ... 16 + BOARD_ETH_IRQ - 1] = Default_Handler,
+    [16 + BOARD_ETH_IRQ] = board_eth_irq,
+};
