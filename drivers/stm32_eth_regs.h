@@ -17,11 +17,12 @@
 uint32_t stm32_eth_fake_read(uintptr_t base, uint32_t off);
 void stm32_eth_fake_write(uintptr_t base, uint32_t off, uint32_t val);
 uint32_t stm32_eth_fake_dma_addr(const void *p);
+void stm32_eth_fake_barrier(void); /* where a running DMA may look at the rings */
 #define ETH_RD(base, off) stm32_eth_fake_read((base), (off))
 #define ETH_WR(base, off, v) stm32_eth_fake_write((base), (off), (v))
 #define ETH_DMA_ADDR(p) stm32_eth_fake_dma_addr(p)
-#define ETH_DMB() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define ETH_DSB() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define ETH_DMB() stm32_eth_fake_barrier()
+#define ETH_DSB() stm32_eth_fake_barrier()
 #else
 #define ETH_RD(base, off) (*(volatile uint32_t *)((base) + (off)))
 #define ETH_WR(base, off, v) (*(volatile uint32_t *)((base) + (off)) = (v))
