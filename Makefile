@@ -264,11 +264,14 @@ token: setup
 	$(Q)tools/provision init --dir $(PROVISION) >/dev/null
 	$(Q)tools/provision token --dir $(PROVISION) --config $(CONFIG) $(TOKEN_ARGS)
 
+# A board without an emulator (no QEMU_MACHINE in its board.mk) is flashed.
+NO_QEMU = $(if $(QEMU_MACHINE),,$(error $(BOARD) has no emulator: 'make flash BOARD=$(BOARD)' writes it to the board))
+
 run: all provision
-	$(Q)$(RUNNER) run
+	$(NO_QEMU)$(Q)$(RUNNER) run
 
 start: all provision
-	$(Q)$(RUNNER) --pidfile $(BUILD)/qemu.pid --log $(BUILD)/qemu.log start
+	$(NO_QEMU)$(Q)$(RUNNER) --pidfile $(BUILD)/qemu.pid --log $(BUILD)/qemu.log start
 
 stop:
 	$(Q)tools/qemu-run --pidfile $(BUILD)/qemu.pid stop
@@ -277,13 +280,26 @@ stop:
 # nobody sees: stop first.
 .PHONY: erase-flash
 erase-flash:
+ifneq ($(OPENOCD_BOARD),)
+	$(Q)tools/flash --erase-store --elf $(ELF) --openocd-board $(OPENOCD_BOARD) $(addprefix --store ,$(BOARD_STORE_RANGES))
+else
 	$(Q)if [ -f $(BUILD)/qemu.pid ] && kill -0 $$(cat $(BUILD)/qemu.pid) 2>/dev/null; then \
 		echo "erase-flash: QEMU is running (make stop first)" >&2; exit 1; fi
 	$(Q)rm -f $(FLASH_IMG)
 	@echo "erase-flash: deleted $(FLASH_IMG); the next boot starts with an erased flash"
+endif
 
+# A real board (board.mk names its openocd script): the image and the
+# packed configuration through the debug probe (tools/flash says what is
+# wrong when there is no probe). QEMU boards have nothing to flash.
 flash:
-	@echo "No physical board is supported yet; '$(MAKE) run' boots $(ELF) in QEMU."
+ifneq ($(OPENOCD_BOARD),)
+	$(Q)$(MAKE) --no-print-directory all provision
+	$(Q)tools/flash --elf $(ELF) --config $(CONFIG) --config-addr $(BOARD_CONFIG_ADDR) \
+		--config-size $(BOARD_CONFIG_SIZE) --openocd-board $(OPENOCD_BOARD) --out $(OUT)
+else
+	@echo "make flash: $(BOARD) runs in QEMU ('$(MAKE) run' boots it); boards to flash: nucleo-f429zi" >&2; exit 1
+endif
 
 # ---- Tests ---------------------------------------------------------------
 # The crypto core every host build of the request path links: request
@@ -304,9 +320,18 @@ test: setup deps
 	$(Q)$(MAKE) --no-print-directory test-unit test-unit-modules
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory all check-noheap
+	$(Q)$(MAKE) --no-print-directory BOARD=nucleo-f429zi all check-noheap
+	$(Q)$(MAKE) --no-print-directory BOARD=nucleo-f429zi test-tools
 	$(Q)$(MAKE) --no-print-directory test-integration
 	$(Q)$(MAKE) --no-print-directory BOARD=lm3s6965evb all check-noheap
 	$(Q)$(MAKE) --no-print-directory BOARD=lm3s6965evb test-integration
+
+# The host tools a user runs against a real board (tools/flash), without
+# one: what they send to openocd and what they say when there is no probe.
+.PHONY: test-tools
+test-tools: all provision
+	$(Q)cd tests/tools && ELF=$(abspath $(ELF)) CONFIG=$(abspath $(CONFIG)) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider .
 
 # A second image that faults on purpose once it is up, to test the fault
 # handler (registers logged, board reset).
@@ -331,7 +356,7 @@ ifneq ($(BOARD_ECHO_VARS),)
 endif
 
 test-integration: all fault-image storetest-image echo-image provision
-	$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
+	$(NO_QEMU)$(Q)cd tests/integration && FIRMWARE_ELF=$(abspath $(ELF)) FAULT_ELF=$(abspath $(FAULT_OUT)/firmware.elf) \
 		ECHO_ELF=$(if $(BOARD_ECHO_VARS),$(abspath $(ECHO_OUT)/firmware.elf)) \
 		STORETEST_ELF=$(abspath $(STORE_SELFTEST_OUT)/firmware.elf) \
 		QEMU_MACHINE=$(QEMU_MACHINE) QEMU_SEED_ADDR=$(QEMU_SEED_ADDR) QEMU_CONFIG_ADDR=$(QEMU_CONFIG_ADDR) \

@@ -16,6 +16,8 @@ BOARD_CYCLE_HZ := 180000000
 BOARD_CONFIG_ADDR := 0x08004000
 BOARD_CONFIG_SIZE := 16384
 OPENOCD_BOARD := board/st_nucleo_f4.cfg
+# The store's flash (board.h BOARD_STORE_ADDRS), for make erase-flash.
+BOARD_STORE_RANGES := 0x08008000:0x8000 0x08100000:0x10000
 # 64 KB of SRAM for everything, the Ethernet DMA's rings included (README
 # "Boards", each knob's price): as lm3s6965evb, 2 plain and 1 TLS
 # connection, one head buffer, 17 KB of mbedTLS heap, a receive pool of one
