@@ -294,6 +294,7 @@ endif
 # wrong when there is no probe). QEMU boards have nothing to flash.
 flash:
 ifneq ($(OPENOCD_BOARD),)
+	$(Q)tools/setup
 	$(Q)$(MAKE) --no-print-directory all provision
 	$(Q)tools/flash --elf $(ELF) --config $(CONFIG) --config-addr $(BOARD_CONFIG_ADDR) \
 		--config-size $(BOARD_CONFIG_SIZE) --openocd-board $(OPENOCD_BOARD) --out $(OUT)
