@@ -152,8 +152,8 @@ int hal_eth_init(const struct hal_eth_cfg *cfg)
      * interrupts masked (they would fire unacknowledged, RM0090 33.8.2). */
     WR(ETH_MACFFR, 0);
     WR(ETH_MACFCR, 0);
-    WR(ETH_MMCRIMR, 0x00020060u);
-    WR(ETH_MMCTIMR, 0x00200040u);
+    WR(ETH_MMCRIMR, ETH_MMCRIMR_ALL);
+    WR(ETH_MMCTIMR, ETH_MMCTIMR_ALL);
     rings_init();
     WR(ETH_DMABMR, ETH_DMABMR_AAB | ETH_DMABMR_USP | ETH_DMABMR_RDP(32) | ETH_DMABMR_FB |
                        ETH_DMABMR_PBL(32));
@@ -168,12 +168,14 @@ int hal_eth_init(const struct hal_eth_cfg *cfg)
      * 33.6.10: MAC transmitter, flush the TX FIFO, receiver, then the DMA. */
     s_maccr = ETH_MACCR_FES | ETH_MACCR_DM;
     s_link = false;
-    WR(ETH_MACCR, s_maccr | ETH_MACCR_TE);
+    /* Read-modify-write: MACCR's reserved bits keep their reset values. */
+    uint32_t maccr = RD(ETH_MACCR) & ~(ETH_MACCR_FES | ETH_MACCR_DM | ETH_MACCR_TE | ETH_MACCR_RE);
+    WR(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE);
     WR(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_FTF);
     if (wait_clear(ETH_DMAOMR, ETH_DMAOMR_FTF) != APP_OK) {
         return APP_ERR_TIMEOUT;
     }
-    WR(ETH_MACCR, s_maccr | ETH_MACCR_TE | ETH_MACCR_RE);
+    WR(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE | ETH_MACCR_RE);
     WR(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_ST | ETH_DMAOMR_SR);
     if (s_b.irq_enable != NULL) {
         s_b.irq_enable();

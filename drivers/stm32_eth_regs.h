@@ -45,6 +45,11 @@ void stm32_eth_fake_barrier(void); /* where a running DMA may look at the rings 
 #define ETH_MACA0LR 0x0044u  /* MAC address 0, bytes 0..3 */
 #define ETH_MMCRIMR 0x010Cu  /* MMC receive interrupt mask */
 #define ETH_MMCTIMR 0x0110u  /* MMC transmit interrupt mask */
+/* Every counter interrupt the MMC has (RM0090 33.8.2): RX CRC error,
+ * alignment error, good unicast (RFCEM, RFAEM, RGUFM); TX good after one
+ * and after several collisions, good (TGFSCM, TGFMSCM, TGFM). */
+#define ETH_MMCRIMR_ALL ((1u << 5) | (1u << 6) | (1u << 17))
+#define ETH_MMCTIMR_ALL ((1u << 14) | (1u << 15) | (1u << 21))
 
 /* DMA (RM0090 33.8.3). */
 #define ETH_DMABMR 0x1000u   /* bus mode */

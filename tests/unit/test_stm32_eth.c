@@ -505,7 +505,15 @@ void stm32_eth_fake_write(uintptr_t base, uint32_t off, uint32_t val)
     case ETH_MACA0HR: m.a0h = 0x80000000u | (val & 0xFFFFu); break;
     case ETH_MACA0LR: m.a0l = val; break;
     case ETH_MMCRIMR:
-    case ETH_MMCTIMR: break;
+        if ((val & ETH_MMCRIMR_ALL) != ETH_MMCRIMR_ALL) {
+            violate("an MMC receive interrupt left on: it has no acknowledge in DMASR");
+        }
+        break;
+    case ETH_MMCTIMR:
+        if ((val & ETH_MMCTIMR_ALL) != ETH_MMCTIMR_ALL) {
+            violate("an MMC transmit interrupt left on: it has no acknowledge in DMASR");
+        }
+        break;
     case ETH_DMABMR:
         if ((val & ETH_DMABMR_SR) != 0u) {
             model_reset_regs();
@@ -675,6 +683,7 @@ static void test_init_configures_mac_and_rings(void **state)
                 (ETH_DMAOMR_SR | ETH_DMAOMR_ST | ETH_DMAOMR_RSF | ETH_DMAOMR_TSF));
     assert_true((m.ier & (ETH_DMAIER_NISE | ETH_DMAIER_RIE)) == (ETH_DMAIER_NISE | ETH_DMAIER_RIE));
     assert_int_equal(m.irq_enables, 1);
+    assert_int_equal(m.maccr & 0x8000u, 0x8000u); /* a reserved bit kept at its reset value */
     /* The PHY was reset and autonegotiates. */
     assert_true((m.phy[ETH_PHY_BMCR] & ETH_BMCR_ANEN) != 0u);
     /* RX: every descriptor the DMA's, 512-byte buffers, RER on the last. */
