@@ -102,7 +102,9 @@ static void clock_init(void)
     REG(BOARD_RCC_BASE, RCC_APB1ENR) |= RCC_APB1_PWR;
     (void)REG(BOARD_RCC_BASE, RCC_APB1ENR); /* the clock is on before the first access */
     REG(BOARD_PWR_BASE, PWR_CR) |= PWR_CR_VOS_SCALE1;
-    REG(BOARD_RCC_BASE, RCC_CR) |= RCC_CR_HSEBYP | RCC_CR_HSEON;
+    /* HSEBYP is writable only while HSE is off (RM0090 6.3.1): first. */
+    REG(BOARD_RCC_BASE, RCC_CR) |= RCC_CR_HSEBYP;
+    REG(BOARD_RCC_BASE, RCC_CR) |= RCC_CR_HSEON;
     bool hse = wait_set(BOARD_RCC_BASE + RCC_CR, RCC_CR_HSERDY, RCC_CR_HSERDY);
     if (!hse) {
         REG(BOARD_RCC_BASE, RCC_CR) &= ~(RCC_CR_HSEON | RCC_CR_HSEBYP);
