@@ -42,8 +42,11 @@ int hal_flash_init(struct hal_flash_geometry *out)
 
 static bool in_area(uint32_t addr, size_t len)
 {
+    if (!s_ready) {
+        return false; /* s_area may be NULL before hal_flash_init() */
+    }
     uint64_t size = (uint64_t)s_area->sector_size * s_area->count;
-    return s_ready && (uint64_t)addr + len <= size;
+    return (uint64_t)addr + len <= size;
 }
 
 static uint32_t cpu_addr(uint32_t addr)
@@ -102,6 +105,11 @@ static int begin(void)
 static int end(int rc)
 {
     uint32_t sr = RD(FLASH_SR);
+    if ((sr & FLASH_SR_BSY) != 0u) {
+        /* Timed out: a FLASH_CR write now would stall the bus until BSY
+         * clears (RM0090 3.6.1), unbounded; begin() waits next time. */
+        return rc;
+    }
     WR(FLASH_SR, sr & (FLASH_SR_ERRORS | FLASH_SR_EOP));
     WR(FLASH_CR, FLASH_CR_LOCK);
     uint32_t acr = RD(FLASH_ACR);
