@@ -14,7 +14,7 @@
 /* Why the next reset happens, kept across it (.noinit): the Cortex-M3 has
  * no reset-cause register, so the firmware writes one before it resets. */
 #define RESET_MAGIC 0x52535400u /* "RST" + cause */
-enum { RESET_POWER = 0, RESET_SOFTWARE = 1, RESET_FAULT = 2 };
+enum { RESET_POWER = 0, RESET_SOFTWARE = 1, RESET_FAULT = 2, RESET_WATCHDOG = 3 };
 static uint32_t s_reset_word __attribute__((section(".noinit")));
 static uint32_t s_reset_cause;
 
@@ -55,9 +55,14 @@ __attribute__((noreturn)) void Reset_Handler(void)
     armv7m_reset();
 }
 
+void armv7m_rt_reset_by_watchdog(void)
+{
+    s_reset_cause = RESET_WATCHDOG;
+}
+
 const char *hal_board_reset_cause(void)
 {
-    static const char *const names[] = {"power-on", "software", "fault"};
+    static const char *const names[] = {"power-on", "software", "fault", "watchdog"};
     return names[s_reset_cause];
 }
 

@@ -13,6 +13,11 @@ void Default_Handler(void);
  * for hal_board_reset_cause() after it. */
 void armv7m_rt_reset_mark(uint32_t cause);
 
+/* The board's reset flags say its watchdog reset the chip: that is the
+ * cause hal_board_reset_cause() reports ("watchdog"). Call from
+ * hal_board_init(). */
+void armv7m_rt_reset_by_watchdog(void);
+
 /* The initial stack pointer (linker script). */
 extern uint32_t _estack;
 

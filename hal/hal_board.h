@@ -39,7 +39,8 @@ uint32_t hal_board_stack_peak(void);
 
 /* Why the last reset happened: "power-on" (or anything the board cannot
  * tell apart from it), "software" (hal_board_reset()), "fault" (the fault
- * handler reset the board). */
+ * handler reset the board), "watchdog" (a board whose watchdog runs and
+ * whose reset flags tell). */
 const char *hal_board_reset_cause(void);
 
 /* Reset the whole system. Does not return. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "armv7m.h"
+#include "armv7m_rt.h"
 #include "board.h"
 #include "hal_board.h"
 #include "hal_console.h"
@@ -31,6 +32,9 @@ void board_usart3_irq(void);
 #define RCC_AHB2ENR 0x34u
 #define RCC_APB1ENR 0x40u
 #define RCC_APB2ENR 0x44u
+#define RCC_CSR 0x74u
+#define RCC_CSR_RMVF (1u << 24)     /* clears the reset flags */
+#define RCC_CSR_IWDGRSTF (1u << 29) /* the independent watchdog reset the chip */
 #define RCC_CR_HSEON (1u << 16)
 #define RCC_CR_HSERDY (1u << 17)
 #define RCC_CR_HSEBYP (1u << 18)
@@ -273,6 +277,12 @@ static const struct stm32_flash_area s_store = {
 
 void hal_board_init(void)
 {
+    /* The reset flags survive every reset but power-on until cleared
+     * (RM0090 6.3.21): read, then cleared for the next one. */
+    if ((REG(BOARD_RCC_BASE, RCC_CSR) & RCC_CSR_IWDGRSTF) != 0u) {
+        armv7m_rt_reset_by_watchdog();
+    }
+    REG(BOARD_RCC_BASE, RCC_CSR) |= RCC_CSR_RMVF;
     clock_init();
     armv7m_faults_enable();
     periph_init();
