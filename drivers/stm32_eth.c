@@ -52,6 +52,22 @@ void stm32_eth_attach(const struct stm32_eth_board *b)
     s_mii_cr = mhz >= 150u ? 4u : mhz >= 100u ? 1u : mhz >= 60u ? 0u : mhz >= 35u ? 3u : 2u;
 }
 
+/* ST errata ES0206 2.17.5: a write to MACCR, MACFFR, MACFCR, the address
+ * registers, DMABMR or DMAOMR within 4 TX_CLK/RX_CLK cycles (160 ns at
+ * 25 MHz) of the previous one to the same register can be lost while the
+ * register reads back the new value. Each such write is made, followed by
+ * reads that outlast that (about 30 cycles at 180 MHz), and made again. */
+#define ETH_SETTLE_READS 8u
+
+static void wr_settled(uint32_t off, uint32_t val)
+{
+    WR(off, val);
+    for (uint32_t i = 0; i < ETH_SETTLE_READS; i++) {
+        (void)RD(off);
+    }
+    WR(off, val);
+}
+
 static int wait_clear(uint32_t off, uint32_t bit)
 {
     for (uint32_t i = 0; i < STM32_ETH_POLL_LIMIT; i++) {
@@ -144,18 +160,18 @@ int hal_eth_init(const struct hal_eth_cfg *cfg)
     /* No address in the chip (no EEPROM): the configuration's, else the
      * board's. */
     memcpy(s_mac, cfg->mac != NULL ? cfg->mac : s_b.mac, HAL_ETH_ADDR_LEN);
-    WR(ETH_MACA0HR, (uint32_t)s_mac[4] | (uint32_t)s_mac[5] << 8);
-    WR(ETH_MACA0LR, (uint32_t)s_mac[0] | (uint32_t)s_mac[1] << 8 | (uint32_t)s_mac[2] << 16 |
+    wr_settled(ETH_MACA0HR, (uint32_t)s_mac[4] | (uint32_t)s_mac[5] << 8);
+    wr_settled(ETH_MACA0LR, (uint32_t)s_mac[0] | (uint32_t)s_mac[1] << 8 | (uint32_t)s_mac[2] << 16 |
                         (uint32_t)s_mac[3] << 24);
     /* Own unicast and broadcast only (MACFFR reset value: perfect
      * filtering, broadcast passed); no pause frames; the MMC counters'
      * interrupts masked (they would fire unacknowledged, RM0090 33.8.2). */
-    WR(ETH_MACFFR, 0);
-    WR(ETH_MACFCR, 0);
+    wr_settled(ETH_MACFFR, 0);
+    wr_settled(ETH_MACFCR, 0);
     WR(ETH_MMCRIMR, ETH_MMCRIMR_ALL);
     WR(ETH_MMCTIMR, ETH_MMCTIMR_ALL);
     rings_init();
-    WR(ETH_DMABMR, ETH_DMABMR_AAB | ETH_DMABMR_USP | ETH_DMABMR_RDP(32) | ETH_DMABMR_FB |
+    wr_settled(ETH_DMABMR, ETH_DMABMR_AAB | ETH_DMABMR_USP | ETH_DMABMR_RDP(32) | ETH_DMABMR_FB |
                        ETH_DMABMR_PBL(32));
     WR(ETH_DMARDLAR, ETH_DMA_ADDR(s_ring.rx));
     WR(ETH_DMATDLAR, ETH_DMA_ADDR(s_ring.tx));
@@ -170,13 +186,13 @@ int hal_eth_init(const struct hal_eth_cfg *cfg)
     s_link = false;
     /* Read-modify-write: MACCR's reserved bits keep their reset values. */
     uint32_t maccr = RD(ETH_MACCR) & ~(ETH_MACCR_FES | ETH_MACCR_DM | ETH_MACCR_TE | ETH_MACCR_RE);
-    WR(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE);
-    WR(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_FTF);
+    wr_settled(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE);
+    wr_settled(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_FTF);
     if (wait_clear(ETH_DMAOMR, ETH_DMAOMR_FTF) != APP_OK) {
         return APP_ERR_TIMEOUT;
     }
-    WR(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE | ETH_MACCR_RE);
-    WR(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_ST | ETH_DMAOMR_SR);
+    wr_settled(ETH_MACCR, maccr | s_maccr | ETH_MACCR_TE | ETH_MACCR_RE);
+    wr_settled(ETH_DMAOMR, ETH_DMAOMR_TSF | ETH_DMAOMR_RSF | ETH_DMAOMR_ST | ETH_DMAOMR_SR);
     if (s_b.irq_enable != NULL) {
         s_b.irq_enable();
     }
@@ -204,7 +220,7 @@ static void link_mode(void)
                                         : 0u;
     if (cr != s_maccr) {
         s_maccr = cr;
-        WR(ETH_MACCR, (RD(ETH_MACCR) & ~(ETH_MACCR_FES | ETH_MACCR_DM)) | cr);
+        wr_settled(ETH_MACCR, (RD(ETH_MACCR) & ~(ETH_MACCR_FES | ETH_MACCR_DM)) | cr);
     }
 }
 

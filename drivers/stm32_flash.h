@@ -10,8 +10,10 @@
 #include <stdint.h>
 
 /* Bounded waits, in reads of FLASH_SR: a word program takes at most
- * 100 us, a 16 KB sector erase at most 2 s (STM32F429 datasheet DS9405,
- * "Flash memory programming"); the counts leave room at 180 MHz. */
+ * 100 us, a 16 KB sector erase well under 2 s (STM32F429 datasheet DS9405,
+ * "Flash memory programming"); the counts leave room at 180 MHz. In the
+ * bank the code runs from, the CPU stalls on its next fetch instead of
+ * polling (RM0090 3.6): the operation ends before the loop resumes. */
 #ifndef STM32_FLASH_PROGRAM_POLLS
 #define STM32_FLASH_PROGRAM_POLLS 100000u
 #endif

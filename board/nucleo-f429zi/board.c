@@ -111,7 +111,8 @@ static void clock_init(void)
     REG(BOARD_RCC_BASE, RCC_CR) |= RCC_CR_HSEON;
     bool hse = wait_set(BOARD_RCC_BASE + RCC_CR, RCC_CR_HSERDY, RCC_CR_HSERDY);
     if (!hse) {
-        REG(BOARD_RCC_BASE, RCC_CR) &= ~(RCC_CR_HSEON | RCC_CR_HSEBYP);
+        REG(BOARD_RCC_BASE, RCC_CR) &= ~RCC_CR_HSEON;
+        REG(BOARD_RCC_BASE, RCC_CR) &= ~RCC_CR_HSEBYP; /* writable once HSE is off */
     }
     uint32_t m = hse ? BOARD_PLLM_HSE : BOARD_PLLM_HSI;
     /* PLLP 2 is field value 0. */
@@ -120,15 +121,24 @@ static void clock_init(void)
     if (!wait_set(BOARD_RCC_BASE + RCC_CR, RCC_CR_PLLRDY, RCC_CR_PLLRDY)) {
         return; /* stays on the 16 MHz HSI: the console speed will be wrong */
     }
+    /* Without over-drive the part stops at 168 MHz: stay on HSI then. */
     REG(BOARD_PWR_BASE, PWR_CR) |= PWR_CR_ODEN;
-    (void)wait_set(BOARD_PWR_BASE + PWR_CSR, PWR_CSR_ODRDY, PWR_CSR_ODRDY);
+    if (!wait_set(BOARD_PWR_BASE + PWR_CSR, PWR_CSR_ODRDY, PWR_CSR_ODRDY)) {
+        return;
+    }
     REG(BOARD_PWR_BASE, PWR_CR) |= PWR_CR_ODSWEN;
-    (void)wait_set(BOARD_PWR_BASE + PWR_CSR, PWR_CSR_ODSWRDY, PWR_CSR_ODSWRDY);
+    if (!wait_set(BOARD_PWR_BASE + PWR_CSR, PWR_CSR_ODSWRDY, PWR_CSR_ODSWRDY)) {
+        return;
+    }
     REG(BOARD_FLASH_IF_BASE, FLASH_ACR) =
         BOARD_FLASH_LATENCY | FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN;
     if ((REG(BOARD_FLASH_IF_BASE, FLASH_ACR) & 0xFu) != BOARD_FLASH_LATENCY) {
         return; /* RM0090 3.5.1: never run faster than the wait states allow */
     }
+    /* The APB dividers before the switch, so that neither bus ever runs
+     * past its maximum (45 / 90 MHz) on the way. */
+    REG(BOARD_RCC_BASE, RCC_CFGR) = RCC_CFGR_PPRE1_DIV4 | RCC_CFGR_PPRE2_DIV2;
+    (void)REG(BOARD_RCC_BASE, RCC_CFGR);
     REG(BOARD_RCC_BASE, RCC_CFGR) = RCC_CFGR_PPRE1_DIV4 | RCC_CFGR_PPRE2_DIV2 | RCC_CFGR_SW_PLL;
     (void)wait_set(BOARD_RCC_BASE + RCC_CFGR, RCC_CFGR_SWS_MASK, RCC_CFGR_SWS_PLL);
 }
@@ -161,6 +171,7 @@ static void periph_init(void)
     stm32_gpio_af_set(s_pins, sizeof(s_pins) / sizeof(s_pins[0]));
     REG(BOARD_RCC_BASE, RCC_AHB1RSTR) |= RCC_AHB1RST_ETHMAC;
     REG(BOARD_SYSCFG_BASE, SYSCFG_PMC) |= SYSCFG_PMC_RMII;
+    (void)REG(BOARD_SYSCFG_BASE, SYSCFG_PMC); /* taken before the MAC's clocks start */
     REG(BOARD_RCC_BASE, RCC_AHB1ENR) |= RCC_AHB1_ETHMAC;
     REG(BOARD_RCC_BASE, RCC_AHB1RSTR) &= ~RCC_AHB1RST_ETHMAC;
 }

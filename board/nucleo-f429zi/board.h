@@ -65,7 +65,10 @@
  * store area is the other six 16 KB sectors, 2 and 3 of bank 1 and 12 to
  * 15 of bank 2 (hal_flash, drivers/stm32_flash.c). The 128 KB sectors are
  * left: the store takes sectors of at most 32 KB, and erasing one takes
- * up to 4 s with the superloop waiting. */
+ * seconds with the superloop waiting. Sectors 2 and 3 share bank 1 with
+ * the code: while one is erased or programmed, the CPU's fetches (and
+ * interrupts) stall until it is done (RM0090 3.6); bank 2 is read while
+ * written. */
 #define BOARD_CONFIG_ADDR 0x08004000u
 #define BOARD_CONFIG_SIZE 0x00004000u
 #define BOARD_STORE_SECTOR_SIZE 0x4000u
