@@ -7,6 +7,7 @@
 #include "cmsdk_uart.h"
 
 #include "cmsdk_uart_regs.h"
+#include "uart_tx.h"
 
 /* At 115200 baud one byte takes ~87 us; this bound is far above that at
  * any core clock the CMSDK runs at, and only matters if TX hangs. */
@@ -42,25 +43,20 @@ void cmsdk_uart_write(uintptr_t base, const char *data, size_t len)
     }
 }
 
-/* Write bytes from next while the transmitter has room. Returns 1 when
- * the source ran dry, 0 when the transmitter filled first. */
+static int tx_room(uintptr_t base)
+{
+    return !tx_full(base);
+}
+
+static void tx_put(uintptr_t base, uint8_t byte)
+{
+    CMSDK_UART_WR(base, CMSDK_UART_DATA, byte);
+}
+
+/* Bytes from next while the transmitter has room (1: the source ran dry). */
 static int pump(uintptr_t base, cmsdk_uart_next_fn next)
 {
-    size_t taken = 0;
-    for (;;) {
-        const char *p;
-        size_t n = next(taken, &p);
-        if (n == 0u) {
-            return 1;
-        }
-        for (taken = 0; taken < n && !tx_full(base); taken++) {
-            CMSDK_UART_WR(base, CMSDK_UART_DATA, (uint8_t)p[taken]);
-        }
-        if (taken < n) {
-            (void)next(taken, &p); /* hand back the rest of the run */
-            return 0;
-        }
-    }
+    return uart_tx_pump(base, next, tx_room, tx_put);
 }
 
 void cmsdk_uart_tx_start(uintptr_t base, cmsdk_uart_next_fn next)
@@ -93,8 +89,5 @@ void cmsdk_uart_tx_drain(uintptr_t base, cmsdk_uart_next_fn next)
 {
     tx_int(base, 0);
     CMSDK_UART_WR(base, CMSDK_UART_INTSTATUS, CMSDK_UART_INT_TX);
-    const char *p;
-    for (size_t n = next(0, &p); n > 0u; n = next(n, &p)) {
-        cmsdk_uart_write(base, p, n);
-    }
+    uart_tx_drain(base, next, cmsdk_uart_write);
 }

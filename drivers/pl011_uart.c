@@ -5,6 +5,7 @@
 #include "pl011_uart.h"
 
 #include "pl011_regs.h"
+#include "uart_tx.h"
 
 /* At 115200 baud one byte takes ~87 us; only matters if TX hangs. */
 #define PL011_POLL_LIMIT 100000u
@@ -38,25 +39,20 @@ void pl011_write(uintptr_t base, const char *data, size_t len)
     }
 }
 
-/* Bytes from next while the FIFO has room. Returns 1 when the source ran
- * dry, 0 when the FIFO filled first. */
+static int tx_room(uintptr_t base)
+{
+    return !tx_full(base);
+}
+
+static void tx_put(uintptr_t base, uint8_t byte)
+{
+    PL011_WR(base, PL011_DR, byte);
+}
+
+/* Bytes from next while the FIFO has room (1: the source ran dry). */
 static int pump(uintptr_t base, pl011_next_fn next)
 {
-    size_t taken = 0;
-    for (;;) {
-        const char *p;
-        size_t n = next(taken, &p);
-        if (n == 0u) {
-            return 1;
-        }
-        for (taken = 0; taken < n && !tx_full(base); taken++) {
-            PL011_WR(base, PL011_DR, (uint8_t)p[taken]);
-        }
-        if (taken < n) {
-            (void)next(taken, &p); /* hand back the rest of the run */
-            return 0;
-        }
-    }
+    return uart_tx_pump(base, next, tx_room, tx_put);
 }
 
 static void tx_int(uintptr_t base, int on)
@@ -89,8 +85,5 @@ void pl011_tx_drain(uintptr_t base, pl011_next_fn next)
 {
     tx_int(base, 0);
     PL011_WR(base, PL011_ICR, PL011_INT_TX);
-    const char *p;
-    for (size_t n = next(0, &p); n > 0u; n = next(n, &p)) {
-        pl011_write(base, p, n);
-    }
+    uart_tx_drain(base, next, pl011_write);
 }

@@ -3,6 +3,8 @@
  * is written or TXEIE is cleared. */
 #include "stm32_usart.h"
 
+#include "uart_tx.h"
+
 #ifdef STM32_USART_FAKE_REGS
 uint32_t stm32_usart_fake_read(uintptr_t base, uint32_t off);
 void stm32_usart_fake_write(uintptr_t base, uint32_t off, uint32_t val);
@@ -49,25 +51,16 @@ void stm32_usart_write(uintptr_t base, const char *data, size_t len)
     }
 }
 
-/* Bytes from next while the data register is empty. Returns 1 when the
- * source ran dry, 0 when the register is still full. */
+static void tx_put(uintptr_t base, uint8_t byte)
+{
+    WR(base, USART_DR, byte);
+}
+
+/* Bytes from next while the data register is empty (1: the source ran
+ * dry). */
 static int pump(uintptr_t base, stm32_usart_next_fn next)
 {
-    size_t taken = 0;
-    for (;;) {
-        const char *p;
-        size_t n = next(taken, &p);
-        if (n == 0u) {
-            return 1;
-        }
-        for (taken = 0; taken < n && tx_empty(base); taken++) {
-            WR(base, USART_DR, (uint8_t)p[taken]);
-        }
-        if (taken < n) {
-            (void)next(taken, &p); /* hand back the rest of the run */
-            return 0;
-        }
-    }
+    return uart_tx_pump(base, next, tx_empty, tx_put);
 }
 
 static void txe_int(uintptr_t base, int on)
@@ -96,8 +89,5 @@ void stm32_usart_tx_isr(uintptr_t base, stm32_usart_next_fn next)
 void stm32_usart_tx_drain(uintptr_t base, stm32_usart_next_fn next)
 {
     txe_int(base, 0);
-    const char *p;
-    for (size_t n = next(0, &p); n > 0u; n = next(n, &p)) {
-        stm32_usart_write(base, p, n);
-    }
+    uart_tx_drain(base, next, stm32_usart_write);
 }
