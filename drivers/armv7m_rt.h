@@ -21,4 +21,15 @@ void armv7m_rt_reset_by_watchdog(void);
 /* The initial stack pointer (linker script). */
 extern uint32_t _estack;
 
+/* Entries 0..15 of a vector table (B1.5.3): the initial stack pointer,
+ * reset, and the architectural exceptions, every fault to the fault
+ * handler (MemManage, BusFault and UsageFault are enabled by
+ * armv7m_faults_enable()), SysTick to the board's handler. A board's
+ * startup.c follows it with its external interrupts. */
+#define ARMV7M_CORE_VECTORS(systick)                                             \
+    [0] = (void (*)(void))(uintptr_t)&_estack, [1] = Reset_Handler,             \
+    [2] = Default_Handler /* NMI */, [3 ... 6] = HardFault_Handler,             \
+    [7 ... 14] = Default_Handler /* reserved, SVCall, debug, PendSV */,         \
+    [15] = (systick)
+
 #endif

@@ -15,19 +15,7 @@ _Static_assert(BOARD_UART0_IRQ < BOARD_ETH_IRQ, "vector table layout below");
 
 __attribute__((section(".isr_vector"), used))
 static void (*const s_vectors[16 + BOARD_ETH_IRQ + 1])(void) = {
-    [0] = (void (*)(void))(uintptr_t)&_estack,
-    [1] = Reset_Handler,
-    [2] = Default_Handler,   /* NMI */
-    [3] = HardFault_Handler,
-    [4] = HardFault_Handler, /* MemManage */
-    [5] = HardFault_Handler, /* BusFault */
-    [6] = HardFault_Handler, /* UsageFault */
-    [7 ... 10] = Default_Handler,
-    [11] = Default_Handler,  /* SVCall */
-    [12] = Default_Handler,
-    [13] = Default_Handler,
-    [14] = Default_Handler,  /* PendSV */
-    [15] = SysTick_Handler,
+    ARMV7M_CORE_VECTORS(SysTick_Handler),
     [16 ... 16 + BOARD_UART0_IRQ - 1] = Default_Handler,
     [16 + BOARD_UART0_IRQ] = board_uart0_irq,
     [16 + BOARD_UART0_IRQ + 1 ... 16 + BOARD_ETH_IRQ - 1] = Default_Handler,
