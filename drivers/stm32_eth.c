@@ -402,25 +402,18 @@ int hal_eth_send(const struct hal_eth_seg *segs, size_t count)
     for (size_t i = 0; i < count; i++) {
         tx_copy(&d, &off, segs[i].data, segs[i].len);
     }
-    /* Sizes and flags; OWN from the last descriptor back to the first. */
-    d = s_tx_next;
-    unsigned idx[(HAL_ETH_MAX_FRAME + STM32_ETH_TX_BUF - 1u) / STM32_ETH_TX_BUF];
-    size_t left = total;
-    for (unsigned k = 0; k < need; k++) {
-        uint32_t len = left < STM32_ETH_TX_BUF ? (uint32_t)left : STM32_ETH_TX_BUF;
-        left -= len;
-        struct stm32_eth_desc *t = &s_ring.tx[d];
-        t->des1 = ETH_TDES1_TBS1(len);
-        t->des0 = (d == STM32_ETH_TX_DESCS - 1u ? ETH_TDES0_TER : 0u) | (k == 0u ? ETH_TDES0_FS : 0u) |
-                  (k == need - 1u ? ETH_TDES0_LS | ETH_TDES0_IC : 0u);
-        idx[k] = d;
-        d = ring_next(d, STM32_ETH_TX_DESCS);
-    }
+    /* Sizes and flags, the frame's last descriptor first, each handed to
+     * the DMA as it is written and the first one last: the DMA never
+     * starts a frame whose rest is not ready. */
     for (unsigned k = need; k-- > 0u;) {
-        ETH_DMB(); /* the descriptor and its buffer before its OWN */
-        s_ring.tx[idx[k]].des0 |= ETH_DES0_OWN;
+        unsigned i = (s_tx_next + k) % STM32_ETH_TX_DESCS;
+        uint32_t len = k == need - 1u ? (uint32_t)total - k * STM32_ETH_TX_BUF : STM32_ETH_TX_BUF;
+        s_ring.tx[i].des1 = ETH_TDES1_TBS1(len);
+        ETH_DMB(); /* the buffer and the size before the OWN that hands them over */
+        s_ring.tx[i].des0 = ETH_DES0_OWN | (i == STM32_ETH_TX_DESCS - 1u ? ETH_TDES0_TER : 0u) |
+                            (k == 0u ? ETH_TDES0_FS : 0u) | (k == need - 1u ? ETH_TDES0_LS | ETH_TDES0_IC : 0u);
     }
-    s_tx_next = d;
+    s_tx_next = (s_tx_next + need) % STM32_ETH_TX_DESCS;
     ETH_DSB(); /* OWN is in SRAM before the DMA is told to look */
     WR(ETH_DMATPDR, 0); /* resumes a TX DMA suspended on the ring's end */
     s_stats.tx_frames++;
